@@ -1,0 +1,824 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The libvl2 authors
+ */
+/**
+ * @file
+ * @defgroup switch Switch
+ *
+ * The switch instance: ports, segments, remote endpoints, burst
+ * processing, timers, events and counters.
+ *
+ * A ::vl2_switch is a pure state machine. Frames and the current time go
+ * in through vl2_switch_process(); a ::vl2_verdict per frame comes out,
+ * naming the destinations in a caller-supplied ::vl2_dest array. The
+ * switch never performs I/O, never reads a clock, and never allocates on
+ * the data path: every table is sized at vl2_switch_new().
+ *
+ * Thread-safety: none. Use one ::vl2_switch from one thread at a time
+ * (typically one switch per thread); distinct switches share nothing.
+ * @{
+ */
+#ifndef VL2_SWITCH_H
+#define VL2_SWITCH_H
+
+#include <vl2/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An opaque switch instance. */
+typedef struct vl2_switch vl2_switch;
+
+/**
+ * Pseudo port id of a frame that arrived from a remote endpoint (already
+ * decapsulated): its ::vl2_frame names the segment in `vni` and the
+ * endpoint in `remote`.
+ */
+#define VL2_PORT_REMOTE UINT32_MAX
+
+/** @name Switch configuration
+ * @{ */
+
+/** Version 1 of ::vl2_switch_config. */
+#define VL2_SWITCH_CONFIG_V1 1
+/** The ::vl2_switch_config version these headers describe. */
+#define VL2_SWITCH_CONFIG_VERSION VL2_SWITCH_CONFIG_V1
+
+/**
+ * Switch limits and behaviour. Fill it with vl2_switch_config_default()
+ * and change what you need; vl2_switch_new() copies it.
+ */
+typedef struct vl2_switch_config {
+  /** Port ids are 0 .. max_ports-1. Default 64; at most 4096. */
+  uint32_t max_ports;
+  /** Segments that may exist at once. Default 1024; at most 65535. */
+  uint32_t max_segments;
+  /** Distinct remote endpoints (VTEPs), configured or learned. Default
+   * 1024; at most 2^20. */
+  uint32_t max_remotes;
+  /** FDB entries, static and dynamic together. Default 65536; at most
+   * 2^26. */
+  uint32_t max_fdb;
+  /** Default limit of dynamic MACs learned on one port (a port's own
+   * config may override it); 0 means no per-port limit. Default 0. */
+  uint32_t max_macs_per_port;
+  /** Default limit of dynamic MACs learned in one segment (a segment's
+   * config may override it); 0 means no per-segment limit. Default 0. */
+  uint32_t max_macs_per_segment;
+  /** Capacity of the event queue; events beyond it are counted in
+   * ::vl2_switch_stats.events_dropped. Default 1024; at least 1. */
+  uint32_t event_queue_cap;
+  uint32_t reserved0; /**< Zero. */
+  /** Dynamic FDB entries expire this long after the last frame from the
+   * MAC (802.1Q clause 8.8.3 "ageing time"; default 300 s). 0 disables
+   * ageing. */
+  vl2_duration ageing_ns;
+  /** Seed of the table hashes; supply randomness in production so an
+   * attacker cannot aim collisions (tests use 0). Default 0. */
+  uint64_t hash_seed;
+} vl2_switch_config;
+
+/**
+ * Fill @p cfg with the defaults of config version @p version.
+ *
+ * @param version
+ *   ::VL2_SWITCH_CONFIG_VERSION (use the vl2_switch_config_default() macro).
+ * @param cfg
+ *   Filled in; must not be NULL.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID @p cfg is NULL.
+ * @retval VL2_ERR_VERSION @p version is unknown to this library.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_config_default_versioned(int version,
+                                                   vl2_switch_config *cfg);
+
+/** vl2_switch_config_default_versioned() for this header's version. */
+#define vl2_switch_config_default(cfg)                                         \
+  vl2_switch_config_default_versioned(VL2_SWITCH_CONFIG_VERSION, (cfg))
+
+/**
+ * Create a switch.
+ *
+ * Allocates every table to its configured limit, so that processing never
+ * allocates afterwards.
+ *
+ * @param psw
+ *   On success, the new switch; the caller owns it and frees it with
+ *   vl2_switch_del().
+ * @param version
+ *   The ::vl2_switch_config version of @p cfg (use the vl2_switch_new()
+ *   macro).
+ * @param cfg
+ *   The configuration, copied; NULL means the defaults.
+ * @param mem
+ *   Allocator hooks, copied; NULL means the C library's.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID @p psw is NULL or a limit is out of range.
+ * @retval VL2_ERR_VERSION @p version is unknown.
+ * @retval VL2_ERR_NOMEM an allocation failed; nothing is leaked.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_new_versioned(vl2_switch **psw, int version,
+                                        const vl2_switch_config *cfg,
+                                        const vl2_mem *mem);
+
+/** vl2_switch_new_versioned() for this header's config version. */
+#define vl2_switch_new(psw, cfg, mem)                                          \
+  vl2_switch_new_versioned((psw), VL2_SWITCH_CONFIG_VERSION, (cfg), (mem))
+
+/**
+ * Free a switch and everything it owns.
+ *
+ * @param sw
+ *   The switch; NULL is a no-op. Pointers the switch returned become
+ *   invalid.
+ * @since 0.1.0
+ */
+VL2_EXTERN void vl2_switch_del(vl2_switch *sw);
+
+/** @} */
+
+/** @name Ports
+ * @{ */
+
+/** Port mode: an access port (802.1Q clause 12.10.1.1 "Access"); untagged
+ * and priority-tagged frames belong to the PVID, other tagged frames are
+ * dropped. */
+#define VL2_PORT_ACCESS 0
+/** Port mode: a trunk port; tagged frames of allowed VLANs, untagged frames
+ * to the native VLAN if one is set. */
+#define VL2_PORT_TRUNK 1
+
+/** Port flag: learn source MACs arriving on this port. */
+#define VL2_PORT_F_LEARN 0x01u
+/** Port flag: receive flooded unknown unicast (the Linux bridge's
+ * `flood`). */
+#define VL2_PORT_F_FLOOD_UNKNOWN 0x02u
+/** Port flag: receive flooded broadcast (the Linux bridge's
+ * `bcast_flood`). */
+#define VL2_PORT_F_FLOOD_BCAST 0x04u
+/** Port flag: receive flooded multicast (the Linux bridge's
+ * `mcast_flood`). */
+#define VL2_PORT_F_FLOOD_MCAST 0x08u
+/** Port flag: an 802.1ad S-VLAN trunk: the outer tag's TPID is 0x88a8
+ * (802.1Q clause 9.5) and selects the VLAN; without this flag, frames whose
+ * outer TPID is 0x88a8 are dropped (::VL2_DROP_QINQ). */
+#define VL2_PORT_F_QINQ 0x10u
+/** Port flag: ARP/ND spoof guard (see neigh.h). */
+#define VL2_PORT_F_SPOOF_GUARD 0x20u
+/** The flags of vl2_port_config_default(). */
+#define VL2_PORT_F_DEFAULT                                                     \
+  (VL2_PORT_F_LEARN | VL2_PORT_F_FLOOD_UNKNOWN | VL2_PORT_F_FLOOD_BCAST |      \
+   VL2_PORT_F_FLOOD_MCAST)
+
+/** A port's configuration; vl2_switch_port_add() copies it. */
+typedef struct vl2_port_config {
+  uint8_t mode;      /**< ::VL2_PORT_ACCESS or ::VL2_PORT_TRUNK. */
+  uint8_t reserved0; /**< Zero. */
+  /** Access: the PVID, 1..4094. Trunk: the native VLAN for untagged and
+   * priority-tagged frames, 1..4094, or 0 for none (they are dropped). */
+  vl2_vid pvid;
+  uint32_t flags;    /**< `VL2_PORT_F_*`. */
+  /** Dynamic MACs this port may own; 0 takes the switch's
+   * max_macs_per_port. */
+  uint32_t max_macs;
+  uint32_t reserved1; /**< Zero. */
+} vl2_port_config;
+
+/**
+ * Fill @p cfg for a port of @p mode with ::VL2_PORT_F_DEFAULT flags, PVID
+ * (native VLAN) 1 for access ports and none for trunks.
+ *
+ * @param cfg
+ *   Filled in; must not be NULL.
+ * @param mode
+ *   ::VL2_PORT_ACCESS or ::VL2_PORT_TRUNK.
+ * @since 0.1.0
+ */
+VL2_EXTERN void vl2_port_config_default(vl2_port_config *cfg, uint8_t mode);
+
+/**
+ * Add a port.
+ *
+ * The port belongs to no VLAN until vl2_switch_port_vlan_add() maps one.
+ *
+ * @param sw
+ *   The switch.
+ * @param port
+ *   The caller's id for the port, below the switch's max_ports.
+ * @param cfg
+ *   The port's configuration, copied.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL argument, @p port out of range, bad mode,
+ *         or a PVID outside 1..4094 (0 allowed for trunks).
+ * @retval VL2_ERR_EXISTS @p port exists already.
+ * @retval VL2_ERR_NOMEM the port's VLAN maps could not be allocated.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_port_add(vl2_switch *sw, uint32_t port,
+                                   const vl2_port_config *cfg);
+
+/**
+ * Change a port's flags and MAC limit at run time. The mode and PVID
+ * cannot change (delete and add the port instead).
+ *
+ * @param sw
+ *   The switch.
+ * @param port
+ *   An existing port.
+ * @param cfg
+ *   New configuration; `mode` and `pvid` must match the port's.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL argument, or @p cfg changes mode or PVID.
+ * @retval VL2_ERR_NOTFOUND no such port.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_port_set(vl2_switch *sw, uint32_t port,
+                                   const vl2_port_config *cfg);
+
+/**
+ * Remove a port, its VLAN maps and every FDB entry (static too) that
+ * points at it.
+ *
+ * @param sw
+ *   The switch.
+ * @param port
+ *   An existing port.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID @p sw is NULL.
+ * @retval VL2_ERR_NOTFOUND no such port.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_port_del(vl2_switch *sw, uint32_t port);
+
+/**
+ * Map VLAN @p vid on @p port to the segment @p vni (the per-port
+ * VLAN-to-segment map; a VLAN-to-VNI gateway is just this map).
+ *
+ * On an access port only the PVID may be mapped; on a trunk, mapping a VID
+ * also allows it (802.1Q clause 8.6.2 member set), and the native VLAN
+ * must be mapped for untagged frames to be accepted. A segment is reached
+ * through at most one VID per port.
+ *
+ * @param sw
+ *   The switch.
+ * @param port
+ *   An existing port.
+ * @param vid
+ *   1..4094.
+ * @param vni
+ *   An existing segment.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL @p sw, @p vid out of range, or a non-PVID
+ *         VID on an access port.
+ * @retval VL2_ERR_NOTFOUND no such port or segment.
+ * @retval VL2_ERR_EXISTS @p vid is mapped already on @p port, or the
+ *         segment is already reached through another VID of @p port.
+ * @retval VL2_ERR_NOMEM the segment's flood list could not grow.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_port_vlan_add(vl2_switch *sw, uint32_t port,
+                                        vl2_vid vid, uint32_t vni);
+
+/**
+ * Remove VLAN @p vid from @p port, and flush the FDB entries that point at
+ * the port in that segment.
+ *
+ * @param sw
+ *   The switch.
+ * @param port
+ *   An existing port.
+ * @param vid
+ *   A VID mapped on the port.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL @p sw or @p vid out of range.
+ * @retval VL2_ERR_NOTFOUND no such port, or @p vid is not mapped on it.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_port_vlan_del(vl2_switch *sw, uint32_t port,
+                                        vl2_vid vid);
+
+/** @} */
+
+/** @name Segments and remote endpoints
+ * @{ */
+
+/** Segment flag: learn inner source MACs against the remote endpoint that
+ * sent them (OCI's "learn the tunnel endpoint from the encapsulating
+ * header"). */
+#define VL2_SEG_F_LEARN_REMOTE 0x01u
+/** Segment flag: accept frames only from remote endpoints in the flood
+ * list (others are dropped with ::VL2_DROP_REMOTE_NOT_MEMBER). */
+#define VL2_SEG_F_STRICT_REMOTES 0x02u
+/** Segment flag: answer ARP/NS from the neighbour table (see neigh.h). */
+#define VL2_SEG_F_ARP_SUPPRESS 0x04u
+/** Segment flag: directory mode (VL2 section 4.2.1; see neigh.h). */
+#define VL2_SEG_F_DIRECTORY 0x08u
+
+/** A segment's configuration; vl2_switch_segment_add() copies it. */
+typedef struct vl2_segment_config {
+  uint32_t flags;    /**< `VL2_SEG_F_*`. */
+  /** Dynamic MACs this segment may hold; 0 takes the switch's
+   * max_macs_per_segment. */
+  uint32_t max_macs;
+  uint32_t reserved[2]; /**< Zero. */
+} vl2_segment_config;
+
+/**
+ * Add a segment (a broadcast domain) identified by a 24-bit VNI.
+ *
+ * @param sw
+ *   The switch.
+ * @param vni
+ *   0..0xFFFFFF (RFC 7348 section 5).
+ * @param cfg
+ *   Copied; NULL means flags ::VL2_SEG_F_LEARN_REMOTE and the switch's
+ *   MAC limit.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL @p sw or @p vni above 24 bits.
+ * @retval VL2_ERR_EXISTS the segment exists.
+ * @retval VL2_ERR_LIMIT max_segments segments exist.
+ * @retval VL2_ERR_NOMEM allocation failed.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_segment_add(vl2_switch *sw, uint32_t vni,
+                                      const vl2_segment_config *cfg);
+
+/**
+ * Change a segment's flags and MAC limit.
+ *
+ * @param sw
+ *   The switch.
+ * @param vni
+ *   An existing segment.
+ * @param cfg
+ *   The new configuration, copied.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL argument.
+ * @retval VL2_ERR_NOTFOUND no such segment.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_segment_set(vl2_switch *sw, uint32_t vni,
+                                      const vl2_segment_config *cfg);
+
+/**
+ * Remove a segment with its flood list and FDB entries.
+ *
+ * @param sw
+ *   The switch.
+ * @param vni
+ *   An existing segment.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL @p sw.
+ * @retval VL2_ERR_NOTFOUND no such segment.
+ * @retval VL2_ERR_BUSY a port still maps a VLAN to it.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_segment_del(vl2_switch *sw, uint32_t vni);
+
+/**
+ * Add a remote endpoint (VTEP) to a segment's flood list (the overlay's
+ * "broadcast domain set"; head-end replication sends BUM frames to it).
+ *
+ * @param sw
+ *   The switch.
+ * @param vni
+ *   An existing segment.
+ * @param remote
+ *   The endpoint's underlay address, copied; IPv4 or IPv6.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL argument or a bad address family.
+ * @retval VL2_ERR_NOTFOUND no such segment.
+ * @retval VL2_ERR_EXISTS the endpoint is in the flood list already.
+ * @retval VL2_ERR_LIMIT max_remotes endpoints exist.
+ * @retval VL2_ERR_NOMEM allocation failed.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_remote_add(vl2_switch *sw, uint32_t vni,
+                                     const vl2_ipaddr *remote);
+
+/**
+ * Remove a remote endpoint from a segment's flood list, and flush the
+ * segment's dynamic FDB entries that point at it.
+ *
+ * @param sw
+ *   The switch.
+ * @param vni
+ *   An existing segment.
+ * @param remote
+ *   The endpoint's address.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL argument.
+ * @retval VL2_ERR_NOTFOUND no such segment, or the endpoint is not in its
+ *         flood list.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_remote_del(vl2_switch *sw, uint32_t vni,
+                                     const vl2_ipaddr *remote);
+
+/** @} */
+
+/** @name Frames, destinations and verdicts
+ * @{ */
+
+/** A frame handed to the switch (or received from a backend). */
+typedef struct vl2_frame {
+  /** The Ethernet frame from the destination MAC on, without FCS. Borrowed
+   * for the call. */
+  const uint8_t *data;
+  uint32_t len;   /**< Bytes at @p data. */
+  /** Ingress port id, or ::VL2_PORT_REMOTE for a decapsulated frame. */
+  uint32_t port;
+  /** Receive time set by backends; the switch uses its `now` argument
+   * instead. */
+  vl2_tstamp rx_ts;
+  /** With ::VL2_PORT_REMOTE: the segment (VXLAN VNI) it arrived in. */
+  uint32_t vni;
+  uint32_t flags; /**< Zero; reserved for backends' offload flags. */
+  /** With ::VL2_PORT_REMOTE: the remote endpoint's (outer source)
+   * address. Backends that receive from the underlay fill it. */
+  vl2_ipaddr remote;
+} vl2_frame;
+
+/** Destination type: a local port. */
+#define VL2_DEST_PORT 0
+/** Destination type: a remote endpoint; encapsulate (VXLAN) to it. */
+#define VL2_DEST_REMOTE 1
+
+/** Egress edit: send the frame as it is. */
+#define VL2_EDIT_KEEP 0
+/** Egress edit: insert a tag with `tpid` and `vid` (PCP 0) after the MACs. */
+#define VL2_EDIT_PUSH 1
+/** Egress edit: remove the outer tag. */
+#define VL2_EDIT_POP 2
+/** Egress edit: set the outer tag's TPID and VID, keeping PCP and DEI. */
+#define VL2_EDIT_REWRITE 3
+
+/**
+ * One destination of a frame: where to send it, and the edit that makes
+ * it right for that destination (802.1Q clause 8.1.7 egress rules). For
+ * ::VL2_DEST_REMOTE the edit leaves the inner frame untagged, and the
+ * caller encapsulates it with `vni` to `remote`.
+ */
+typedef struct vl2_dest {
+  uint8_t type;     /**< ::VL2_DEST_PORT or ::VL2_DEST_REMOTE. */
+  uint8_t edit;     /**< `VL2_EDIT_*`. */
+  vl2_vid vid;      /**< VID for ::VL2_EDIT_PUSH and ::VL2_EDIT_REWRITE. */
+  uint16_t tpid;    /**< TPID for ::VL2_EDIT_PUSH and ::VL2_EDIT_REWRITE. */
+  /** ::VL2_DEST_REMOTE: the outer UDP source port to use (RFC 7348
+   * section 5 entropy), 0 when the switch has no overlay config. */
+  uint16_t udp_sport;
+  uint32_t port;      /**< ::VL2_DEST_PORT: the port id. */
+  uint32_t vni;       /**< The segment's VNI. */
+  uint32_t remote_id; /**< ::VL2_DEST_REMOTE: the endpoint's handle. */
+  vl2_ipaddr remote;  /**< ::VL2_DEST_REMOTE: the endpoint's address. */
+} vl2_dest;
+
+/** Verdict action: drop; `reason` says why. */
+#define VL2_ACT_DROP 0
+/** Verdict action: send to `dest_cnt` destinations at `dests[dest_off]`
+ * (1 for known unicast, more when replicated). */
+#define VL2_ACT_FORWARD 1
+/** Verdict action: the switch absorbed the frame (it answered it itself,
+ * e.g. a suppressed ARP request); nothing to send. */
+#define VL2_ACT_CONSUMED 2
+
+/** Verdict flag: the frame was flooded (BUM: broadcast, unknown unicast or
+ * multicast). */
+#define VL2_VFLAG_FLOOD 0x01u
+/** Verdict flag: the source MAC was newly learned. */
+#define VL2_VFLAG_LEARNED 0x02u
+/** Verdict flag: the source MAC moved to this port or endpoint. */
+#define VL2_VFLAG_MOVED 0x04u
+/** Verdict flag: the source MAC was not learned because of a limit. */
+#define VL2_VFLAG_LIMIT 0x08u
+
+/** What to do with one frame; verdict `i` describes frame `i`. */
+typedef struct vl2_verdict {
+  uint16_t action;   /**< `VL2_ACT_*`. */
+  uint16_t reason;   /**< `VL2_DROP_*` when dropped, else 0. */
+  uint32_t dest_off; /**< First destination in the caller's array. */
+  uint32_t dest_cnt; /**< Number of destinations. */
+  uint32_t vni;      /**< The frame's segment, when classified. */
+  uint32_t flags;    /**< `VL2_VFLAG_*`. */
+  uint32_t reserved; /**< Zero. */
+} vl2_verdict;
+
+/**
+ * Why a frame was dropped. Each has a counter in
+ * ::vl2_switch_stats.drops and a name from vl2_drop_reason_name().
+ */
+typedef enum vl2_drop_reason {
+  VL2_DROP_NONE = 0,          /**< Not dropped. */
+  VL2_DROP_RUNT,              /**< Shorter than its Ethernet/802.1Q header. */
+  VL2_DROP_PORT_UNKNOWN,      /**< Ingress port does not exist. */
+  VL2_DROP_SRC_MULTICAST,     /**< Source MAC is group (multicast/broadcast). */
+  VL2_DROP_SRC_ZERO,          /**< Source MAC is 00:00:00:00:00:00. */
+  VL2_DROP_TAGGED_ON_ACCESS,  /**< VLAN-tagged (VID != 0) on an access port. */
+  VL2_DROP_UNTAGGED_ON_TRUNK, /**< Untagged on a trunk with no native VLAN. */
+  VL2_DROP_VLAN_NOT_ALLOWED,  /**< VID not in the port's member set. */
+  VL2_DROP_VID_RESERVED,      /**< VID 4095 (802.1Q Table 9-2). */
+  VL2_DROP_STACKED_TAG,       /**< A second tag behind the one that
+                                   classifies it (double-tagging hop). */
+  VL2_DROP_QINQ,              /**< 802.1ad S-tag on a port not set for it,
+                                   or a C-tagged frame without an S-tag on
+                                   an 802.1ad port. */
+  VL2_DROP_NO_SEGMENT,        /**< No segment for the VLAN or VNI. */
+  VL2_DROP_RESERVED_GROUP,    /**< To 01-80-C2-00-00-0x, which bridges
+                                   never forward (802.1Q clause 8.6.3). */
+  VL2_DROP_SAME_PORT,         /**< Destination is the ingress port. */
+  VL2_DROP_SPLIT_HORIZON,     /**< From a remote endpoint to a remote one. */
+  VL2_DROP_NO_DESTINATION,    /**< The flood set was empty. */
+  VL2_DROP_REMOTE_NOT_MEMBER, /**< From an endpoint outside a strict
+                                   segment's flood list. */
+  VL2_DROP_REMOTE_TAGGED,     /**< A decapsulated inner frame carries a
+                                   VLAN tag (RFC 7348 section 6.1). */
+  VL2_DROP_REASON_COUNT       /**< Number of reasons defined so far. */
+} vl2_drop_reason;
+
+/** Room in ::vl2_switch_stats.drops for reasons added later. */
+#define VL2_DROP_REASON_MAX 64
+
+/**
+ * Name a drop reason.
+ *
+ * @param reason
+ *   A `VL2_DROP_*` value.
+ * @return
+ *   A static lower-case identifier such as "tagged_on_access", or
+ *   "unknown". Never NULL. Thread-safe.
+ * @since 0.1.0
+ */
+VL2_EXTERN const char *vl2_drop_reason_name(unsigned reason);
+
+/**
+ * Decide a burst of frames: classify each into a segment, learn its
+ * source MAC, and forward, replicate or drop it.
+ *
+ * Replication lists are written into @p dests; verdict `i` describes
+ * `in[i]` and names its destinations as `dests[dest_off .. dest_off +
+ * dest_cnt)`. Processing stops before a frame whose destinations might not
+ * fit in what is left of @p dests (its segment's member count), so the
+ * caller can send what was decided and call again with the rest. The data
+ * path never fails: every frame gets a verdict, and a drop carries a
+ * reason and increments its counter.
+ *
+ * Behaviour (802.1Q clause 8.6 forwarding process): ingress rules by
+ * port mode (clause 8.6.1), member set (8.6.2), reserved group addresses
+ * filtered (8.6.3), learning (8.7) with limits, split horizon for remote
+ * endpoints, egress tagging per destination (8.1.7).
+ *
+ * @param sw
+ *   The switch.
+ * @param in
+ *   @p n frames, borrowed for the call.
+ * @param n
+ *   Number of frames; 0 returns 0.
+ * @param out
+ *   At least @p n verdicts, written.
+ * @param dests
+ *   Destination array, written.
+ * @param dests_cap
+ *   Entries in @p dests.
+ * @param now
+ *   The current time.
+ * @return
+ *   The number of frames decided (1..@p n), or a negative error.
+ * @retval VL2_ERR_INVALID NULL argument with @p n > 0.
+ * @retval VL2_ERR_NOBUF the first frame's destinations cannot fit in
+ *         @p dests_cap; nothing was decided.
+ * @since 0.1.0
+ */
+VL2_EXTERN vl2_ssize vl2_switch_process(vl2_switch *sw, const vl2_frame *in,
+                                        size_t n, vl2_verdict *out,
+                                        vl2_dest *dests, size_t dests_cap,
+                                        vl2_tstamp now);
+
+/**
+ * The most destinations one frame can get now: the largest flood set of
+ * any segment. A @p dests array this large always takes at least one
+ * frame.
+ *
+ * @param sw
+ *   The switch.
+ * @return
+ *   The count (0 when @p sw is NULL).
+ * @since 0.1.0
+ */
+VL2_EXTERN size_t vl2_switch_max_fanout(const vl2_switch *sw);
+
+/** @} */
+
+/** @name Timers
+ * @{ */
+
+/**
+ * When vl2_switch_run_timers() should next be called.
+ *
+ * @param sw
+ *   The switch.
+ * @return
+ *   An absolute time, possibly in the past, or ::VL2_TSTAMP_NONE when
+ *   nothing is scheduled (or @p sw is NULL).
+ * @since 0.1.0
+ */
+VL2_EXTERN vl2_tstamp vl2_switch_next_deadline(const vl2_switch *sw);
+
+/**
+ * Run what is due: FDB ageing (which reclaims entries and emits
+ * ::VL2_EV_FDB_AGED). Calling it early or often is harmless; calling it
+ * late never makes a lookup return an expired entry, because lookups
+ * compare expiry with their own `now`.
+ *
+ * @param sw
+ *   The switch.
+ * @param now
+ *   The current time.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID @p sw is NULL.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_run_timers(vl2_switch *sw, vl2_tstamp now);
+
+/** @} */
+
+/** @name Events
+ * @{ */
+
+/** Event: a MAC was learned (`port` or `remote` says where). */
+#define VL2_EV_FDB_LEARNED 1
+/** Event: a MAC moved from `old_port`/`old_remote` to `port`/`remote`. */
+#define VL2_EV_FDB_MOVED 2
+/** Event: a dynamic entry aged out. */
+#define VL2_EV_FDB_AGED 3
+/** Event: a MAC was not learned because a limit was reached; `reason`
+ * is one of `VL2_LIMIT_*`. */
+#define VL2_EV_FDB_LIMIT 4
+
+/** Limit kind of ::VL2_EV_FDB_LIMIT: the port's max_macs. */
+#define VL2_LIMIT_PORT 1
+/** Limit kind of ::VL2_EV_FDB_LIMIT: the segment's max_macs. */
+#define VL2_LIMIT_SEGMENT 2
+/** Limit kind of ::VL2_EV_FDB_LIMIT: the switch's max_fdb. */
+#define VL2_LIMIT_TABLE 3
+
+/** A control-plane event, drained with vl2_switch_poll_event(). */
+typedef struct vl2_event {
+  uint16_t type;     /**< `VL2_EV_*`. */
+  uint16_t reason;   /**< Event-specific detail (`VL2_LIMIT_*`). */
+  uint32_t vni;      /**< The segment. */
+  vl2_mac mac;       /**< The MAC concerned. */
+  uint16_t reserved; /**< Zero. */
+  uint32_t port;     /**< New location: a port id or ::VL2_PORT_REMOTE. */
+  uint32_t old_port; /**< ::VL2_EV_FDB_MOVED: the old location. */
+  vl2_ipaddr remote;     /**< With ::VL2_PORT_REMOTE in `port`. */
+  vl2_ipaddr old_remote; /**< With ::VL2_PORT_REMOTE in `old_port`. */
+  vl2_ipaddr ip;         /**< Neighbour events: the IP address. */
+  vl2_tstamp at;         /**< The `now` at which it happened. */
+} vl2_event;
+
+/**
+ * Take the oldest event from the switch's bounded event queue.
+ *
+ * @param sw
+ *   The switch.
+ * @param ev
+ *   Written when an event is returned.
+ * @return
+ *   1 when an event was written, 0 when the queue is empty (or an
+ *   argument is NULL).
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_poll_event(vl2_switch *sw, vl2_event *ev);
+
+/** @} */
+
+/** @name Counters
+ * @{ */
+
+/** Per-port counters. "tx" counts what the switch told the caller to
+ * send; the backend's own counters say what was sent. */
+typedef struct vl2_port_stats {
+  uint64_t rx_frames;   /**< Frames in from the port. */
+  uint64_t rx_bytes;    /**< Their bytes. */
+  uint64_t rx_drops;    /**< Of those, dropped. */
+  uint64_t tx_frames;   /**< Frames decided to the port. */
+  uint64_t tx_bytes;    /**< Their bytes (before the egress edit). */
+  uint64_t rx_flooded;  /**< Frames from the port that were flooded. */
+  uint64_t learned;     /**< MACs learned on the port. */
+  uint64_t moved_in;    /**< MACs that moved to the port. */
+  uint64_t limit_hits;  /**< MACs not learned because of a limit. */
+  uint64_t macs;        /**< Dynamic MACs the port owns now. */
+} vl2_port_stats;
+
+/** Per-segment counters. */
+typedef struct vl2_segment_stats {
+  uint64_t rx_frames;    /**< Frames classified into the segment. */
+  uint64_t rx_bytes;     /**< Their bytes. */
+  uint64_t tx_frames;    /**< Copies decided (unicast and flooded). */
+  uint64_t tx_bytes;     /**< Their bytes. */
+  uint64_t bum_frames;   /**< Frames flooded (broadcast, unknown unicast,
+                              multicast). */
+  uint64_t flood_copies; /**< Copies those produced (fan-out). */
+  uint64_t flood_remote_copies; /**< Of those, to remote endpoints. */
+  uint64_t unknown_unicast; /**< Unicast frames flooded on an FDB miss. */
+  uint64_t learned;      /**< MACs learned. */
+  uint64_t moved;        /**< MAC moves. */
+  uint64_t limit_hits;   /**< MACs not learned because of a limit. */
+  uint64_t macs;         /**< Dynamic MACs in the segment now. */
+} vl2_segment_stats;
+
+/** Switch-wide counters. */
+typedef struct vl2_switch_stats {
+  uint64_t rx_frames;       /**< Frames decided. */
+  uint64_t rx_bytes;        /**< Their bytes. */
+  uint64_t forwarded;       /**< Frames forwarded to one destination. */
+  uint64_t flooded;         /**< Frames replicated. */
+  uint64_t dropped;         /**< Frames dropped (sum of drops[]). */
+  uint64_t learned;         /**< MACs learned. */
+  uint64_t moved;           /**< MAC moves. */
+  uint64_t aged;            /**< Entries aged out. */
+  uint64_t limit_hits;      /**< MACs not learned because of a limit. */
+  uint64_t static_conflicts; /**< Frames whose source MAC is static
+                                  elsewhere (not learned). */
+  uint64_t events_dropped;  /**< Events lost to a full queue. */
+  uint64_t fdb_entries;     /**< FDB entries now, static and dynamic. */
+  uint64_t fdb_static;      /**< Of those, static. */
+  uint64_t drops[VL2_DROP_REASON_MAX]; /**< By `VL2_DROP_*`. */
+} vl2_switch_stats;
+
+/**
+ * Read the switch-wide counters.
+ *
+ * @param sw
+ *   The switch.
+ * @param st
+ *   Written.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL argument.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_get_stats(const vl2_switch *sw,
+                                    vl2_switch_stats *st);
+
+/**
+ * Read a port's counters.
+ *
+ * @param sw
+ *   The switch.
+ * @param port
+ *   An existing port.
+ * @param st
+ *   Written.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL argument.
+ * @retval VL2_ERR_NOTFOUND no such port.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_port_get_stats(const vl2_switch *sw, uint32_t port,
+                                         vl2_port_stats *st);
+
+/**
+ * Read a segment's counters.
+ *
+ * @param sw
+ *   The switch.
+ * @param vni
+ *   An existing segment.
+ * @param st
+ *   Written.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL argument.
+ * @retval VL2_ERR_NOTFOUND no such segment.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_segment_get_stats(const vl2_switch *sw,
+                                            uint32_t vni,
+                                            vl2_segment_stats *st);
+
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+
+/** @} */
+#endif /* !defined(VL2_SWITCH_H) */

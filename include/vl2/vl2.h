@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The libvl2 authors
+ */
+/**
+ * @file
+ * @defgroup vl2 libvl2
+ *
+ * The whole public API of libvl2's core: include this one header.
+ * Backend headers (tap.h, af_packet.h, ...) are included separately by the
+ * programs that link those backends.
+ * @{
+ */
+#ifndef VL2_VL2_H
+#define VL2_VL2_H
+
+#include <vl2/common.h>
+#include <vl2/version.h>
+#include <vl2/switch.h>
+#include <vl2/fdb.h>
+#include <vl2/vlan.h>
+#include <vl2/backend.h>
+
+/** @} */
+#endif /* !defined(VL2_VL2_H) */
