@@ -862,6 +862,8 @@ static inline uint16_t classify_port(vl2_switch *sw, const vl2_frame *f,
     l2 = 16;
     if (vid == 0xfff)
       return VL2_DROP_VID_RESERVED;
+    if (vid != 0 && p->mode == VL2_PORT_ACCESS)
+      return VL2_DROP_TAGGED_ON_ACCESS;
   } else if (is_tpid(et)) {
     /* The other TPID: 802.1ad on a C-VLAN port, or a C-tag without an
      * S-tag on an 802.1ad port. */
@@ -884,8 +886,6 @@ static inline uint16_t classify_port(vl2_switch *sw, const vl2_frame *f,
     if (p->pvid == 0)
       return VL2_DROP_UNTAGGED_ON_TRUNK;
     vid = p->pvid;
-  } else if (p->mode == VL2_PORT_ACCESS) {
-    return VL2_DROP_TAGGED_ON_ACCESS;
   }
   uint16_t s = p->vid2seg[vid];
   if (s == VL2_SEG_NONE)

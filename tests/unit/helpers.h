@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The libvl2 authors
+ */
+/* Unit-test helpers: frame builders, a counting allocator that can fail
+ * the N-th allocation (failmalloc.c), and switch set-up shortcuts. */
+#ifndef VL2_TEST_HELPERS_H
+#define VL2_TEST_HELPERS_H
+
+#include <check.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vl2/vl2.h>
+
+/* ---- allocator (failmalloc.c) ---- */
+typedef struct vl2t_mem {
+  vl2_mem mem;        /* pass &tm.mem to the library */
+  long live;          /* allocations not yet freed */
+  long total;         /* allocations made */
+  long fail_at;       /* fail the allocation with this 1-based number; 0:
+                         never */
+} vl2t_mem;
+
+void vl2t_mem_init(vl2t_mem *tm);
+/* Assert that nothing allocated through |tm| is still live. */
+#define VL2T_ASSERT_NO_LEAKS(tm)                                               \
+  ck_assert_msg((tm)->live == 0, "%ld allocations leaked", (tm)->live)
+
+/* ---- frames ---- */
+#define VL2T_BCAST 0xffffffffffffULL
+/* A locally administered unicast MAC from a small number. */
+#define VL2T_MAC(n) (0x020000000000ULL | (uint64_t)(n))
+
+vl2_mac vl2t_mac(uint64_t v);
+/* Build an Ethernet frame in |buf| (at least 64 + 8 bytes): dst, src, then
+ * |ntags| tags (tpid[i], tci[i]), EtherType |et| and |payload| bytes of a
+ * counting pattern. Returns its length. */
+size_t vl2t_frame_tags(uint8_t *buf, uint64_t dst, uint64_t src,
+                       const uint16_t *tpid, const uint16_t *tci, int ntags,
+                       uint16_t et, size_t payload);
+/* Untagged (vid < 0) or single 802.1Q-tagged frame of 64 bytes. */
+size_t vl2t_frame(uint8_t *buf, uint64_t dst, uint64_t src, int vid);
+
+/* ---- switch ---- */
+/* A switch with the default config but |max_fdb| entries and ageing
+ * |ageing_ns|, allocating through |tm| (may be NULL). */
+vl2_switch *vl2t_switch(vl2t_mem *tm, uint32_t max_fdb,
+                        vl2_duration ageing_ns);
+/* Add segment |vni| (flags) if absent and an access port |port| in VLAN
+ * |vid| mapped to it. */
+void vl2t_access(vl2_switch *sw, uint32_t port, vl2_vid vid, uint32_t vni);
+/* Add a trunk port with |native| (0: none) and no VLANs. */
+void vl2t_trunk(vl2_switch *sw, uint32_t port, vl2_vid native);
+void vl2t_segment(vl2_switch *sw, uint32_t vni, uint32_t flags);
+vl2_ipaddr vl2t_ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d);
+
+/* Process one frame; fills |v| and |dests| (capacity 256). */
+void vl2t_one(vl2_switch *sw, const uint8_t *data, size_t len, uint32_t port,
+              vl2_verdict *v, vl2_dest *dests, vl2_tstamp now);
+/* The same for a frame from remote |r| in |vni|. */
+void vl2t_one_remote(vl2_switch *sw, const uint8_t *data, size_t len,
+                     uint32_t vni, const vl2_ipaddr *r, vl2_verdict *v,
+                     vl2_dest *dests, vl2_tstamp now);
+/* Does verdict |v| send to port |port|? Returns the dest or NULL. */
+const vl2_dest *vl2t_find_port(const vl2_verdict *v, const vl2_dest *dests,
+                               uint32_t port);
+uint64_t vl2t_drops(const vl2_switch *sw, unsigned reason);
+/* Drain the event queue; returns how many events of |type| it held. */
+int vl2t_count_events(vl2_switch *sw, uint16_t type);
+
+/* Declarations of every suite (generated from the test_*.c names). */
+#include "suites.inc"
+
+#endif /* !defined(VL2_TEST_HELPERS_H) */
