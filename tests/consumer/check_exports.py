@@ -19,6 +19,8 @@ import sys
 
 # Defined by the linker in every shared object, not by libvl2's code.
 LINKER_SYMBOLS = {"_init", "_fini", "_edata", "_end", "__bss_start"}
+# Added by instrumentation: ASan's ODR indicators for exported objects.
+INSTRUMENTATION_PREFIXES = ("__odr_asan.", "__odr_asan_gen_")
 IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 
 
@@ -62,7 +64,8 @@ def exported(nm, lib):
         fields = line.split()
         if len(fields) >= 3 and fields[1] not in ("A",):
             syms.add(fields[2].split("@")[0])
-    return syms - LINKER_SYMBOLS
+    return {s for s in syms - LINKER_SYMBOLS
+            if not s.startswith(INSTRUMENTATION_PREFIXES)}
 
 
 def main():
