@@ -24,7 +24,7 @@ fail() { echo "consumer $mode: FAIL: $*"; exit 1; }
 # (GNUInstallDirs picks it from the configured prefix).
 libdir() {
   local so
-  so=$(find "$prefix" -name 'libvl2.so' | head -n 1)
+  so=$(find "$prefix" -name 'libvl2.so' -print -quit)
   [ -n "$so" ] || fail "no libvl2.so under $prefix (did consumer.install run?)"
   dirname "$so"
 }
@@ -42,7 +42,9 @@ run_consumer() {
     fi
   else
     grep -q 'NEEDED.*\[libvl2\.so\.' <<<"$dyn" || fail "$exe does not need libvl2.so.N"
-    LD_LIBRARY_PATH=$(libdir) ldd "$exe" | grep -q "libvl2\.so.* => $prefix/" ||
+    # (not `ldd | grep -q`: with pipefail, grep's early exit fails ldd)
+    dyn=$(LD_LIBRARY_PATH=$(libdir) ldd "$exe")
+    grep -q "libvl2\.so.* => $prefix/" <<<"$dyn" ||
       fail "$exe does not load libvl2 from $prefix"
   fi
 }
