@@ -17,6 +17,9 @@
 #include <net/if.h>
 #include <pcap/pcap.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "pcap_internal.h"
 #include "vl2_args.h"
@@ -307,7 +310,6 @@ static int parse_args(vl2_backend *be, const char *args, pcap_args *a) {
   memset(a, 0, sizeof(*a));
   a->promisc = true;
   a->dir_in = true;
-  a->snaplen = 65535;
   vl2_args_init(&it, args);
   while ((rv = vl2_args_next(&it, key, sizeof(key), val, sizeof(val))) > 0) {
     if (strcmp(key, "iface") == 0)
@@ -365,13 +367,30 @@ static int open_live(vl2_backend *be, pcap_priv *p, const pcap_args *a) {
   p->p = pcap_create(a->iface, eb);
   if (p->p == NULL)
     return vl2_be_err(be, -EIO, "pcap: create %.30s: %.100s", a->iface, eb);
-  pcap_set_snaplen(p->p, (int)a->snaplen);
+  /* libpcap's ring holds buffer / snaplen frames: a 64 KiB snaplen would
+   * leave room for 32 frames in its 2 MiB default. Default to the MTU. */
+  uint32_t snap = a->snaplen;
+  if (snap == 0) {
+    snap = 1518;
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s >= 0) {
+      struct ifreq ifr;
+      memset(&ifr, 0, sizeof(ifr));
+      memcpy(ifr.ifr_name, a->iface, strnlen(a->iface, IF_NAMESIZE - 1));
+      if (ioctl(s, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0 &&
+          (uint32_t)ifr.ifr_mtu + 22 > snap)
+        snap = (uint32_t)ifr.ifr_mtu + 22;
+      close(s);
+    }
+    if (snap > VL2_PCAP_MAX_SNAPLEN)
+      snap = VL2_PCAP_MAX_SNAPLEN;
+  }
+  pcap_set_snaplen(p->p, (int)snap);
   pcap_set_promisc(p->p, a->promisc ? 1 : 0);
   pcap_set_immediate_mode(p->p, 1);
   pcap_set_timeout(p->p, 1);
   pcap_set_tstamp_precision(p->p, PCAP_TSTAMP_PRECISION_NANO);
-  if (a->buffer != 0)
-    pcap_set_buffer_size(p->p, (int)a->buffer);
+  pcap_set_buffer_size(p->p, (int)(a->buffer != 0 ? a->buffer : 8u << 20));
   int rv = pcap_activate(p->p);
   if (rv < 0)
     return live_err(be, p, rv, "activate");
@@ -388,7 +407,7 @@ static int open_live(vl2_backend *be, pcap_priv *p, const pcap_args *a) {
                       pcap_geterr(p->p));
   if (pcap_setnonblock(p->p, 1, eb) != 0)
     return vl2_be_err(be, -EIO, "pcap: setnonblock: %.100s", eb);
-  p->snap = a->snaplen;
+  p->snap = snap;
   return 0;
 }
 

@@ -15,9 +15,11 @@
  *   (non-blocking, immediate mode; vl2_backend_get_fd() gives
  *   pcap_get_selectable_fd()). Keys: `filter=BPF` (a libpcap filter
  *   expression; escape a ',' as "\,"), `promisc=0|1` (default 1),
- *   `snaplen=N` (default 65535), `direction=in|inout` (default `in`, so
+ *   `snaplen=N` (default the interface's MTU + 22, at least 1518;
+ *   frames are truncated to it), `direction=in|inout` (default `in`, so
  *   frames the backend injects are not received back), `buffer=BYTES`
- *   (kernel buffer; default libpcap's). A vanished interface makes
+ *   (kernel ring; default 8 MiB, which holds about buffer / snaplen
+ *   frames). A vanished interface makes
  *   rx_burst and tx_burst return ::VL2_ERR_CLOSED.
  * - offline, `file=PATH` and/or `out=PATH`: rx_burst reads the frames of a
  *   pcap or pcapng file, with `rx_ts` the capture time in nanoseconds since
