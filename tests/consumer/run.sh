@@ -10,7 +10,7 @@
 #   cmake-static the same with vl2::vl2_static
 #   exports      check_exports.py: the .so exports = the headers' VL2_EXTERNs
 # Environment (set by CMakeLists.txt): VL2_BUILD, VL2_PREFIX, VL2_WORK,
-# VL2_SRC, VL2_CC, VL2_CMAKE, VL2_GENERATOR, VL2_NM, VL2_PYTHON,
+# VL2_INSTALL_PREFIX (the configured one), VL2_SRC, VL2_CC, VL2_CMAKE, VL2_GENERATOR, VL2_NM, VL2_PYTHON,
 # VL2_SANITIZE (may be empty).
 set -euo pipefail
 mode=$1
@@ -49,6 +49,32 @@ run_consumer() {
   fi
 }
 
+# use_installed_pc: point pkg-config at the installed libvl2*.pc files
+# (sets pc_names). They record the prefix chosen at configure time, and
+# this tree was installed elsewhere (cmake --install --prefix), so they are
+# used through copies whose `prefix=` line names the scratch prefix, as if
+# it had been configured. Everything else in them must follow ${prefix}.
+# The original line must name the configured prefix (or be relocatable).
+use_installed_pc() {
+  local f name line pcdir=$VL2_WORK/pkgconfig-$mode
+  mapfile -t pcs < <(find "$prefix" -path '*/pkgconfig/libvl2*.pc' | sort)
+  [ ${#pcs[@]} -gt 0 ] || fail "no libvl2*.pc under $prefix"
+  rm -rf "$pcdir" && mkdir -p "$pcdir"
+  pc_names=()
+  for f in "${pcs[@]}"; do
+    name=$(basename "$f" .pc)
+    pc_names+=("$name")
+    line=$(grep -m1 '^prefix=' "$f") || fail "$name.pc has no prefix= line"
+    case "$line" in
+      *'${pcfiledir}'*) cp "$f" "$pcdir/" ;;
+      "prefix=$VL2_INSTALL_PREFIX")
+        sed "s|^prefix=.*|prefix=$prefix|" "$f" >"$pcdir/$name.pc" ;;
+      *) fail "$name.pc has '$line', expected prefix=$VL2_INSTALL_PREFIX" ;;
+    esac
+  done
+  export PKG_CONFIG_PATH=$pcdir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+}
+
 mkdir -p "$VL2_WORK"
 case "$mode" in
 install)
@@ -57,18 +83,11 @@ install)
   ;;
 
 pkgconfig)
-  mapfile -t pcs < <(find "$prefix" -path '*/pkgconfig/libvl2*.pc' | sort)
-  [ ${#pcs[@]} -gt 0 ] || fail "no libvl2*.pc under $prefix"
-  pcpath=$(printf '%s\n' "${pcs[@]}" | xargs -n1 dirname | sort -u | paste -sd:)
-  export PKG_CONFIG_PATH=$pcpath${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
-  # The .pc files carry the prefix chosen at configure time; this install
-  # went elsewhere (--prefix), so tell pkg-config where the tree is.
-  pc=(pkg-config --define-variable=prefix="$prefix")
-  ver=$("${pc[@]}" --modversion libvl2)
+  use_installed_pc
+  ver=$(pkg-config --modversion libvl2)
   [ "$ver" = "$VL2_VERSION" ] || fail "libvl2.pc says version $ver, expected $VL2_VERSION"
-  for f in "${pcs[@]}"; do
-    name=$(basename "$f" .pc)
-    flags=$("${pc[@]}" --cflags --libs libvl2 "$name") ||
+  for name in "${pc_names[@]}"; do
+    flags=$(pkg-config --cflags --libs libvl2 "$name") ||
       fail "pkg-config cannot resolve $name"
     echo "== $name: $flags"
     # shellcheck disable=SC2086 # pkg-config output is a word list
@@ -79,8 +98,8 @@ pkgconfig)
   ;;
 
 static)
-  export PKG_CONFIG_PATH=$(dirname "$(find "$prefix" -path '*/pkgconfig/libvl2.pc')")
-  cflags=$(pkg-config --define-variable=prefix="$prefix" --cflags libvl2)
+  use_installed_pc
+  cflags=$(pkg-config --cflags libvl2)
   # shellcheck disable=SC2086
   "$VL2_CC" "${san[@]}" -std=c11 -Wall -Wextra -Werror $cflags \
     "$VL2_SRC/consumer.c" -o "$VL2_WORK/consumer-static" \
