@@ -1,0 +1,336 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The libvl2 authors
+"""Build the fuzz seed corpora from the shared capture files.
+
+Reads every classic pcap (and pcapng) file under the captures directory
+(default: ../shared/testdata/pcaps relative to the repository), keeps the
+Ethernet (DLT_EN10MB) frames, and writes them wrapped in each harness's input
+format into tests/fuzz/corpus/<target>/<sha256 of the file> (existing files
+are kept; identical inputs collapse to one file). The captures themselves are
+never copied. Only the standard library is used.
+
+    tests/fuzz/make_corpus.py [--pcaps DIR] [--out DIR] [--max-per-file N]
+
+The input formats are documented at the top of each tests/fuzz/fuzz_*.c.
+"""
+import argparse
+import hashlib
+import os
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+DLT_EN10MB = 1
+
+
+# ---- capture readers -------------------------------------------------------
+
+def read_pcap(data):
+    """Yield (linktype, frame) from a classic pcap file's bytes."""
+    magic = data[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        e = "<"
+    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        e = ">"
+    else:
+        raise ValueError("not a classic pcap file")
+    linktype = struct.unpack(e + "I", data[20:24])[0] & 0x0FFFFFFF
+    off = 24
+    while off + 16 <= len(data):
+        _, _, caplen, _ = struct.unpack(e + "IIII", data[off:off + 16])
+        off += 16
+        if off + caplen > len(data):
+            break
+        yield linktype, data[off:off + caplen]
+        off += caplen
+
+
+def read_pcapng(data):
+    """Yield (linktype, frame) from a pcapng file's bytes (EPB, SPB, PB)."""
+    off = 0
+    e = "<"
+    links = []
+    while off + 12 <= len(data):
+        btype = struct.unpack(e + "I", data[off:off + 4])[0]
+        if btype == 0x0A0D0D0A:  # section header: learn the byte order
+            bom = data[off + 8:off + 12]
+            e = "<" if bom == b"\x4d\x3c\x2b\x1a" else ">"
+            links = []
+        blen = struct.unpack(e + "I", data[off + 4:off + 8])[0]
+        if blen < 12 or off + blen > len(data):
+            break
+        body = data[off + 8:off + blen - 4]
+        if btype == 1:  # interface description
+            links.append(struct.unpack(e + "H", body[0:2])[0])
+        elif btype == 6:  # enhanced packet
+            ifc, _, _, caplen, _ = struct.unpack(e + "IIIII", body[0:20])
+            lt = links[ifc] if ifc < len(links) else DLT_EN10MB
+            yield lt, body[20:20 + caplen]
+        elif btype == 3:  # simple packet
+            lt = links[0] if links else DLT_EN10MB
+            origlen = struct.unpack(e + "I", body[0:4])[0]
+            yield lt, body[4:4 + min(origlen, len(body) - 4)]
+        elif btype == 2:  # obsolete packet block
+            ifc, _, _, _, caplen, _ = struct.unpack(e + "HHIIII", body[0:20])
+            lt = links[ifc] if ifc < len(links) else DLT_EN10MB
+            yield lt, body[20:20 + caplen]
+        off += blen
+
+
+def frames_of(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:4] == b"\x0a\x0d\x0d\x0a":
+        it = read_pcapng(data)
+    else:
+        it = read_pcap(data)
+    return [fr for lt, fr in it if lt == DLT_EN10MB]
+
+
+# ---- minimal decoders (only to find VXLAN payloads) ------------------------
+
+def l3(frame):
+    """(ethertype, offset) after up to four 802.1Q/802.1ad tags."""
+    off = 12
+    for _ in range(5):
+        if len(frame) < off + 2:
+            return None, None
+        et = struct.unpack(">H", frame[off:off + 2])[0]
+        if et not in (0x8100, 0x88A8):
+            return et, off + 2
+        off += 4
+    return None, None
+
+
+def udp_payload(ip):
+    """(dst port, UDP payload) of an IPv4/IPv6 packet, or (None, None)."""
+    if len(ip) >= 20 and ip[0] >> 4 == 4:
+        ihl = (ip[0] & 15) * 4
+        if ip[9] != 17 or len(ip) < ihl + 8:
+            return None, None
+        u = ip[ihl:]
+    elif len(ip) >= 48 and ip[0] >> 4 == 6:
+        if ip[6] != 17:
+            return None, None
+        u = ip[40:]
+    else:
+        return None, None
+    return struct.unpack(">H", u[2:4])[0], u[8:]
+
+
+# ---- harness input formats --------------------------------------------------
+
+ETH_SCRIPTS = [
+    # (edit, vid) x 4; see fuzz_eth.c
+    bytes([0x11, 100, 0x02, 0, 0x23, 200, 0x00, 0]),  # push 8100/100, pop, rewrite 88a8/200
+    bytes([0x02, 0, 0x21, 5, 0x03, 7, 0x00, 0]),      # pop, push 88a8/5, rewrite 7
+    bytes([0x13, 42, 0x00, 0, 0x11, 0xFF, 0x02, 0]),  # rewrite 42, keep, push 4095, pop
+    bytes([0x31, 1, 0x31, 2, 0x02, 0, 0xF9, 0]),      # push 9100 twice, pop, bad edit
+]
+
+
+def eth_inputs(frames):
+    for i, fr in enumerate(frames):
+        yield ETH_SCRIPTS[i % len(ETH_SCRIPTS)] + bytes([0]) + fr
+
+
+def vxlan_inputs(frames):
+    for fr in frames:
+        yield bytes([2, 0, 0]) + fr  # layer ETH, default config
+        et, off = l3(fr)
+        if off is None or et not in (0x0800, 0x86DD) or off != 14:
+            continue
+        ip = fr[off:]
+        dport, pl = udp_payload(ip)
+        port_sel = 0x80 if dport == 8472 else 0
+        yield bytes([2, 0x20, port_sel]) + fr  # ETH, no checksum verify
+        yield bytes([1, 0, port_sel]) + ip     # IP layer
+        if pl is not None:
+            yield bytes([0, 0, port_sel]) + pl  # UDP layer: VXLAN header on
+
+
+# fuzz_switch.c: config, then control ops (K = 0xc0 + op, a, b, c).
+SW_CONFIG = bytes([7, 7, 7, 63, 0, 15, 4, 0])  # 8 ports/segs/remotes, 64 FDB, 300 s
+
+
+def op(n, a, b, c=0):
+    assert c & 0xE0 != 0xE0  # would inject an allocation failure
+    return bytes([0xC0 + n, a, b, c])
+
+
+def vlan(port, vid_idx, vni_idx):
+    return op(3, port, vid_idx | vni_idx << 3, 1)
+
+
+SW_TOPOLOGY = b"".join([
+    # segments: VNI 1, 2, 100, 4242, 0x123456 (fz_vnis indices 0, 1, 3, 4, 7)
+    op(5, 0, 1), op(5, 1, 1), op(5, 3, 1), op(5, 4, 1), op(5, 7, 1),
+    op(0, 0, 0), op(0, 1, 0),                # ports 0, 1: access, PVID 1
+    op(0, 2, 3),                             # port 2: trunk, native VLAN 1
+    op(0, 3, 0x81, 0x1F),                    # port 3: 802.1ad trunk, no native
+    op(0, 4, 1),                             # port 4: trunk, no native
+    vlan(0, 0, 0), vlan(1, 0, 0),            # VLAN 1 -> VNI 1
+    vlan(2, 0, 0), vlan(2, 3, 3), vlan(2, 4, 4), vlan(2, 2, 1),
+    vlan(3, 5, 7), vlan(3, 3, 3),            # S-VLAN 200 -> 0x123456, 100 -> 100
+    vlan(4, 4, 4), vlan(4, 1, 1), vlan(4, 6, 0),
+    op(8, 0, 0), op(8, 0, 3), op(8, 3, 1), op(8, 4, 2),  # flood lists
+])
+
+
+def sw_frame(fr, port, last, remote=None):
+    k = port & 0x0F
+    extra = b""
+    if remote is not None:
+        k = 0x10
+        extra = bytes(remote)
+    if last:
+        k |= 0x20
+    fr = fr[:2048]
+    return bytes([k]) + extra + bytes([0x02]) + struct.pack(">H", len(fr)) + fr
+
+
+VNI_IDX = {1: 0, 2: 1, 3: 2, 100: 3, 4242: 4, 0: 5, 0xFFFFFF: 6, 0x123456: 7}
+
+
+def vxlan_inner(fr):
+    """(vni, inner frame) of a VXLAN-in-UDP frame, or None."""
+    et, off = l3(fr)
+    if off is None or et not in (0x0800, 0x86DD):
+        return None
+    dport, pl = udp_payload(fr[off:])
+    if pl is None or dport not in (4789, 8472) or len(pl) < 8 + 14:
+        return None
+    if not pl[0] & 0x08:
+        return None
+    return int.from_bytes(pl[4:7], "big"), pl[8:]
+
+
+def switch_inputs(frames, chunk=12):
+    for start in range(0, len(frames), chunk):
+        part = frames[start:start + chunk]
+        recs = []
+        for i, fr in enumerate(part):
+            recs.append(sw_frame(fr, i % 5, i % 4 == 3))
+            inner = vxlan_inner(fr)
+            if inner is not None and inner[0] in VNI_IDX:
+                recs.append(sw_frame(inner[1], 0, True,
+                                     remote=(VNI_IDX[inner[0]], i % 3)))
+        body = b"".join(recs)
+        yield SW_CONFIG + SW_TOPOLOGY + body
+        # The same with a tiny destination array and a timer run in between.
+        yield (SW_CONFIG + SW_TOPOLOGY + bytes([0xC0 + 15, 1]) + body +
+               bytes([0xC0 + 13, 0x06]) + body[:64])
+
+
+# fuzz_fdb.c: config, fail-new byte, then 4-byte ops.
+def fdb_op(n, a=0, b=0, c=0):
+    return bytes([n, a, b, c])
+
+
+def fdb_inputs():
+    topo = b"".join([
+        fdb_op(5, 0, 1), fdb_op(5, 1, 1), fdb_op(5, 3, 3),
+        fdb_op(0, 0, 0), fdb_op(0, 1, 0), fdb_op(0, 2, 3),
+        fdb_op(3, 0, 0, 1), fdb_op(3, 1, 0, 1), fdb_op(3, 2, 0, 1),
+        fdb_op(3, 2, 3 | 3 << 3, 1),
+        fdb_op(8, 0, 0), fdb_op(8, 0, 3), fdb_op(8, 3, 1),
+    ])
+    learn = b"".join(fdb_op(13, p, (d << 4) | s, 0)
+                     for p, s, d in [(0, 0, 1), (1, 1, 0), (2, 2, 13),
+                                     (0, 3, 2), (1, 3, 4), (2, 4, 3)])
+    learn += b"".join(fdb_op(14, 0, (d << 4) | s, r)
+                      for s, d, r in [(5, 0, 0), (6, 5, 3), (5, 1, 1)])
+    statics = b"".join([
+        fdb_op(10, 0, 7, 0), fdb_op(10, 0, 8, 0x10), fdb_op(10, 3, 9, 0x12),
+        fdb_op(10, 0, 13, 0), fdb_op(10, 1, 10, 1),
+    ])
+    checks = fdb_op(16) + fdb_op(19) + fdb_op(18, 20) + fdb_op(15, 0, 7)
+    timers = fdb_op(17, 0x04, 1) + fdb_op(17, 0x06, 1) + fdb_op(17, 0x07, 1)
+    dels = b"".join([
+        fdb_op(11, 0, 7), fdb_op(12, 0, 0, 1), fdb_op(12, 1, 1, 0),
+        fdb_op(12, 2, 3), fdb_op(4, 2, 3), fdb_op(9, 0, 3), fdb_op(1, 1),
+        fdb_op(6, 3), fdb_op(6, 1), fdb_op(2, 0, 0x1b, 0x40),
+    ])
+    cfgs = [
+        bytes([7, 7, 7, 63, 0, 15, 0, 0]),  # ageing off: exact checks
+        bytes([7, 7, 7, 63, 0, 15, 4, 0]),  # 300 s
+        bytes([3, 2, 1, 3, 0x05, 1, 2, 9]),  # tiny limits, 1 ms ageing
+    ]
+    for cfg in cfgs:
+        for fail in (0, 0x83):
+            yield cfg + bytes([fail]) + topo + learn + checks
+            yield cfg + bytes([fail]) + topo + learn + statics + checks + \
+                timers + checks + dels + checks
+            yield cfg + bytes([fail]) + topo + statics + learn + dels + \
+                learn + checks + timers
+    # Allocation failures injected into control-plane ops.
+    yield cfgs[0] + bytes([0]) + b"".join(
+        fdb_op(o, a, b, 0xE0 | k) for k in range(4)
+        for o, a, b in [(5, 0, 1), (0, 0, 0), (3, 0, 0), (8, 0, 0)]) + \
+        topo + checks
+
+
+# ---- main ------------------------------------------------------------------
+
+def write(outdir, target, blob, seen):
+    d = os.path.join(outdir, target)
+    os.makedirs(d, exist_ok=True)
+    h = hashlib.sha256(blob).hexdigest()
+    if h in seen:
+        return 0
+    seen.add(h)
+    p = os.path.join(d, h)
+    if not os.path.exists(p):
+        with open(p, "wb") as f:
+            f.write(blob)
+    return 1
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--pcaps", default=os.path.join(
+        os.path.dirname(REPO), "shared", "testdata", "pcaps"))
+    ap.add_argument("--out", default=os.path.join(HERE, "corpus"))
+    ap.add_argument("--max-per-file", type=int, default=24,
+                    help="distinct frames taken from one capture")
+    args = ap.parse_args()
+
+    captures = []
+    for root, _, files in os.walk(args.pcaps):
+        for n in files:
+            if n.endswith((".pcap", ".pcapng", ".cap")):
+                captures.append(os.path.join(root, n))
+    captures.sort()
+    if not captures:
+        sys.exit("no captures under %s" % args.pcaps)
+
+    seen = set()
+    counts = {}
+    for path in captures:
+        try:
+            frames = frames_of(path)
+        except (ValueError, struct.error) as e:
+            print("skip %s: %s" % (path, e), file=sys.stderr)
+            continue
+        uniq = []
+        for fr in frames:
+            if fr not in uniq:
+                uniq.append(fr)
+            if len(uniq) == args.max_per_file:
+                break
+        for target, gen in (("eth", eth_inputs(uniq)),
+                            ("vxlan", vxlan_inputs(uniq)),
+                            ("switch", switch_inputs(uniq))):
+            for blob in gen:
+                counts[target] = counts.get(target, 0) + \
+                    write(args.out, target, blob, seen)
+    for blob in fdb_inputs():
+        counts["fdb"] = counts.get("fdb", 0) + write(args.out, "fdb", blob, seen)
+    for t in sorted(counts):
+        print("%-7s %d seeds" % (t, counts[t]))
+
+
+if __name__ == "__main__":
+    main()
