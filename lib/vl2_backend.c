@@ -14,8 +14,26 @@
 
 #include "vl2_mem.h"
 
+/* Copy the NUL-terminated |msg| into |buf| of |len| bytes, truncated. */
+static void copy_msg(char *buf, size_t len, const char *msg) {
+  if (buf == NULL || len == 0)
+    return;
+  size_t n = 0;
+  while (n + 1 < len && msg[n] != '\0')
+    n++;
+  memcpy(buf, msg, n);
+  buf[n] = '\0';
+}
+
 int vl2_backend_open(vl2_backend **pbe, const vl2_backend_ops *ops,
                      const char *args, uint32_t port, const vl2_mem *mem) {
+  return vl2_backend_open_err(pbe, ops, args, port, mem, NULL, 0);
+}
+
+int vl2_backend_open_err(vl2_backend **pbe, const vl2_backend_ops *ops,
+                         const char *args, uint32_t port, const vl2_mem *mem,
+                         char *errbuf, size_t errlen) {
+  copy_msg(errbuf, errlen, "");
   if (pbe == NULL || ops == NULL)
     return VL2_ERR_INVALID;
   *pbe = NULL;
@@ -33,6 +51,8 @@ int vl2_backend_open(vl2_backend **pbe, const vl2_backend_ops *ops,
   be->port = port;
   int rv = ops->open(be, args != NULL ? args : "");
   if (rv != 0) {
+    be->errmsg[VL2_BACKEND_ERRMSG_LEN - 1] = '\0';
+    copy_msg(errbuf, errlen, be->errmsg);
     vl2_mem_free(&m, be);
     return rv;
   }

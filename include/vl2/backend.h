@@ -76,6 +76,43 @@ VL2_EXTERN int vl2_backend_open(vl2_backend **pbe, const vl2_backend_ops *ops,
                                 const vl2_mem *mem);
 
 /**
+ * Open a backend, and on failure keep its error message.
+ *
+ * The same as vl2_backend_open(), but when opening fails the backend's
+ * message ("open /dev/net/tun: Permission denied") is copied into
+ * @p errbuf, since no instance is left to ask with
+ * vl2_backend_last_error().
+ *
+ * @param pbe
+ *   As for vl2_backend_open().
+ * @param ops
+ *   As for vl2_backend_open().
+ * @param args
+ *   As for vl2_backend_open().
+ * @param port
+ *   As for vl2_backend_open().
+ * @param mem
+ *   As for vl2_backend_open().
+ * @param errbuf
+ *   Receives a NUL-terminated message on failure ("" when the backend gave
+ *   none) and "" on success; may be NULL.
+ * @param errlen
+ *   Size of @p errbuf in bytes; the message is truncated to fit.
+ * @return
+ *   0 on success, or a negative error as for vl2_backend_open().
+ * @retval VL2_ERR_INVALID NULL @p pbe or @p ops, or bad @p args.
+ * @retval VL2_ERR_VERSION @p ops has an unknown `abi_version`.
+ * @retval VL2_ERR_NOMEM allocation failed.
+ * @retval -errno the operating system refused.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_backend_open_err(vl2_backend **pbe,
+                                    const vl2_backend_ops *ops,
+                                    const char *args, uint32_t port,
+                                    const vl2_mem *mem, char *errbuf,
+                                    size_t errlen);
+
+/**
  * Receive up to @p n frames without blocking.
  *
  * @param be
