@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The libvl2 authors
+"""Python bindings for libvl2, the embeddable virtual Layer-2 switch.
+
+Pure ctypes over the shared library (``libvl2.so``): no compiler needed. The
+library is found through ``VL2_LIBRARY``, next to this package,
+``ctypes.util.find_library("vl2")``, or a ``build*/`` directory of the source
+tree (see ``vl2._lib``).
+
+A tour::
+
+    import vl2
+    with vl2.Switch(max_ports=8, ageing_ns=300 * vl2.SEC) as sw:
+        sw.add_segment(100)
+        sw.add_port(1)                      # access port, PVID 1
+        sw.add_port(2, vl2.TRUNK)           # trunk, no native VLAN
+        sw.map_vlan(1, 1, 100)
+        sw.map_vlan(2, 10, 100)             # VLAN 10 on port 2 is VNI 100
+        sw.add_remote(100, "192.0.2.7")     # a VTEP in the flood list
+        v = sw.process_one(1, frame_bytes, now=0)
+        for d in v.dests:                   # port 2 (push VID 10), remote
+            wire = d.apply(frame_bytes)
+        for ev in sw.events(): ...
+        sw.stats().drops["tagged_on_access"]
+
+Errors raise subclasses of :class:`Vl2Error` (``NotFound``,
+``AlreadyExists``, ``InvalidArgument``, ...), one per ``VL2_ERR_*``.
+"""
+
+from ._core import *  # noqa: F401,F403
+from ._core import (Switch, Frame, Verdict, Dest, FdbEntry, Event,  # noqa
+                    SwitchStats, EthInfo, eth_parse, strerror, version,
+                    drop_reason_name, DROP_REASONS, mac_str)
+from .errors import *  # noqa: F401,F403
+from ._lib import lib_path  # noqa: F401
+
+__version__ = version()
