@@ -132,9 +132,10 @@ static void decode_vxlan(dec *d, const uint8_t *ip, size_t ip_len,
   /* On a refusal (I flag clear, inner frame missing) the header is still
    * worth showing, as tcpdump does. */
   add_hex(l, "flags", p[0], 2);
-  add_int(l, "vni", rv == 0 ? (int64_t)vi.vni
-                            : (int64_t)((uint32_t)p[4] << 16 |
-                                        (uint32_t)p[5] << 8 | p[6]));
+  add_int(l, "vni",
+          rv == 0
+              ? (int64_t)vi.vni
+              : (int64_t)((uint32_t)p[4] << 16 | (uint32_t)p[5] << 8 | p[6]));
   vl2_vxlan_config cfg;
   vl2_vxlan_config_default(&cfg);
   cfg.dst_port = dport != 0 ? dport : VL2_VXLAN_PORT;
@@ -143,8 +144,7 @@ static void decode_vxlan(dec *d, const uint8_t *ip, size_t ip_len,
   vl2_vxlan_info full;
   memset(&full, 0, sizeof(full));
   int frv = vl2_vxlan_decap(&cfg, ip, ip_len, VL2_VXLAN_LAYER_IP, &full);
-  add_str(l, "check",
-          frv == 0 ? "ok" : vl2_vxlan_reason_name(full.reason));
+  add_str(l, "check", frv == 0 ? "ok" : vl2_vxlan_reason_name(full.reason));
   if (rv != 0) {
     add_str(l, "error", vl2_vxlan_reason_name(vi.reason));
     return;
@@ -164,8 +164,8 @@ static void decode_geneve(dec *d, const uint8_t *p, size_t len, int depth) {
   add_int(l, "version", p[0] >> 6);
   add_hex(l, "flags", p[1], 2);
   add_hex(l, "proto", proto, 4);
-  add_int(l, "vni", (int64_t)((uint32_t)p[4] << 16 | (uint32_t)p[5] << 8 |
-                              p[6]));
+  add_int(l, "vni",
+          (int64_t)((uint32_t)p[4] << 16 | (uint32_t)p[5] << 8 | p[6]));
   add_int(l, "optlen", optlen);
   if (len < 8 + (size_t)optlen) {
     truncated(l, 8 + (size_t)optlen, len);

@@ -49,16 +49,16 @@ enum { VLANS_NONE, VLANS_AUTO, VLANS_LIST };
 
 typedef struct port {
   uint32_t id;
-  bool input;        /* frames come in from a capture */
-  bool sink;         /* created by the tool for a segment */
-  bool mode_set;     /* --access or --trunk given */
-  uint8_t mode;      /* VL2_PORT_ACCESS / VL2_PORT_TRUNK */
-  int native;        /* trunk native VLAN; -1 = default (1) */
-  vl2_vid pvid;      /* access VLAN */
+  bool input;    /* frames come in from a capture */
+  bool sink;     /* created by the tool for a segment */
+  bool mode_set; /* --access or --trunk given */
+  uint8_t mode;  /* VL2_PORT_ACCESS / VL2_PORT_TRUNK */
+  int native;    /* trunk native VLAN; -1 = default (1) */
+  vl2_vid pvid;  /* access VLAN */
   bool qinq;
-  int vlans;         /* VLANS_* for trunks */
+  int vlans; /* VLANS_* for trunks */
   uint8_t vlan_set[(VL2_VID_MAX + 1 + 7) / 8];
-  const char *file;  /* input capture */
+  const char *file; /* input capture */
   vl2_backend *be;
   int dlt;
   uint64_t frames_in;
@@ -258,13 +258,15 @@ static void usage(void) {
       "Ethernet, Linux cooked (SLL, SLL2) captures are read.\n"
       "\n"
       "Inputs:\n"
-      "  FILE                   the capture for port 0 (same as --port 0=FILE)\n"
+      "  FILE                   the capture for port 0 (same as --port "
+      "0=FILE)\n"
       "  -p, --port N=FILE      frames of FILE arrive on port N (repeat for\n"
       "                         several ports; merged by timestamp)\n"
       "\n"
       "Switch configuration (ports 0..4095; VLANs 1..4094):\n"
       "  --access N=VID         port N is an access port in VLAN VID\n"
-      "  --trunk N=VLANS        port N is a trunk allowing VLANS: 'auto', 'all'\n"
+      "  --trunk N=VLANS        port N is a trunk allowing VLANS: 'auto', "
+      "'all'\n"
       "                         or a list such as 10,20,100-199\n"
       "  --native N=VID         native VLAN of trunk N (0: none, untagged\n"
       "                         frames are dropped); default 1\n"
@@ -298,7 +300,8 @@ static void usage(void) {
       "\n"
       "Decoding:\n"
       "  --decode               print each frame's headers as libvl2 decodes\n"
-      "                         them (Ethernet, 802.1Q/802.1ad tags, LLC/SNAP,\n"
+      "                         them (Ethernet, 802.1Q/802.1ad tags, "
+      "LLC/SNAP,\n"
       "                         ARP, outer IPv4/IPv6/UDP, VXLAN, Geneve, and\n"
       "                         the inner frames); with --json, one JSON\n"
       "                         object per line\n"
@@ -310,7 +313,8 @@ static void usage(void) {
       "\n"
       "Examples:\n"
       "  " PROG " -o out capture.pcap\n"
-      "  " PROG " --port 0=a.pcap --port 1=b.pcap --access 1=10 --trunk 0=10,20\n"
+      "  " PROG
+      " --port 0=a.pcap --port 1=b.pcap --access 1=10 --trunk 0=10,20\n"
       "  " PROG " --remote 10=198.51.100.7 -o out --json capture.pcapng\n"
       "  " PROG " --decode vxlan.pcap\n"
       "\n"
@@ -456,8 +460,7 @@ static void open_input(port *p) {
   if (rv < 0) {
     const char *why = be != NULL ? vl2_backend_last_error(be) : "";
     die("%s: cannot read capture: %s%s%s", p->file,
-        rv > -200 ? strerror(-rv) : vl2_strerror(rv), why[0] ? ": " : "",
-        why);
+        rv > -200 ? strerror(-rv) : vl2_strerror(rv), why[0] ? ": " : "", why);
   }
   p->be = be;
   p->dlt = vl2_pcap_datalink(be);
@@ -569,8 +572,8 @@ static vl2_switch *build_switch(void) {
       port *p = g.ports[i];
       if (p == NULL)
         continue;
-      used = p->mode == VL2_PORT_ACCESS ? p->pvid == v
-                                        : vlan_in(p->vlan_set, v);
+      used =
+          p->mode == VL2_PORT_ACCESS ? p->pvid == v : vlan_in(p->vlan_set, v);
     }
     if (!used)
       continue;
@@ -601,7 +604,8 @@ static vl2_switch *build_switch(void) {
         continue;
       if (next >= MAX_PORTS)
         usage_error("no port ids left for the sink ports (%u segments); "
-                    "use --no-sinks or fewer VLANs", segs);
+                    "use --no-sinks or fewer VLANs",
+                    segs);
       port *p = xcalloc(1, sizeof(port));
       p->id = next;
       p->sink = true;
@@ -616,8 +620,8 @@ static vl2_switch *build_switch(void) {
   vl2_switch_config_default(&cfg);
   cfg.max_ports = MAX_PORTS;
   cfg.max_segments = segs + 1 > cfg.max_segments ? segs + 1 : cfg.max_segments;
-  cfg.max_remotes = g.n_rcfg + 1 > cfg.max_remotes ? (uint32_t)g.n_rcfg + 1
-                                                  : cfg.max_remotes;
+  cfg.max_remotes =
+      g.n_rcfg + 1 > cfg.max_remotes ? (uint32_t)g.n_rcfg + 1 : cfg.max_remotes;
   cfg.ageing_ns = g.ageing_s * VL2_SEC;
   if (g.max_fdb != 0)
     cfg.max_fdb = g.max_fdb;
@@ -645,8 +649,7 @@ static vl2_switch *build_switch(void) {
     check(vl2_switch_port_add(sw, i, &pc), "port %u", i);
     for (unsigned v = 1; v <= VL2_VID_MAX; v++)
       if (vlan_in(p->vlan_set, v))
-        check(vl2_switch_port_vlan_add(sw, i, (vl2_vid)v,
-                                       vni_for((vl2_vid)v)),
+        check(vl2_switch_port_vlan_add(sw, i, (vl2_vid)v, vni_for((vl2_vid)v)),
               "port %u VLAN %u -> VNI %u", i, v, vni_for((vl2_vid)v));
   }
   for (size_t i = 0; i < g.n_rcfg; i++) {
@@ -669,9 +672,10 @@ typedef struct tally {
 } tally;
 
 static const char *dlt_name(int dlt) {
-  return dlt == 1 ? "EN10MB" : dlt == 113 ? "LINUX_SLL"
-                           : dlt == 276   ? "LINUX_SLL2"
-                                          : "none";
+  return dlt == 1     ? "EN10MB"
+         : dlt == 113 ? "LINUX_SLL"
+         : dlt == 276 ? "LINUX_SLL2"
+                      : "none";
 }
 
 static void fmt_ts(vl2_tstamp ts, char *buf, size_t n) {
@@ -728,10 +732,11 @@ static void summary(vl2_switch *sw, const tally *t) {
     json_object *o = json_object_new_object();
     json_object_object_add(o, "port", ju64(i));
     json_object_object_add(o, "kind",
-                           jstr(p->input ? "input" : p->sink ? "sink" : "port"));
-    json_object_object_add(o, "mode", jstr(p->mode == VL2_PORT_ACCESS
-                                               ? "access"
-                                               : "trunk"));
+                           jstr(p->input  ? "input"
+                                : p->sink ? "sink"
+                                          : "port"));
+    json_object_object_add(
+        o, "mode", jstr(p->mode == VL2_PORT_ACCESS ? "access" : "trunk"));
     json_object_object_add(o, "config", jstr(role));
     json_object_object_add(o, "rx_frames", ju64(ps.rx_frames));
     json_object_object_add(o, "rx_drops", ju64(ps.rx_drops));
@@ -774,8 +779,7 @@ static void summary(vl2_switch *sw, const tally *t) {
   json_object *drops = json_object_new_object();
   for (unsigned r = 1; r < VL2_DROP_REASON_MAX; r++)
     if (t->drops[r] != 0)
-      json_object_object_add(drops, vl2_drop_reason_name(r),
-                             ju64(t->drops[r]));
+      json_object_object_add(drops, vl2_drop_reason_name(r), ju64(t->drops[r]));
   json_object_object_add(root, "drops", drops);
   json_object_object_add(root, "ports", ports);
   json_object *rems = json_object_new_array();
@@ -783,14 +787,12 @@ static void summary(vl2_switch *sw, const tally *t) {
     remote *r = &g.remotes[i];
     char ip[INET6_ADDRSTRLEN], name[80];
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "remote",
-                           jstr(ip_str(&r->addr, ip, sizeof(ip))));
+    json_object_object_add(o, "remote", jstr(ip_str(&r->addr, ip, sizeof(ip))));
     json_object_object_add(o, "written", ju64(r->written));
     json_object *errs = json_object_new_object();
     for (unsigned k = 0; k < VL2_VXLAN_R_MAX; k++)
       if (r->encap_errors[k] != 0)
-        json_object_object_add(errs,
-                               k == 0 ? "edit" : vl2_vxlan_reason_name(k),
+        json_object_object_add(errs, k == 0 ? "edit" : vl2_vxlan_reason_name(k),
                                ju64(r->encap_errors[k]));
     json_object_object_add(o, "encap_errors", errs);
     if (r->w != NULL) {
@@ -831,8 +833,8 @@ static void summary(vl2_switch *sw, const tally *t) {
   json_object_object_add(root, "fdb", fdb);
 
   if (g.json) {
-    puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-                                                  JSON_C_TO_STRING_NOSLASHESCAPE));
+    puts(json_object_to_json_string_ext(
+        root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(root);
     return;
   }
@@ -867,8 +869,12 @@ static void summary(vl2_switch *sw, const tally *t) {
     port_role(p, role, sizeof(role));
     printf("port %-6u %-5s %-36s in %" PRIu64 " (dropped %" PRIu64
            ") out %" PRIu64 "%s\n",
-           i, p->input ? "input" : p->sink ? "sink" : "", role, ps.rx_frames,
-           ps.rx_drops, p->written, p->edit_errors ? " (edit errors)" : "");
+           i,
+           p->input  ? "input"
+           : p->sink ? "sink"
+                     : "",
+           role, ps.rx_frames, ps.rx_drops, p->written,
+           p->edit_errors ? " (edit errors)" : "");
   }
   for (size_t i = 0; i < g.n_remotes; i++) {
     char ip[INET6_ADDRSTRLEN];
@@ -1078,8 +1084,8 @@ static int run_decode(void) {
         json_object_object_add(o, "ts", jstr(ts));
         json_object_object_add(o, "caplen", ju64(p->head.len));
         json_object_object_add(o, "layers", layers);
-        puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
+        puts(json_object_to_json_string_ext(
+            o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(o);
       } else {
         printf("%" PRIu64 " %s caplen %u: ", n, ts, p->head.len);
