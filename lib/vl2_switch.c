@@ -17,6 +17,7 @@
 
 #include <vl2/vlan.h>
 
+#include "vl2_neigh.h" /* neighbour: ARP/ND hooks */
 #include "vl2_wire.h"
 
 /* ------------------------------------------------------------------ */
@@ -34,6 +35,22 @@ int vl2_switch_config_default_versioned(int version, vl2_switch_config *cfg) {
   cfg->max_fdb = 65536;
   cfg->event_queue_cap = 1024;
   cfg->ageing_ns = 300 * VL2_SEC;
+  /* neighbour: defaults of the neigh.h fields (RFC 4861 section 10). */
+  cfg->max_neigh = 4096;
+  cfg->neigh_ageing_ns = 300 * VL2_SEC;
+  cfg->neigh_reachable_ns = 30 * VL2_SEC;
+  cfg->neigh_retrans_ns = VL2_SEC;
+  cfg->neigh_max_retries = 3;
+  cfg->neigh_queue_per_entry = 8;
+  cfg->neigh_queue_max = 256;
+  cfg->neigh_mtu = 1500;
+  cfg->tx_queue_cap = 256;
+  cfg->move_threshold = 5;
+  cfg->move_window_ns = 10 * VL2_SEC;
+  cfg->move_holddown_ns = 60 * VL2_SEC;
+  cfg->move_track_max = 1024;
+  cfg->dir_max_pending = 256;
+  cfg->dir_timeout_ns = VL2_SEC;
   return 0;
 }
 
@@ -78,6 +95,7 @@ static void switch_free(vl2_switch *sw) {
   vl2_mem_free(uth_mem, sw->remote_free);
   vl2_mem_free(uth_mem, sw->evq);
   vl2_fdb_table_fini(&sw->fdb, uth_mem);
+  vl2_neigh_fini(sw); /* neighbour */
   vl2_mem_free(uth_mem, sw);
 }
 
@@ -96,7 +114,8 @@ int vl2_switch_new_versioned(vl2_switch **psw, int version,
   if (c.max_ports == 0 || c.max_ports > 4096 || c.max_segments == 0 ||
       c.max_segments > 65535 || c.max_remotes == 0 ||
       c.max_remotes > (1u << 20) || c.max_fdb == 0 ||
-      c.max_fdb > (1u << 26) || c.event_queue_cap == 0)
+      c.max_fdb > (1u << 26) || c.event_queue_cap == 0 ||
+      vl2_neigh_config_check(&c) != 0 /* neighbour */)
     return VL2_ERR_INVALID;
 
   vl2_mem m = vl2_mem_resolve(mem);
@@ -129,6 +148,8 @@ int vl2_switch_new_versioned(vl2_switch **psw, int version,
     return VL2_ERR_NOMEM;
   }
   rv = vl2_fdb_table_init(&sw->fdb, &m, c.max_fdb, c.hash_seed);
+  if (rv == 0)
+    rv = vl2_neigh_init(sw); /* neighbour */
   if (rv != 0) {
     switch_free(sw);
     return rv;
@@ -593,6 +614,7 @@ int vl2_switch_segment_del(vl2_switch *sw, uint32_t vni) {
   if (seg->n_ports != 0)
     return VL2_ERR_BUSY;
   flush(sw, 0, 0, 1, seg->idx, VL2_FDB_FLUSH_ALL);
+  vl2_neigh_segment_gone(sw, seg->idx); /* neighbour */
   for (uint32_t i = 0; i < seg->n_remotes; i++)
     remote_unref(sw, seg->remotes[i]);
   seg->n_remotes = 0;
@@ -790,7 +812,10 @@ size_t vl2_fdb_count(const vl2_switch *sw) {
 /* Timers                                                               */
 
 vl2_tstamp vl2_switch_next_deadline(const vl2_switch *sw) {
-  return sw != NULL ? sw->sweep_at : VL2_TSTAMP_NONE;
+  if (sw == NULL)
+    return VL2_TSTAMP_NONE;
+  vl2_tstamp nd = vl2_neigh_next_deadline(sw); /* neighbour */
+  return nd < sw->sweep_at ? nd : sw->sweep_at;
 }
 
 int vl2_switch_run_timers(vl2_switch *sw, vl2_tstamp now) {
@@ -799,6 +824,7 @@ int vl2_switch_run_timers(vl2_switch *sw, vl2_tstamp now) {
   if (now > sw->now)
     sw->now = now;
   now = sw->now;
+  vl2_neigh_run_timers(sw, now); /* neighbour: ageing, retries, directory */
   if (sw->sweep_at == VL2_TSTAMP_NONE || now < sw->sweep_at)
     return 0;
   vl2_tstamp next = VL2_TSTAMP_NONE;
@@ -935,6 +961,9 @@ static uint32_t learn(vl2_switch *sw, classified *c, const vl2_frame *f,
       s->expires = expires;
       return 0;
     }
+    /* neighbour: move dampening; a frozen MAC stays where it is. */
+    if (!vl2_neigh_mac_move_ok(sw, seg, mac, now))
+      return VL2_VFLAG_FROZEN;
   }
   /* A new entry or a move: resolve the remote endpoint if needed. */
   if (c->src_dest == UINT32_MAX) {
@@ -1146,6 +1175,20 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
   seg->st.rx_frames++;
   seg->st.rx_bytes += f->len;
 
+  /* neighbour: ARP/RARP/ND snooping, spoof guard and suppression. IPv4
+   * (the common case) costs one compare. Runs before learning so a
+   * spoofed frame teaches nothing. */
+  int nbv = VL2_NB_PASS;
+  uint16_t et = vl2_load_be16(f->data + (c.in_tagged ? 16 : 12));
+  if (et != VL2_ETH_P_IPV4) {
+    nbv = vl2_neigh_input(sw, seg, f, c.in_tagged ? 18u : 14u, et, now,
+                          &reason);
+    if (nbv == VL2_NB_DROP) {
+      drop(sw, v, p, reason);
+      return 1;
+    }
+  }
+
   if (c.learn) {
     uint64_t smac = vl2_mac_to_u64(src);
     vl2_fdb_slot *ss = vl2_fdb_find(&sw->fdb, vl2_fdb_key(seg->idx, smac));
@@ -1155,6 +1198,12 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
       if (ds != NULL && !slot_live(ds, now))
         ds = NULL;
     }
+  }
+
+  if (nbv == VL2_NB_CONSUME) { /* neighbour: answered or sent to directory */
+    v->action = VL2_ACT_CONSUMED;
+    sw->st.consumed++;
+    return 1;
   }
 
   vl2_dest *out = dests + *used;
@@ -1307,6 +1356,10 @@ static const char *const drop_names[VL2_DROP_REASON_COUNT] = {
     [VL2_DROP_NO_DESTINATION] = "no_destination",
     [VL2_DROP_REMOTE_NOT_MEMBER] = "remote_not_member",
     [VL2_DROP_REMOTE_TAGGED] = "remote_tagged",
+    [VL2_DROP_ARP_SPOOF] = "arp_spoof",
+    [VL2_DROP_ND_SPOOF] = "nd_spoof",
+    [VL2_DROP_NEIGH_UNBOUND] = "neigh_unbound",
+    [VL2_DROP_DIR_FULL] = "dir_full",
 };
 
 const char *vl2_drop_reason_name(unsigned reason) {

@@ -26,6 +26,9 @@
 /* "No segment" in a port's VID map, and "not a member" in its segment map. */
 #define VL2_SEG_NONE 0xffffu
 
+/* neighbour: the ARP/ND module's state (vl2_neigh.c). */
+typedef struct vl2_neigh_state vl2_neigh_state;
+
 typedef struct vl2_port {
   uint8_t in_use;
   uint8_t mode;
@@ -89,6 +92,8 @@ struct vl2_switch {
   uint32_t evq_head, evq_len;
 
   vl2_switch_stats st;
+
+  vl2_neigh_state *neigh;  /* neighbour: table, resolver, tx queue */
 };
 
 /* Emit an event (dropped and counted when the queue is full). */

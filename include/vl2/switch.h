@@ -77,6 +77,49 @@ typedef struct vl2_switch_config {
   /** Seed of the table hashes; supply randomness in production so an
    * attacker cannot aim collisions (tests use 0). Default 0. */
   uint64_t hash_seed;
+  /* --- neighbour table, resolver, dampening, directory (neigh.h) --- */
+  /** Neighbour entries (IPv4 and IPv6, static and learned) in all
+   * segments; allocated at creation. Default 4096; 1 .. 2^24. */
+  uint32_t max_neigh;
+  /** Neighbour entries one segment may hold; 0 means no per-segment
+   * limit. Default 0. */
+  uint32_t max_neigh_per_segment;
+  /** Learned neighbour entries are reclaimed this long after the binding
+   * was last seen (snooped or confirmed). Default 300 s; 0 disables. */
+  vl2_duration neigh_ageing_ns;
+  /** REACHABLE lasts this long after a confirmation (RFC 4861 section 10
+   * REACHABLE_TIME). Default 30 s. */
+  vl2_duration neigh_reachable_ns;
+  /** The resolver's first retransmission interval (RFC 4861 RETRANS_TIMER);
+   * it doubles after each unanswered try. Default 1 s; at least 1 ms. */
+  vl2_duration neigh_retrans_ns;
+  /** Requests the resolver sends before giving up (RFC 4861
+   * MAX_MULTICAST_SOLICIT / MAX_UNICAST_SOLICIT). Default 3; 1 .. 32. */
+  uint32_t neigh_max_retries;
+  /** Packets one entry may hold while resolving. Default 8; at least 1. */
+  uint32_t neigh_queue_per_entry;
+  /** Packets all wait queues may hold together. Default 256; at least 1. */
+  uint32_t neigh_queue_max;
+  /** Largest IP packet vl2_neigh_send() takes. Default 1500; 68 .. 65535. */
+  uint32_t neigh_mtu;
+  /** Frames the switch may originate and hold for vl2_switch_poll_tx()
+   * (replies, requests, resolved packets); released wait-queue packets
+   * come on top. Default 256; at least 1. */
+  uint32_t tx_queue_cap;
+  /** Move dampening: a MAC or IP that moves more than this many times
+   * within move_window_ns is frozen. 0 disables dampening. Default 5. */
+  uint32_t move_threshold;
+  /** Move dampening window. Default 10 s. */
+  vl2_duration move_window_ns;
+  /** How long a MAC or IP stays frozen. Default 60 s. */
+  vl2_duration move_holddown_ns;
+  /** MACs whose moves are tracked at once (a fixed 4-way table; the
+   * stalest tracker is replaced). Default 1024; at least 4. */
+  uint32_t move_track_max;
+  /** Directory lookups pending at once. Default 256; at least 1. */
+  uint32_t dir_max_pending;
+  /** A directory lookup unanswered this long times out. Default 1 s. */
+  vl2_duration dir_timeout_ns;
 } vl2_switch_config;
 
 /**
@@ -170,6 +213,9 @@ VL2_EXTERN void vl2_switch_del(vl2_switch *sw);
 #define VL2_PORT_F_QINQ 0x10u
 /** Port flag: ARP/ND spoof guard (see neigh.h). */
 #define VL2_PORT_F_SPOOF_GUARD 0x20u
+/** Port flag: neighbour inspection (dynamic ARP inspection): ARP and NA
+ * from this port may only claim IPs statically bound to it (see neigh.h). */
+#define VL2_PORT_F_NEIGH_INSPECT 0x40u
 /** The flags of vl2_port_config_default(). */
 #define VL2_PORT_F_DEFAULT                                                     \
   (VL2_PORT_F_LEARN | VL2_PORT_F_FLOOD_UNKNOWN | VL2_PORT_F_FLOOD_BCAST |      \
@@ -506,6 +552,9 @@ typedef struct vl2_dest {
 #define VL2_VFLAG_MOVED 0x04u
 /** Verdict flag: the source MAC was not learned because of a limit. */
 #define VL2_VFLAG_LIMIT 0x08u
+/** Verdict flag: the source MAC tried to move but is frozen by move
+ * dampening (see neigh.h); the FDB entry stayed. */
+#define VL2_VFLAG_FROZEN 0x10u
 
 /** What to do with one frame; verdict `i` describes frame `i`. */
 typedef struct vl2_verdict {
@@ -547,6 +596,15 @@ typedef enum vl2_drop_reason {
                                    segment's flood list. */
   VL2_DROP_REMOTE_TAGGED,     /**< A decapsulated inner frame carries a
                                    VLAN tag (RFC 7348 section 6.1). */
+  VL2_DROP_ARP_SPOOF,         /**< ARP sender MAC differs from the source
+                                   MAC on a spoof-guarded port. */
+  VL2_DROP_ND_SPOOF,          /**< ND link-layer address option differs
+                                   from the source MAC on a spoof-guarded
+                                   port. */
+  VL2_DROP_NEIGH_UNBOUND,     /**< ARP/NA claims an IP not statically bound
+                                   to the port (neighbour inspection). */
+  VL2_DROP_DIR_FULL,          /**< Directory mode: no room to hold the
+                                   request (pending lookups full). */
   VL2_DROP_REASON_COUNT       /**< Number of reasons defined so far. */
 } vl2_drop_reason;
 
@@ -640,7 +698,9 @@ VL2_EXTERN vl2_tstamp vl2_switch_next_deadline(const vl2_switch *sw);
 
 /**
  * Run what is due: FDB ageing (which reclaims entries and emits
- * ::VL2_EV_FDB_AGED). Calling it early or often is harmless; calling it
+ * ::VL2_EV_FDB_AGED), and the neighbour timers of neigh.h (neighbour
+ * ageing, resolver retransmissions, directory timeouts, dampening
+ * thaws). Frames it originates wait for vl2_switch_poll_tx(). Calling it early or often is harmless; calling it
  * late never makes a lookup return an expired entry, because lookups
  * compare expiry with their own `now`.
  *
@@ -670,6 +730,27 @@ VL2_EXTERN int vl2_switch_run_timers(vl2_switch *sw, vl2_tstamp now);
  * is one of `VL2_LIMIT_*`. */
 #define VL2_EV_FDB_LIMIT 4
 
+/** Event: a neighbour binding was added (learned, resolved, directory
+ * or static is not evented); `ip`, `mac`, `port` where seen. */
+#define VL2_EV_NEIGH_ADDED 16
+/** Event: an IP was rebound from `old_mac` to `mac` (GARP, unsolicited
+ * NA). */
+#define VL2_EV_NEIGH_MOVED 17
+/** Event: a learned neighbour entry aged out. */
+#define VL2_EV_NEIGH_AGED 18
+/** Event: resolution of `ip` failed; `reason` is the packets dropped. */
+#define VL2_EV_NEIGH_FAILED 19
+/** Event: move dampening froze a MAC (`ip` family ::VL2_AF_NONE) or an IP
+ * binding until hold-down ends. */
+#define VL2_EV_NEIGH_FROZEN 20
+/** Event: a frozen MAC or IP thawed. */
+#define VL2_EV_NEIGH_THAWED 21
+/** Event: directory mode needs `ip` resolved in `vni` (asked by `mac` on
+ * `port`); answer with vl2_neigh_dir_answer(). */
+#define VL2_EV_NEIGH_LOOKUP 22
+/** Event: a directory lookup of `ip` timed out unanswered. */
+#define VL2_EV_NEIGH_LOOKUP_TIMEOUT 23
+
 /** Limit kind of ::VL2_EV_FDB_LIMIT: the port's max_macs. */
 #define VL2_LIMIT_PORT 1
 /** Limit kind of ::VL2_EV_FDB_LIMIT: the segment's max_macs. */
@@ -690,6 +771,9 @@ typedef struct vl2_event {
   vl2_ipaddr old_remote; /**< With ::VL2_PORT_REMOTE in `old_port`. */
   vl2_ipaddr ip;         /**< Neighbour events: the IP address. */
   vl2_tstamp at;         /**< The `now` at which it happened. */
+  vl2_mac old_mac;       /**< ::VL2_EV_NEIGH_MOVED: the previous MAC. */
+  uint16_t reserved1;    /**< Zero. */
+  uint32_t reserved2;    /**< Zero. */
 } vl2_event;
 
 /**
@@ -749,6 +833,9 @@ typedef struct vl2_switch_stats {
   uint64_t rx_bytes;        /**< Their bytes. */
   uint64_t forwarded;       /**< Frames forwarded to one destination. */
   uint64_t flooded;         /**< Frames replicated. */
+  uint64_t consumed;        /**< Frames absorbed by the switch
+                                 (::VL2_ACT_CONSUMED: answered ARP/ND,
+                                 directory lookups). */
   uint64_t dropped;         /**< Frames dropped (sum of drops[]). */
   uint64_t learned;         /**< MACs learned. */
   uint64_t moved;           /**< MAC moves. */

@@ -17,6 +17,7 @@
 #include <vl2/version.h>
 #include <vl2/switch.h>
 #include <vl2/fdb.h>
+#include <vl2/neigh.h>
 #include <vl2/vlan.h>
 #include <vl2/backend.h>
 #include <vl2/vxlan.h>
