@@ -56,23 +56,47 @@ static inline void st32(uint8_t *p, uint32_t v) {
 
 /* ---- Internet checksum (RFC 1071) -------------------------------------- */
 
+/* Fold a one's-complement accumulator to 16 bits (not complemented). */
+static inline uint32_t fold16(uint64_t sum) {
+  sum = (sum & 0xffffffffu) + (sum >> 32);
+  sum = (sum & 0xffffffffu) + (sum >> 32);
+  sum = (sum & 0xffffu) + (sum >> 16);
+  sum = (sum & 0xffffu) + (sum >> 16);
+  sum = (sum & 0xffffu) + (sum >> 16);
+  return (uint32_t)sum;
+}
+
 /* Add |n| bytes at |p| to the one's-complement accumulator |sum|, as
- * big-endian 16-bit words (an odd last byte is padded with zero). Words are
- * summed 32 bits at a time; folding makes that equal (2^16 = 1 mod 2^16-1).
- * Every chunk but the last must have an even length. */
+ * big-endian 16-bit words (an odd last byte is padded with zero). The bulk
+ * is summed as native 32-bit halves of 64-bit loads and byte-swapped once
+ * at the end, which RFC 1071 section 2(B) shows equal. Every chunk but the
+ * last must have an even length. */
 static uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t n) {
-  while (n >= 8) {
-    sum += ld32(p);
-    sum += ld32(p + 4);
+  uint64_t s0 = 0, s1 = 0;
+  while (n >= 16) {
+    uint64_t a, b;
+    memcpy(&a, p, 8);
+    memcpy(&b, p + 8, 8);
+    s0 += (a & 0xffffffffu) + (a >> 32);
+    s1 += (b & 0xffffffffu) + (b >> 32);
+    p += 16;
+    n -= 16;
+  }
+  if (n >= 8) {
+    uint64_t a;
+    memcpy(&a, p, 8);
+    s0 += (a & 0xffffffffu) + (a >> 32);
     p += 8;
     n -= 8;
   }
-  if (n >= 4) {
-    sum += ld32(p);
-    p += 4;
-    n -= 4;
-  }
-  if (n >= 2) {
+  uint32_t native = fold16(s0 + s1);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  native = ((native & 0xffu) << 8) | (native >> 8);
+#elif !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_BIG_ENDIAN__
+#error "unknown byte order"
+#endif
+  sum += native;
+  while (n >= 2) {
     sum += ld16(p);
     p += 2;
     n -= 2;
@@ -83,14 +107,7 @@ static uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t n) {
 }
 
 /* Fold |sum| to 16 bits and complement it. */
-static uint16_t csum_fold(uint64_t sum) {
-  sum = (sum & 0xffffffffu) + (sum >> 32);
-  sum = (sum & 0xffffffffu) + (sum >> 32);
-  sum = (sum & 0xffffu) + (sum >> 16);
-  sum = (sum & 0xffffu) + (sum >> 16);
-  sum = (sum & 0xffffu) + (sum >> 16);
-  return (uint16_t)~sum;
-}
+static uint16_t csum_fold(uint64_t sum) { return (uint16_t)~fold16(sum); }
 
 /* The pseudo-header sum for UDP over |family| (RFC 768, RFC 8200 8.1). */
 static uint64_t pseudo_sum(unsigned family, const uint8_t *src,
@@ -121,36 +138,34 @@ int vl2_vxlan_config_default_versioned(int version, vl2_vxlan_config *cfg) {
   return 0;
 }
 
-static int addr_ok(const vl2_ipaddr *a) {
-  if (a->pad[0] | a->pad[1] | a->pad[2])
+/* Whether |a| is a well-formed address record: a known family, zero
+ * padding, and zero bytes after an IPv4 address. Word-wide: it runs on
+ * every encapsulation. */
+static inline int addr_ok(const vl2_ipaddr *a) {
+  uint64_t hi;
+  uint32_t mid;
+  memcpy(&mid, a->addr + 4, 4);
+  memcpy(&hi, a->addr + 8, 8);
+  if ((a->pad[0] | a->pad[1] | a->pad[2]) != 0)
     return 0;
-  switch (a->family) {
-  case VL2_AF_NONE:
-  case VL2_AF_INET6:
-    return 1;
-  case VL2_AF_INET:
-    for (size_t i = 4; i < sizeof(a->addr); i++)
-      if (a->addr[i] != 0)
-        return 0;
-    return 1;
-  default:
-    return 0;
-  }
+  if (a->family == VL2_AF_INET)
+    return (mid | hi) == 0;
+  return a->family == VL2_AF_NONE || a->family == VL2_AF_INET6;
+}
+
+static inline int config_ok(const vl2_vxlan_config *cfg) {
+  return cfg->dst_port != 0 && cfg->sport_lo != 0 &&
+         cfg->sport_lo <= cfg->sport_hi && cfg->ttl != 0 &&
+         (cfg->flags & ~(uint32_t)VL2_VXLAN_F_ALL) == 0 &&
+         (cfg->underlay_mtu == 0 ||
+          (cfg->underlay_mtu >= 68 && cfg->underlay_mtu <= 65535)) &&
+         (cfg->reserved[0] | cfg->reserved[1] | cfg->reserved[2] |
+          cfg->reserved[3]) == 0 &&
+         addr_ok(&cfg->local);
 }
 
 int vl2_vxlan_config_check(const vl2_vxlan_config *cfg) {
-  if (cfg == NULL || cfg->dst_port == 0 || cfg->sport_lo == 0 ||
-      cfg->sport_lo > cfg->sport_hi || cfg->ttl == 0 ||
-      (cfg->flags & ~(uint32_t)VL2_VXLAN_F_ALL) != 0 ||
-      (cfg->underlay_mtu != 0 &&
-       (cfg->underlay_mtu < 68 || cfg->underlay_mtu > 65535)) ||
-      !addr_ok(&cfg->local))
-    return VL2_ERR_INVALID;
-  for (size_t i = 0; i < sizeof(cfg->reserved) / sizeof(cfg->reserved[0]);
-       i++)
-    if (cfg->reserved[i] != 0)
-      return VL2_ERR_INVALID;
-  return 0;
+  return cfg != NULL && config_ok(cfg) ? 0 : VL2_ERR_INVALID;
 }
 
 /* ---- sizes ------------------------------------------------------------- */
@@ -167,7 +182,7 @@ static size_t ip_overhead(unsigned family) {
   }
 }
 
-size_t vl2_vxlan_overhead(unsigned family, unsigned layer) {
+static inline size_t overhead_of(unsigned family, unsigned layer) {
   switch (layer) {
   case VL2_VXLAN_LAYER_UDP:
     return VL2_VXLAN_HLEN;
@@ -182,7 +197,7 @@ size_t vl2_vxlan_overhead(unsigned family, unsigned layer) {
   }
 }
 
-size_t vl2_vxlan_max_frame(unsigned family, uint32_t underlay_mtu) {
+static inline size_t max_frame_of(unsigned family, uint32_t underlay_mtu) {
   size_t hdr = ip_overhead(family);
   if (hdr == 0)
     return 0;
@@ -248,7 +263,7 @@ static size_t l3_offset(const uint8_t *f, size_t len, uint16_t *et) {
   return off + 2;
 }
 
-uint32_t vl2_vxlan_flow_hash(const uint8_t *f, size_t len, uint64_t seed) {
+static inline uint32_t flow_hash(const uint8_t *f, size_t len, uint64_t seed) {
   uint64_t h = seed ^ 0x27d4eb2f165667c5ULL;
   if (f == NULL || len < ETH_HLEN) {
     /* Hash what there is (byte by byte; short frames only). */
@@ -311,7 +326,7 @@ uint32_t vl2_vxlan_flow_hash(const uint8_t *f, size_t len, uint64_t seed) {
   return (uint32_t)(h ^ (h >> 32));
 }
 
-uint16_t vl2_vxlan_sport_from_hash(uint32_t hash, uint16_t lo, uint16_t hi) {
+static inline uint16_t sport_map(uint32_t hash, uint16_t lo, uint16_t hi) {
   if (hi < lo) {
     uint16_t t = lo;
     lo = hi;
@@ -321,10 +336,27 @@ uint16_t vl2_vxlan_sport_from_hash(uint32_t hash, uint16_t lo, uint16_t hi) {
   return (uint16_t)(lo + (uint16_t)(((uint64_t)hash * n) >> 32));
 }
 
+/* Public entry points. Internal callers use the static inline versions:
+ * with -fPIC the compiler may not inline exported functions. */
+size_t vl2_vxlan_overhead(unsigned family, unsigned layer) {
+  return overhead_of(family, layer);
+}
+
+size_t vl2_vxlan_max_frame(unsigned family, uint32_t underlay_mtu) {
+  return max_frame_of(family, underlay_mtu);
+}
+
+uint32_t vl2_vxlan_flow_hash(const uint8_t *frame, size_t len, uint64_t seed) {
+  return flow_hash(frame, len, seed);
+}
+
+uint16_t vl2_vxlan_sport_from_hash(uint32_t hash, uint16_t lo, uint16_t hi) {
+  return sport_map(hash, lo, hi);
+}
+
 uint16_t vl2_vxlan_sport(const uint8_t *frame, size_t len, uint64_t seed,
                          uint16_t lo, uint16_t hi) {
-  return vl2_vxlan_sport_from_hash(vl2_vxlan_flow_hash(frame, len, seed), lo,
-                                   hi);
+  return sport_map(flow_hash(frame, len, seed), lo, hi);
 }
 
 /* ---- reasons ----------------------------------------------------------- */
@@ -377,7 +409,7 @@ vl2_ssize vl2_vxlan_encap(uint8_t *buf, size_t *off, size_t len,
                           const vl2_vxlan_config *cfg,
                           const vl2_vxlan_encap_params *p) {
   if (buf == NULL || off == NULL || cfg == NULL || p == NULL ||
-      vl2_vxlan_config_check(cfg) != 0 || p->vni > VL2_VNI_MAX ||
+      !config_ok(cfg) || p->vni > VL2_VNI_MAX ||
       p->reserved0 != 0 || p->reserved1 != 0 || !addr_ok(&p->remote))
     return VL2_ERR_INVALID;
   unsigned family = p->remote.family;
@@ -389,12 +421,12 @@ vl2_ssize vl2_vxlan_encap(uint8_t *buf, size_t *off, size_t len,
     return VL2_ERR_INVALID;
   if (layer != VL2_VXLAN_LAYER_UDP && cfg->local.family != family)
     return VL2_ERR_INVALID;
-  size_t hdr = vl2_vxlan_overhead(family, layer);
+  size_t hdr = overhead_of(family, layer);
   if (*off < hdr)
     return VL2_ERR_NOBUF;
   if (len < VL2_VXLAN_INNER_MIN)
     return VL2_ERR_MALFORMED;
-  if (len > vl2_vxlan_max_frame(family, cfg->underlay_mtu))
+  if (len > max_frame_of(family, cfg->underlay_mtu))
     return VL2_ERR_LIMIT;
 
   const uint8_t *inner = buf + *off;
@@ -414,11 +446,10 @@ vl2_ssize vl2_vxlan_encap(uint8_t *buf, size_t *off, size_t len,
   int need_hash = p->sport == 0 || (family == VL2_AF_INET6 &&
                                     (cfg->flags & VL2_VXLAN_F_FLOWLABEL));
   if (need_hash && hash == 0)
-    hash = vl2_vxlan_flow_hash(inner, len, cfg->hash_seed);
+    hash = flow_hash(inner, len, cfg->hash_seed);
   uint16_t sport = p->sport != 0
                        ? p->sport
-                       : vl2_vxlan_sport_from_hash(hash, cfg->sport_lo,
-                                                   cfg->sport_hi);
+                       : sport_map(hash, cfg->sport_lo, cfg->sport_hi);
   uint8_t tos = (cfg->flags & VL2_VXLAN_F_TOS_INHERIT)
                     ? inner_tos(inner, len, cfg->tos)
                     : cfg->tos;
@@ -601,7 +632,7 @@ int vl2_vxlan_decap(const vl2_vxlan_config *cfg, const uint8_t *pkt,
   if (cfg == NULL) {
     vl2_vxlan_config_default(&dflt);
     cfg = &dflt;
-  } else if (vl2_vxlan_config_check(cfg) != 0) {
+  } else if (!config_ok(cfg)) {
     return VL2_ERR_INVALID;
   }
   memset(out, 0, sizeof(*out));
