@@ -203,8 +203,8 @@ static inline size_t max_frame_of(unsigned family, uint32_t underlay_mtu) {
     return 0;
   /* The 16-bit fields: IPv4 total length covers the IP header; the UDP
    * length (and IPv6 payload length) covers UDP + VXLAN + inner. */
-  size_t field_max = family == VL2_AF_INET ? 65535u - hdr
-                                           : 65535u - UDP_HLEN - VL2_VXLAN_HLEN;
+  size_t field_max =
+      family == VL2_AF_INET ? 65535u - hdr : 65535u - UDP_HLEN - VL2_VXLAN_HLEN;
   if (underlay_mtu == 0)
     return field_max;
   if (underlay_mtu <= hdr)
@@ -251,8 +251,8 @@ static size_t l3_offset(const uint8_t *f, size_t len, uint16_t *et) {
     return 0;
   size_t off = 12;
   uint16_t t = ld16(f + off);
-  for (int i = 0; i < MAX_TAGS &&
-                  (t == ET_8021Q || t == ET_8021AD || t == ET_QINQ_OLD);
+  for (int i = 0;
+       i < MAX_TAGS && (t == ET_8021Q || t == ET_8021AD || t == ET_QINQ_OLD);
        i++) {
     if (len < off + 4 + 2)
       return 0;
@@ -409,8 +409,8 @@ vl2_ssize vl2_vxlan_encap(uint8_t *buf, size_t *off, size_t len,
                           const vl2_vxlan_config *cfg,
                           const vl2_vxlan_encap_params *p) {
   if (buf == NULL || off == NULL || cfg == NULL || p == NULL ||
-      !config_ok(cfg) || p->vni > VL2_VNI_MAX ||
-      p->reserved0 != 0 || p->reserved1 != 0 || !addr_ok(&p->remote))
+      !config_ok(cfg) || p->vni > VL2_VNI_MAX || p->reserved0 != 0 ||
+      p->reserved1 != 0 || !addr_ok(&p->remote))
     return VL2_ERR_INVALID;
   unsigned family = p->remote.family;
   unsigned layer = p->layer;
@@ -447,9 +447,8 @@ vl2_ssize vl2_vxlan_encap(uint8_t *buf, size_t *off, size_t len,
                                     (cfg->flags & VL2_VXLAN_F_FLOWLABEL));
   if (need_hash && hash == 0)
     hash = flow_hash(inner, len, cfg->hash_seed);
-  uint16_t sport = p->sport != 0
-                       ? p->sport
-                       : sport_map(hash, cfg->sport_lo, cfg->sport_hi);
+  uint16_t sport =
+      p->sport != 0 ? p->sport : sport_map(hash, cfg->sport_lo, cfg->sport_hi);
   uint8_t tos = (cfg->flags & VL2_VXLAN_F_TOS_INHERIT)
                     ? inner_tos(inner, len, cfg->tos)
                     : cfg->tos;
@@ -476,8 +475,7 @@ vl2_ssize vl2_vxlan_encap(uint8_t *buf, size_t *off, size_t len,
     udp_csum = (cfg->flags & VL2_VXLAN_F_UDP4_CSUM) != 0;
   } else {
     udp = ip + IP6_HLEN;
-    uint32_t label = (cfg->flags & VL2_VXLAN_F_FLOWLABEL) ? hash & 0xfffffu
-                                                          : 0;
+    uint32_t label = (cfg->flags & VL2_VXLAN_F_FLOWLABEL) ? hash & 0xfffffu : 0;
     st32(ip, 6u << 28 | (uint32_t)tos << 20 | label);
     st16(ip + 4, ulen);
     ip[6] = IPPROTO_UDP_;
@@ -544,8 +542,7 @@ static int parse_udp(const vl2_vxlan_config *cfg, const uint8_t *pkt,
           (cfg->flags & VL2_VXLAN_F_UDP6_ZERO_CSUM_RX) == 0)
         return refuse(out, VL2_VXLAN_R_UDP_CSUM);
     } else if ((cfg->flags & VL2_VXLAN_F_NO_CSUM_VERIFY) == 0) {
-      uint64_t sum =
-          pseudo_sum(family, out->src.addr, out->dst.addr, ulen);
+      uint64_t sum = pseudo_sum(family, out->src.addr, out->dst.addr, ulen);
       sum = csum_add(sum, udp, ulen);
       if (csum_fold(sum) != 0)
         return refuse(out, VL2_VXLAN_R_UDP_CSUM);
@@ -571,9 +568,8 @@ static int parse_udp(const vl2_vxlan_config *cfg, const uint8_t *pkt,
 
 /* Validate the IP header at |pkt + off| (|len| bytes in all); |want| is the
  * version the EtherType named, or 0 to take it from the header. */
-static int parse_ip(const vl2_vxlan_config *cfg, const uint8_t *pkt,
-                    size_t off, size_t len, unsigned want,
-                    vl2_vxlan_info *out) {
+static int parse_ip(const vl2_vxlan_config *cfg, const uint8_t *pkt, size_t off,
+                    size_t len, unsigned want, vl2_vxlan_info *out) {
   size_t avail = len - off;
   const uint8_t *ip = pkt + off;
   if (avail < 1)
@@ -624,8 +620,8 @@ static int parse_ip(const vl2_vxlan_config *cfg, const uint8_t *pkt,
   return parse_udp(cfg, pkt, off + IP6_HLEN, plen, VL2_AF_INET6, out);
 }
 
-int vl2_vxlan_decap(const vl2_vxlan_config *cfg, const uint8_t *pkt,
-                    size_t len, unsigned layer, vl2_vxlan_info *out) {
+int vl2_vxlan_decap(const vl2_vxlan_config *cfg, const uint8_t *pkt, size_t len,
+                    unsigned layer, vl2_vxlan_info *out) {
   vl2_vxlan_config dflt;
   if (out == NULL || (pkt == NULL && len > 0))
     return VL2_ERR_INVALID;

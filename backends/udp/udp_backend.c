@@ -33,12 +33,12 @@
 
 typedef struct udp_priv {
   int fd;
-  int family;       /* AF_INET or AF_INET6 */
-  int dual_stack;   /* IPv6 socket that also carries IPv4 */
-  uint16_t dport;   /* network order */
+  int family;     /* AF_INET or AF_INET6 */
+  int dual_stack; /* IPv6 socket that also carries IPv4 */
+  uint16_t dport; /* network order */
   uint32_t batch;
   uint32_t bufsize;
-  uint8_t *rxbuf;   /* batch * bufsize */
+  uint8_t *rxbuf; /* batch * bufsize */
   struct mmsghdr *rx_msgs;
   struct iovec *rx_iov;
   struct sockaddr_storage *rx_addr;
@@ -60,7 +60,7 @@ static void priv_free(vl2_backend *be, udp_priv *p) {
     return;
   if (p->fd >= 0)
     close(p->fd);
-  void *bufs[] = {p->rxbuf,  p->rx_msgs, p->rx_iov, p->rx_addr,
+  void *bufs[] = {p->rxbuf,   p->rx_msgs, p->rx_iov, p->rx_addr,
                   p->rx_cmsg, p->tx_msgs, p->tx_iov, p->tx_addr};
   for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
     be->mem.free(bufs[i], be->mem.user_data);
@@ -119,8 +119,8 @@ static int to_sockaddr(const udp_priv *p, const vl2_ipaddr *a,
     *sl = sizeof(*s4);
     return 0;
   }
-  if (p->family == AF_INET6 &&
-      (a->family == VL2_AF_INET6 || (a->family == VL2_AF_INET && p->dual_stack))) {
+  if (p->family == AF_INET6 && (a->family == VL2_AF_INET6 ||
+                                (a->family == VL2_AF_INET && p->dual_stack))) {
     struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
     s6->sin6_family = AF_INET6;
     s6->sin6_port = p->dport;
@@ -214,8 +214,8 @@ static int udp_open(vl2_backend *be, const char *args) {
     return vl2_be_err(be, VL2_ERR_NOMEM, "udp: out of memory");
   }
 
-  p->fd = socket(p->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                 IPPROTO_UDP);
+  p->fd =
+      socket(p->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
   if (p->fd < 0) {
     rv = vl2_be_errno(be, errno, "udp: socket");
     priv_free(be, p);
@@ -230,12 +230,10 @@ static int udp_open(vl2_backend *be, const char *args) {
   }
   /* Count the kernel's drops for a full receive buffer (best effort). */
   (void)setsockopt(p->fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
-  if ((rcvbuf != 0 &&
-       (rv = set_buf(be, p->fd, SO_RCVBUFFORCE, SO_RCVBUF, rcvbuf,
-                     "rcvbuf")) != 0) ||
-      (sndbuf != 0 &&
-       (rv = set_buf(be, p->fd, SO_SNDBUFFORCE, SO_SNDBUF, sndbuf,
-                     "sndbuf")) != 0)) {
+  if ((rcvbuf != 0 && (rv = set_buf(be, p->fd, SO_RCVBUFFORCE, SO_RCVBUF,
+                                    rcvbuf, "rcvbuf")) != 0) ||
+      (sndbuf != 0 && (rv = set_buf(be, p->fd, SO_SNDBUFFORCE, SO_SNDBUF,
+                                    sndbuf, "sndbuf")) != 0)) {
     priv_free(be, p);
     return rv;
   }
@@ -406,8 +404,7 @@ const vl2_backend_ops vl2_udp_ops = {
     .get_stats = udp_get_stats,
 };
 
-int vl2_udp_get_local(const vl2_backend *be, vl2_ipaddr *addr,
-                      uint16_t *port) {
+int vl2_udp_get_local(const vl2_backend *be, vl2_ipaddr *addr, uint16_t *port) {
   if (be == NULL || be->ops != &vl2_udp_ops || be->priv == NULL)
     return VL2_ERR_INVALID;
   const udp_priv *p = be->priv;
@@ -427,8 +424,8 @@ int vl2_udp_get_local(const vl2_backend *be, vl2_ipaddr *addr,
     }
   }
   if (port != NULL)
-    *port = ntohs(ss.ss_family == AF_INET6
-                      ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                      : ((struct sockaddr_in *)&ss)->sin_port);
+    *port =
+        ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                       : ((struct sockaddr_in *)&ss)->sin_port);
   return 0;
 }

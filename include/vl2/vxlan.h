@@ -318,44 +318,44 @@ VL2_EXTERN uint16_t vl2_vxlan_sport(const uint8_t *frame, size_t len,
  * vl2_vxlan_reason_name().
  */
 typedef enum vl2_vxlan_reason {
-  VL2_VXLAN_R_NONE = 0,        /**< Not refused. */
-  VL2_VXLAN_R_TRUNC_ETH,       /**< Shorter than the outer Ethernet
-                                    header. */
-  VL2_VXLAN_R_NOT_IP,          /**< Outer EtherType is not IPv4 or IPv6
-                                    (tagged outer frames included). */
-  VL2_VXLAN_R_TRUNC_IP,        /**< Shorter than the outer IP header. */
-  VL2_VXLAN_R_IP_VERSION,      /**< IP version is not the one the
-                                    EtherType names, or neither 4 nor 6. */
-  VL2_VXLAN_R_IP_IHL,          /**< IPv4 header length below 20 bytes or
-                                    beyond the packet (RFC 791). */
-  VL2_VXLAN_R_IP_LEN,          /**< IP total / payload length shorter than
-                                    its headers or longer than the bytes
-                                    received. */
-  VL2_VXLAN_R_IP_CSUM,         /**< IPv4 header checksum wrong (RFC 1071). */
-  VL2_VXLAN_R_IP_FRAGMENT,     /**< An outer IPv4 fragment; VTEPs do not
-                                    reassemble (RFC 7348 section 4.3). */
-  VL2_VXLAN_R_NOT_UDP,         /**< Protocol / next header is not UDP
-                                    (IPv6 extension headers included). */
-  VL2_VXLAN_R_WRONG_DST,       /**< Outer destination is not the configured
-                                    local address. */
-  VL2_VXLAN_R_TRUNC_UDP,       /**< Shorter than the UDP header. */
-  VL2_VXLAN_R_UDP_LEN,         /**< UDP length below 8 or beyond the IP
-                                    payload (RFC 768). */
-  VL2_VXLAN_R_UDP_CSUM,        /**< UDP checksum wrong, or zero over IPv6
-                                    when not allowed (RFC 6936). */
-  VL2_VXLAN_R_WRONG_PORT,      /**< UDP destination port is not the
-                                    configured one. */
-  VL2_VXLAN_R_TRUNC_VXLAN,     /**< Shorter than the VXLAN header. */
-  VL2_VXLAN_R_NO_I_FLAG,       /**< The I flag is clear (RFC 7348
-                                    section 5: MUST be set). */
-  VL2_VXLAN_R_TRUNC_INNER,     /**< The inner frame is shorter than an
-                                    Ethernet header. */
-  VL2_VXLAN_R_UNKNOWN_VNI,     /**< No segment has the VNI (decided by the
-                                    caller or the switch, never by
-                                    vl2_vxlan_decap()). */
-  VL2_VXLAN_R_TOO_BIG,         /**< Encapsulation: the packet would exceed
-                                    the underlay MTU (never fragmented). */
-  VL2_VXLAN_R_COUNT            /**< Number of reasons defined so far. */
+  VL2_VXLAN_R_NONE = 0,    /**< Not refused. */
+  VL2_VXLAN_R_TRUNC_ETH,   /**< Shorter than the outer Ethernet
+                                header. */
+  VL2_VXLAN_R_NOT_IP,      /**< Outer EtherType is not IPv4 or IPv6
+                                (tagged outer frames included). */
+  VL2_VXLAN_R_TRUNC_IP,    /**< Shorter than the outer IP header. */
+  VL2_VXLAN_R_IP_VERSION,  /**< IP version is not the one the
+                                EtherType names, or neither 4 nor 6. */
+  VL2_VXLAN_R_IP_IHL,      /**< IPv4 header length below 20 bytes or
+                                beyond the packet (RFC 791). */
+  VL2_VXLAN_R_IP_LEN,      /**< IP total / payload length shorter than
+                                its headers or longer than the bytes
+                                received. */
+  VL2_VXLAN_R_IP_CSUM,     /**< IPv4 header checksum wrong (RFC 1071). */
+  VL2_VXLAN_R_IP_FRAGMENT, /**< An outer IPv4 fragment; VTEPs do not
+                                reassemble (RFC 7348 section 4.3). */
+  VL2_VXLAN_R_NOT_UDP,     /**< Protocol / next header is not UDP
+                                (IPv6 extension headers included). */
+  VL2_VXLAN_R_WRONG_DST,   /**< Outer destination is not the configured
+                                local address. */
+  VL2_VXLAN_R_TRUNC_UDP,   /**< Shorter than the UDP header. */
+  VL2_VXLAN_R_UDP_LEN,     /**< UDP length below 8 or beyond the IP
+                                payload (RFC 768). */
+  VL2_VXLAN_R_UDP_CSUM,    /**< UDP checksum wrong, or zero over IPv6
+                                when not allowed (RFC 6936). */
+  VL2_VXLAN_R_WRONG_PORT,  /**< UDP destination port is not the
+                                configured one. */
+  VL2_VXLAN_R_TRUNC_VXLAN, /**< Shorter than the VXLAN header. */
+  VL2_VXLAN_R_NO_I_FLAG,   /**< The I flag is clear (RFC 7348
+                                section 5: MUST be set). */
+  VL2_VXLAN_R_TRUNC_INNER, /**< The inner frame is shorter than an
+                                Ethernet header. */
+  VL2_VXLAN_R_UNKNOWN_VNI, /**< No segment has the VNI (decided by the
+                                caller or the switch, never by
+                                vl2_vxlan_decap()). */
+  VL2_VXLAN_R_TOO_BIG,     /**< Encapsulation: the packet would exceed
+                                the underlay MTU (never fragmented). */
+  VL2_VXLAN_R_COUNT        /**< Number of reasons defined so far. */
 } vl2_vxlan_reason;
 
 /** Room for reasons added later: size counter arrays with this. */
@@ -380,12 +380,12 @@ VL2_EXTERN const char *vl2_vxlan_reason_name(unsigned reason);
 
 /** What to encapsulate a frame into; read for the call. */
 typedef struct vl2_vxlan_encap_params {
-  uint32_t vni;   /**< The segment's VNI, 0..::VL2_VNI_MAX. */
+  uint32_t vni; /**< The segment's VNI, 0..::VL2_VNI_MAX. */
   /** Outer UDP source port; 0 means vl2_vxlan_sport_from_hash() of the
    * flow hash over the config's range (a switch destination's
    * `udp_sport` can be passed through). */
   uint16_t sport;
-  uint8_t layer;  /**< `VL2_VXLAN_LAYER_*`. */
+  uint8_t layer;     /**< `VL2_VXLAN_LAYER_*`. */
   uint8_t reserved0; /**< Zero. */
   /** The inner frame's vl2_vxlan_flow_hash(), when the caller has it (one
    * hash serves every copy of a flooded frame); 0 means compute it here
@@ -395,8 +395,8 @@ typedef struct vl2_vxlan_encap_params {
    * IPv6 (and, for ::VL2_VXLAN_LAYER_UDP, the MTU arithmetic); for the IP
    * and Ethernet layers it must match the config's `local`. */
   vl2_ipaddr remote;
-  vl2_mac eth_dst; /**< ::VL2_VXLAN_LAYER_ETH: the next hop's MAC. */
-  vl2_mac eth_src; /**< ::VL2_VXLAN_LAYER_ETH: the underlay port's MAC. */
+  vl2_mac eth_dst;    /**< ::VL2_VXLAN_LAYER_ETH: the next hop's MAC. */
+  vl2_mac eth_src;    /**< ::VL2_VXLAN_LAYER_ETH: the underlay port's MAC. */
   uint32_t reserved1; /**< Zero. */
 } vl2_vxlan_encap_params;
 
@@ -458,23 +458,23 @@ VL2_EXTERN vl2_ssize vl2_vxlan_encap(uint8_t *buf, size_t *off, size_t len,
 
 /** A decoded VXLAN packet. */
 typedef struct vl2_vxlan_info {
-  uint32_t vni;       /**< The VNI (24 bits). */
-  uint16_t reason;    /**< `VL2_VXLAN_R_*`: why it was refused, else 0. */
+  uint32_t vni;        /**< The VNI (24 bits). */
+  uint16_t reason;     /**< `VL2_VXLAN_R_*`: why it was refused, else 0. */
   uint8_t vxlan_flags; /**< The VXLAN flags byte as received. */
-  uint8_t layer;      /**< The layer parsed from. */
-  uint32_t inner_off; /**< Offset of the inner frame in the packet. */
-  uint32_t inner_len; /**< Length of the inner frame. */
-  uint16_t sport;     /**< Outer UDP source port (0 for the UDP layer). */
-  uint16_t dport;     /**< Outer UDP destination port (0 for the UDP
-                           layer). */
-  uint8_t tos;        /**< Outer TOS / traffic class (0 for the UDP
-                           layer). */
-  uint8_t ttl;        /**< Outer TTL / hop limit (0 for the UDP layer). */
-  uint16_t reserved;  /**< Zero. */
+  uint8_t layer;       /**< The layer parsed from. */
+  uint32_t inner_off;  /**< Offset of the inner frame in the packet. */
+  uint32_t inner_len;  /**< Length of the inner frame. */
+  uint16_t sport;      /**< Outer UDP source port (0 for the UDP layer). */
+  uint16_t dport;      /**< Outer UDP destination port (0 for the UDP
+                            layer). */
+  uint8_t tos;         /**< Outer TOS / traffic class (0 for the UDP
+                            layer). */
+  uint8_t ttl;         /**< Outer TTL / hop limit (0 for the UDP layer). */
+  uint16_t reserved;   /**< Zero. */
   /** Outer source address: the remote endpoint (::VL2_AF_NONE for the UDP
    * layer, whose caller knows it from the socket). */
   vl2_ipaddr src;
-  vl2_ipaddr dst;     /**< Outer destination address (likewise). */
+  vl2_ipaddr dst; /**< Outer destination address (likewise). */
 } vl2_vxlan_info;
 
 /**
@@ -513,9 +513,8 @@ typedef struct vl2_vxlan_info {
  *         (a `VL2_VXLAN_R_*`): drop it and count that reason.
  * @since 0.1.0
  */
-VL2_EXTERN int vl2_vxlan_decap(const vl2_vxlan_config *cfg,
-                               const uint8_t *pkt, size_t len,
-                               unsigned layer, vl2_vxlan_info *out);
+VL2_EXTERN int vl2_vxlan_decap(const vl2_vxlan_config *cfg, const uint8_t *pkt,
+                               size_t len, unsigned layer, vl2_vxlan_info *out);
 
 /**
  * Decapsulate a frame received from an underlay backend in place, turning
@@ -539,9 +538,8 @@ VL2_EXTERN int vl2_vxlan_decap(const vl2_vxlan_config *cfg,
  * @retval VL2_ERR_MALFORMED refused; `*reason` says why.
  * @since 0.1.0
  */
-VL2_EXTERN int vl2_vxlan_decap_frame(const vl2_vxlan_config *cfg,
-                                     vl2_frame *f, unsigned layer,
-                                     uint16_t *reason);
+VL2_EXTERN int vl2_vxlan_decap_frame(const vl2_vxlan_config *cfg, vl2_frame *f,
+                                     unsigned layer, uint16_t *reason);
 
 /** @} */
 

@@ -92,8 +92,8 @@ START_TEST(test_golden_encap) {
   memcpy(buf + HEADROOM, v->inner, v->inner_len);
   size_t off = HEADROOM;
   vl2_ssize n = vl2_vxlan_encap(buf, &off, v->inner_len, &cfg, &p);
-  ck_assert_msg(n == (vl2_ssize)v->pkt_len, "%s: length %td, want %zu",
-                v->name, n, v->pkt_len);
+  ck_assert_msg(n == (vl2_ssize)v->pkt_len, "%s: length %td, want %zu", v->name,
+                n, v->pkt_len);
   ck_assert_uint_eq(off, HEADROOM - (v->pkt_len - v->inner_len));
   ck_assert_uint_eq(v->pkt_len - v->inner_len,
                     vl2_vxlan_overhead(v->remote.family, v->layer));
@@ -250,10 +250,8 @@ START_TEST(test_encap_errors) {
   EXPECT(VL2_ERR_INVALID, NULL, &p, HEADROOM, len);
   EXPECT(VL2_ERR_INVALID, &cfg, NULL, HEADROOM, len);
   off = HEADROOM;
-  ck_assert_int_eq(vl2_vxlan_encap(NULL, &off, len, &cfg, &p),
-                   VL2_ERR_INVALID);
-  ck_assert_int_eq(vl2_vxlan_encap(buf, NULL, len, &cfg, &p),
-                   VL2_ERR_INVALID);
+  ck_assert_int_eq(vl2_vxlan_encap(NULL, &off, len, &cfg, &p), VL2_ERR_INVALID);
+  ck_assert_int_eq(vl2_vxlan_encap(buf, NULL, len, &cfg, &p), VL2_ERR_INVALID);
 
   q = p, q.vni = VL2_VNI_MAX + 1;
   EXPECT(VL2_ERR_INVALID, &cfg, &q, HEADROOM, len);
@@ -313,8 +311,7 @@ START_TEST(test_encap_errors) {
 #undef EXPECT
 
   /* Config defaults and versions. */
-  ck_assert_int_eq(vl2_vxlan_config_default_versioned(99, &c),
-                   VL2_ERR_VERSION);
+  ck_assert_int_eq(vl2_vxlan_config_default_versioned(99, &c), VL2_ERR_VERSION);
   ck_assert_int_eq(vl2_vxlan_config_default(NULL), VL2_ERR_INVALID);
   ck_assert_int_eq(vl2_vxlan_config_check(NULL), VL2_ERR_INVALID);
   ck_assert_int_eq(vl2_vxlan_config_default(&c), 0);
@@ -347,9 +344,8 @@ START_TEST(test_encap_derives_sport_and_label) {
   ck_assert_int_gt(vl2_vxlan_encap(buf, &off, v->inner_len, &cfg, &p), 0);
   uint32_t h = vl2_vxlan_flow_hash(v->inner, v->inner_len, 0x1234);
   uint8_t *ip = buf + off + 14, *udp = ip + 40;
-  ck_assert_uint_eq(rd16(udp),
-                    vl2_vxlan_sport(v->inner, v->inner_len, 0x1234, 1000,
-                                    1999));
+  ck_assert_uint_eq(
+      rd16(udp), vl2_vxlan_sport(v->inner, v->inner_len, 0x1234, 1000, 1999));
   ck_assert_uint_eq(rd16(udp), vl2_vxlan_sport_from_hash(h, 1000, 1999));
   uint32_t label = ((uint32_t)ip[1] & 0x0f) << 16 | rd16(ip + 2);
   ck_assert_uint_eq(label, h & 0xfffff);
@@ -457,9 +453,7 @@ static void m_udpcsum_bad4(uint8_t *p, size_t *n) {
   (void)n, wr16(p + E4_UDP + 6, 0x1234);
 }
 static void m_no_i(uint8_t *p, size_t *n) { (void)n, p[E4_VX] = 0x00; }
-static void m_no_i_reserved(uint8_t *p, size_t *n) {
-  (void)n, p[E4_VX] = 0xf7;
-}
+static void m_no_i_reserved(uint8_t *p, size_t *n) { (void)n, p[E4_VX] = 0xf7; }
 static void m_reserved_bits(uint8_t *p, size_t *n) {
   /* Every reserved bit set: MUST be ignored on receipt (RFC 7348 5). */
   (void)n;
@@ -527,28 +521,22 @@ static const bad_case bad_cases[] = {
     {"IHL 0", B_ETH4, m_ihl0, 0, 0, VL2_VXLAN_R_IP_IHL},
     {"IHL beyond packet", B_ETH4, m_ihl15_short, 0, 0, VL2_VXLAN_R_IP_IHL},
     {"IHL 6 with options", B_ETH4, m_ihl6_options, 0, 0, 0},
-    {"total length too long", B_ETH4, m_totlen_long, 0, 0,
-     VL2_VXLAN_R_IP_LEN},
+    {"total length too long", B_ETH4, m_totlen_long, 0, 0, VL2_VXLAN_R_IP_LEN},
     {"total length below IHL", B_ETH4, m_totlen_short, 0, 0,
      VL2_VXLAN_R_IP_LEN},
     {"ethernet padding", B_ETH4, m_padding, 0, 0, 0},
     {"IPv4 header checksum", B_ETH4, m_ipcsum, 0, 0, VL2_VXLAN_R_IP_CSUM},
     {"IPv4 MF", B_ETH4, m_mf, 0, 0, VL2_VXLAN_R_IP_FRAGMENT},
-    {"IPv4 fragment offset", B_ETH4, m_fragoff, 0, 0,
-     VL2_VXLAN_R_IP_FRAGMENT},
+    {"IPv4 fragment offset", B_ETH4, m_fragoff, 0, 0, VL2_VXLAN_R_IP_FRAGMENT},
     {"protocol TCP", B_ETH4, m_proto_tcp, 0, 0, VL2_VXLAN_R_NOT_UDP},
     {"not our address", B_ETH4, m_none, 0, 1, VL2_VXLAN_R_WRONG_DST},
-    {"UDP length beyond IP", B_ETH4, m_udplen_long, 0, 0,
-     VL2_VXLAN_R_UDP_LEN},
+    {"UDP length beyond IP", B_ETH4, m_udplen_long, 0, 0, VL2_VXLAN_R_UDP_LEN},
     {"UDP length 7", B_ETH4, m_udplen_7, 0, 0, VL2_VXLAN_R_UDP_LEN},
     {"UDP length below IP payload", B_ETH4, m_udplen_shorter, 0, 0, 0},
     {"wrong UDP port", B_ETH4, m_dport, 0, 0, VL2_VXLAN_R_WRONG_PORT},
-    {"bad UDP checksum v4", B_ETH4, m_udpcsum_bad4, 0, 0,
-     VL2_VXLAN_R_UDP_CSUM},
-    {"bad UDP checksum v4, not verified", B_ETH4, m_udpcsum_bad4, F_NOV, 0,
-     0},
-    {"truncated UDP header", B_ETH4, m_trunc_udp, 0, 0,
-     VL2_VXLAN_R_TRUNC_UDP},
+    {"bad UDP checksum v4", B_ETH4, m_udpcsum_bad4, 0, 0, VL2_VXLAN_R_UDP_CSUM},
+    {"bad UDP checksum v4, not verified", B_ETH4, m_udpcsum_bad4, F_NOV, 0, 0},
+    {"truncated UDP header", B_ETH4, m_trunc_udp, 0, 0, VL2_VXLAN_R_TRUNC_UDP},
     {"truncated VXLAN header", B_ETH4, m_trunc_vx, 0, 0,
      VL2_VXLAN_R_TRUNC_VXLAN},
     {"truncated inner frame", B_ETH4, m_trunc_inner, 0, 0,
@@ -561,8 +549,7 @@ static const bad_case bad_cases[] = {
     {"v6 zero UDP checksum", B_ETH6, m_v6_zero_csum, 0, 0,
      VL2_VXLAN_R_UDP_CSUM},
     {"v6 zero UDP checksum allowed", B_ETH6, m_v6_zero_csum, F_ZRX, 0, 0},
-    {"v6 bad UDP checksum", B_ETH6, m_v6_bad_csum, 0, 0,
-     VL2_VXLAN_R_UDP_CSUM},
+    {"v6 bad UDP checksum", B_ETH6, m_v6_bad_csum, 0, 0, VL2_VXLAN_R_UDP_CSUM},
     {"v6 payload length too long", B_ETH6, m_v6_plen_long, 0, 0,
      VL2_VXLAN_R_IP_LEN},
     {"v6 payload length 0", B_ETH6, m_v6_plen_zero, 0, 0, VL2_VXLAN_R_IP_LEN},
@@ -570,8 +557,7 @@ static const bad_case bad_cases[] = {
     {"v6 I flag clear", B_ETH6, m_v6_no_i, F_ZRX, 0, VL2_VXLAN_R_NO_I_FLAG},
     {"v6 truncated UDP", B_ETH6, m_v6_trunc_udp, 0, 0, VL2_VXLAN_R_TRUNC_UDP},
     {"v6 not our address", B_ETH6, m_none, 0, 1, VL2_VXLAN_R_WRONG_DST},
-    {"udp-layer I flag clear", B_UDP, m_udp_no_i, 0, 0,
-     VL2_VXLAN_R_NO_I_FLAG},
+    {"udp-layer I flag clear", B_UDP, m_udp_no_i, 0, 0, VL2_VXLAN_R_NO_I_FLAG},
     {"udp-layer truncated VXLAN", B_UDP, m_udp_trunc_vx, 0, 0,
      VL2_VXLAN_R_TRUNC_VXLAN},
     {"udp-layer truncated inner", B_UDP, m_udp_trunc_inner, 0, 0,
@@ -617,8 +603,8 @@ START_TEST(test_decap_malformed) {
   cfg.flags = bc->cfg_flags;
   vl2_vxlan_info info;
   int rv = vl2_vxlan_decap(&cfg, pkt, n - start, layer, &info);
-  ck_assert_msg(info.reason == bc->reason, "%s: reason %s, want %s",
-                bc->name, vl2_vxlan_reason_name(info.reason),
+  ck_assert_msg(info.reason == bc->reason, "%s: reason %s, want %s", bc->name,
+                vl2_vxlan_reason_name(info.reason),
                 vl2_vxlan_reason_name(bc->reason));
   ck_assert_int_eq(rv, bc->reason == 0 ? 0 : VL2_ERR_MALFORMED);
   if (rv == 0) {
@@ -638,8 +624,10 @@ START_TEST(test_decap_truncated_everywhere) {
     int vec;
     unsigned layer;
     size_t skip;
-  } bases[] = {{0, VL2_VXLAN_LAYER_ETH, 0}, {0, VL2_VXLAN_LAYER_IP, 14},
-               {3, VL2_VXLAN_LAYER_ETH, 0}, {4, VL2_VXLAN_LAYER_IP, 0},
+  } bases[] = {{0, VL2_VXLAN_LAYER_ETH, 0},
+               {0, VL2_VXLAN_LAYER_IP, 14},
+               {3, VL2_VXLAN_LAYER_ETH, 0},
+               {4, VL2_VXLAN_LAYER_IP, 0},
                {6, VL2_VXLAN_LAYER_UDP, 0}};
   vl2_vxlan_config cfg;
   vl2_vxlan_config_default(&cfg);
@@ -705,9 +693,8 @@ START_TEST(test_decap_misuse_and_frame) {
   f.len = (uint32_t)v->pkt_len;
   f.port = 7;
   uint16_t reason = 99;
-  ck_assert_int_eq(vl2_vxlan_decap_frame(NULL, &f, VL2_VXLAN_LAYER_ETH,
-                                         &reason),
-                   0);
+  ck_assert_int_eq(
+      vl2_vxlan_decap_frame(NULL, &f, VL2_VXLAN_LAYER_ETH, &reason), 0);
   ck_assert_uint_eq(reason, 0);
   ck_assert_ptr_eq(f.data, v->pkt + 50);
   ck_assert_uint_eq(f.len, v->inner_len);
@@ -737,9 +724,9 @@ START_TEST(test_decap_misuse_and_frame) {
   f.data = bad_pkt;
   f.len = sizeof(bad_pkt);
   keep = f;
-  ck_assert_int_eq(vl2_vxlan_decap_frame(NULL, &f, VL2_VXLAN_LAYER_UDP,
-                                         &reason),
-                   VL2_ERR_MALFORMED);
+  ck_assert_int_eq(
+      vl2_vxlan_decap_frame(NULL, &f, VL2_VXLAN_LAYER_UDP, &reason),
+      VL2_ERR_MALFORMED);
   ck_assert_uint_eq(reason, VL2_VXLAN_R_NO_I_FLAG);
   ck_assert_mem_eq(&f, &keep, sizeof(f));
   ck_assert_int_eq(vl2_vxlan_decap_frame(NULL, NULL, 0, &reason),
@@ -842,10 +829,9 @@ START_TEST(test_roundtrip) {
       if (p.sport != 0)
         ck_assert_uint_eq(info.sport, p.sport);
       else
-        ck_assert_uint_eq(info.sport, vl2_vxlan_sport(copy, len,
-                                                      cfg.hash_seed,
-                                                      cfg.sport_lo,
-                                                      cfg.sport_hi));
+        ck_assert_uint_eq(info.sport,
+                          vl2_vxlan_sport(copy, len, cfg.hash_seed,
+                                          cfg.sport_lo, cfg.sport_hi));
     }
   }
 }
@@ -882,8 +868,8 @@ static size_t mk_ip4(uint8_t *f, uint64_t macs, uint32_t sip, uint32_t dip,
 
 START_TEST(test_sport_stable_and_sensitive) {
   uint8_t a[128], b[128];
-  size_t n = mk_ip4(a, 0x0102030405060708ULL, 0x0a000001, 0x0a000002, 6,
-                    40000, 80, 0);
+  size_t n =
+      mk_ip4(a, 0x0102030405060708ULL, 0x0a000001, 0x0a000002, 6, 40000, 80, 0);
   uint16_t s = vl2_vxlan_sport(a, n, 0, 49152, 65535);
   ck_assert_uint_ge(s, 49152);
   /* Same flow, same port, call after call; payload does not matter. */
@@ -1025,8 +1011,7 @@ START_TEST(test_sport_short_and_range) {
     (void)s;
   }
   ck_assert_uint_eq(vl2_vxlan_sport_from_hash(0, 49152, 65535), 49152);
-  ck_assert_uint_eq(vl2_vxlan_sport_from_hash(UINT32_MAX, 49152, 65535),
-                    65535);
+  ck_assert_uint_eq(vl2_vxlan_sport_from_hash(UINT32_MAX, 49152, 65535), 65535);
   ck_assert_uint_eq(vl2_vxlan_sport_from_hash(UINT32_MAX, 0, 65535), 65535);
 }
 END_TEST
@@ -1069,8 +1054,8 @@ START_TEST(test_sport_spread) {
   unsigned hist[16] = {0};
   uint8_t f[128];
   for (uint32_t p = 0; p < 16000; p++) {
-    size_t n = mk_ip4(f, 1, 0x0a000001, 0x0a000002, 6, (uint16_t)(20000 + p),
-                      443, 0);
+    size_t n =
+        mk_ip4(f, 1, 0x0a000001, 0x0a000002, 6, (uint16_t)(20000 + p), 443, 0);
     hist[(vl2_vxlan_sport(f, n, 0, 49152, 65535) - 49152u) / 1024u]++;
   }
   double c2 = 0;

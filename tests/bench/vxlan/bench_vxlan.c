@@ -119,8 +119,8 @@ static void setup(const bench_case *c) {
     memcpy(params.remote.addr, "\xc6\x33\x64\x07", 4);
   } else {
     memcpy(cfg.local.addr, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
-    memcpy(params.remote.addr,
-           "\x20\x01\x0d\xb8\0\x01\0\0\0\0\0\0\0\0\0\x07", 16);
+    memcpy(params.remote.addr, "\x20\x01\x0d\xb8\0\x01\0\0\0\0\0\0\0\0\0\x07",
+           16);
   }
   make_frames(c->inner_len);
   /* Decap cases: encapsulate every frame once, decapsulate as the
@@ -128,8 +128,8 @@ static void setup(const bench_case *c) {
   if (c->kind == K_DECAP) {
     for (size_t i = 0; i < NFLOWS; i++) {
       size_t off = HEADROOM;
-      vl2_ssize n = vl2_vxlan_encap(slots[i], &off, c->inner_len, &cfg,
-                                    &params);
+      vl2_ssize n =
+          vl2_vxlan_encap(slots[i], &off, c->inner_len, &cfg, &params);
       if (n < 0)
         die("encap failed in setup");
       pkt_off[i] = off;
@@ -154,15 +154,16 @@ static uint64_t run(const bench_case *c, uint64_t ops, int check) {
   case K_ENCAP:
     for (uint64_t i = 0; i < ops; i++) {
       size_t off = HEADROOM;
-      vl2_ssize n = vl2_vxlan_encap(slots[i % NFLOWS], &off, c->inner_len,
-                                    &cfg, &params);
+      vl2_ssize n =
+          vl2_vxlan_encap(slots[i % NFLOWS], &off, c->inner_len, &cfg, &params);
       acc += (uint64_t)n;
       if (check) {
         vl2_vxlan_config rx = cfg;
         rx.local = params.remote;
         vl2_vxlan_info info;
-        if (n < 0 || vl2_vxlan_decap(&rx, slots[i % NFLOWS] + off, (size_t)n,
-                                     c->layer, &info) != 0 ||
+        if (n < 0 ||
+            vl2_vxlan_decap(&rx, slots[i % NFLOWS] + off, (size_t)n, c->layer,
+                            &info) != 0 ||
             info.inner_len != c->inner_len || info.vni != params.vni)
           die("encap round trip failed");
       }
@@ -199,8 +200,7 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "--ops") == 0 && i + 1 < argc)
       ops_arg = strtoull(argv[++i], NULL, 10);
     else {
-      fprintf(stderr, "usage: %s [--smoke] [--case NAME] [--ops N]\n",
-              argv[0]);
+      fprintf(stderr, "usage: %s [--smoke] [--case NAME] [--ops N]\n", argv[0]);
       return 2;
     }
   }

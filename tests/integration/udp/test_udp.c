@@ -166,8 +166,8 @@ static void ip_of(const char *s, vl2_ipaddr *a) {
 static size_t build(uint8_t *buf, uint32_t seq, size_t *len) {
   size_t n = 60 + (seq * 37) % (FRAME_MAX - 60);
   uint8_t *f = buf + HEADROOM;
-  static const uint8_t hdr[14] = {0x02, 0, 0, 0, 0, 0xbb, 0x02, 0,
-                                  0,    0, 0, 0xaa, 0x88, 0xb5};
+  static const uint8_t hdr[14] = {0x02, 0, 0, 0, 0,    0xbb, 0x02,
+                                  0,    0, 0, 0, 0xaa, 0x88, 0xb5};
   memcpy(f, hdr, 14);
   for (int i = 0; i < 4; i++)
     f[14 + i] = (uint8_t)(seq >> (24 - 8 * i));
@@ -302,8 +302,8 @@ static void test_dual(void) {
 
 static void test_errors(void) {
   vl2_backend *be = NULL;
-  int rv = vl2_backend_open(&be, &vl2_udp_ops, "local=10.77.0.1,bogus=1", 0,
-                            NULL);
+  int rv =
+      vl2_backend_open(&be, &vl2_udp_ops, "local=10.77.0.1,bogus=1", 0, NULL);
   CHECK(rv == VL2_ERR_INVALID && be == NULL, "unknown key: %d", rv);
   rv = vl2_backend_open(&be, &vl2_udp_ops, "local=10.77.0.300", 0, NULL);
   CHECK(rv == VL2_ERR_INVALID, "bad address: %d", rv);
@@ -314,8 +314,8 @@ static void test_errors(void) {
   rv = vl2_backend_open(&be, &vl2_udp_ops, "local=10.99.0.1", 0, NULL);
   CHECK(rv == -EADDRNOTAVAIL, "absent address: %d", rv);
   vl2_backend *x = open_in(ns_a, "local=10.77.0.1,port=5000", 0);
-  rv = vl2_backend_open(&be, &vl2_udp_ops, "local=10.77.0.1,port=5000", 0,
-                        NULL);
+  rv =
+      vl2_backend_open(&be, &vl2_udp_ops, "local=10.77.0.1,port=5000", 0, NULL);
   CHECK(rv == -EADDRINUSE, "port in use: %d", rv);
   vl2_backend_close(x);
 
