@@ -45,7 +45,7 @@ int vl2_switch_config_default_versioned(int version, vl2_switch_config *cfg) {
   cfg->neigh_queue_max = 256;
   cfg->neigh_mtu = 1500;
   cfg->tx_queue_cap = 256;
-  cfg->move_threshold = 5;
+  cfg->move_threshold = 0; /* dampening off: plain 802.1Q moves */
   cfg->move_window_ns = 10 * VL2_SEC;
   cfg->move_holddown_ns = 60 * VL2_SEC;
   cfg->move_track_max = 1024;
@@ -1064,13 +1064,50 @@ static inline void port_dest(const vl2_switch *sw, const classified *c,
   }
 }
 
+int vl2_switch_set_overlay(vl2_switch *sw, const vl2_vxlan_config *cfg) {
+  if (sw == NULL || (cfg != NULL && vl2_vxlan_config_check(cfg) != 0))
+    return VL2_ERR_INVALID;
+  sw->has_overlay = cfg != NULL;
+  if (cfg != NULL)
+    sw->overlay = *cfg;
+  return 0;
+}
+
+/* Per-frame overlay facts, computed at most once per frame and only when a
+ * remote destination needs them. */
+typedef struct overlay_ctx {
+  uint8_t done;
+  uint16_t sport;
+  uint32_t inner_len;   /* after the egress edit (inner frames are untagged) */
+} overlay_ctx;
+
+/* Whether a copy to remote |idx| fits the underlay MTU; fills |o| on first
+ * use. Always 1 without overlay settings. */
+static inline int remote_fits(const vl2_switch *sw, const vl2_frame *f,
+                              const classified *c, uint32_t idx,
+                              overlay_ctx *o) {
+  if (!sw->has_overlay)
+    return 1;
+  if (!o->done) {
+    o->done = 1;
+    o->sport = vl2_vxlan_sport(f->data, f->len, sw->overlay.hash_seed,
+                               sw->overlay.sport_lo, sw->overlay.sport_hi);
+    o->inner_len = f->len - (c->in_tagged ? VL2_VLAN_TAG_LEN : 0u);
+  }
+  if (sw->overlay.underlay_mtu == 0)
+    return 1;
+  return o->inner_len <= vl2_vxlan_max_frame(sw->remotes[idx].addr.family,
+                                             sw->overlay.underlay_mtu);
+}
+
 static inline void remote_dest(const vl2_switch *sw, const classified *c,
-                               uint32_t idx, vl2_dest *d) {
+                               uint32_t idx, const overlay_ctx *o,
+                               vl2_dest *d) {
   d->type = VL2_DEST_REMOTE;
   d->edit = c->in_tagged ? VL2_EDIT_POP : VL2_EDIT_KEEP;
   d->vid = 0;
   d->tpid = 0;
-  d->udp_sport = 0;
+  d->udp_sport = o->sport;
   d->port = VL2_PORT_REMOTE;
   d->vni = c->seg->vni;
   d->remote_id = idx;
@@ -1207,6 +1244,7 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
   }
 
   vl2_dest *out = dests + *used;
+  overlay_ctx oc = {0, 0, 0};
   if (ds != NULL) {
     /* Known unicast. */
     if (ds->dest == c.src_dest) {
@@ -1218,7 +1256,12 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
         drop(sw, v, p, VL2_DROP_SPLIT_HORIZON);
         return 1;
       }
-      remote_dest(sw, &c, ds->dest & ~VL2_FDB_DEST_REMOTE, out);
+      uint32_t ridx = ds->dest & ~VL2_FDB_DEST_REMOTE;
+      if (!remote_fits(sw, f, &c, ridx, &oc)) {
+        drop(sw, v, p, VL2_DROP_OVERLAY_MTU);
+        return 1;
+      }
+      remote_dest(sw, &c, ridx, &oc, out);
     } else {
       port_dest(sw, &c, ds->dest, out);
       sw->ports[ds->dest].st.tx_frames++;
@@ -1248,8 +1291,13 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
   }
   uint32_t n_local = n;
   if (!c.from_remote)
-    for (uint32_t i = 0; i < seg->n_remotes; i++)
-      remote_dest(sw, &c, seg->remotes[i], &out[n++]);
+    for (uint32_t i = 0; i < seg->n_remotes; i++) {
+      if (!remote_fits(sw, f, &c, seg->remotes[i], &oc)) {
+        sw->st.overlay_mtu_skips++;
+        continue;
+      }
+      remote_dest(sw, &c, seg->remotes[i], &oc, &out[n++]);
+    }
   if (need_flag == VL2_PORT_F_FLOOD_UNKNOWN)
     seg->st.unknown_unicast++;
   if (n == 0) {
@@ -1360,6 +1408,7 @@ static const char *const drop_names[VL2_DROP_REASON_COUNT] = {
     [VL2_DROP_ND_SPOOF] = "nd_spoof",
     [VL2_DROP_NEIGH_UNBOUND] = "neigh_unbound",
     [VL2_DROP_DIR_FULL] = "dir_full",
+    [VL2_DROP_OVERLAY_MTU] = "overlay_mtu",
 };
 
 const char *vl2_drop_reason_name(unsigned reason) {

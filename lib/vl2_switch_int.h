@@ -10,6 +10,7 @@
 
 #include <vl2/fdb.h>
 #include <vl2/switch.h>
+#include <vl2/vxlan.h>
 
 #include "vl2_fdb.h"
 
@@ -90,6 +91,9 @@ struct vl2_switch {
 
   vl2_event *evq;          /* ring of cfg.event_queue_cap */
   uint32_t evq_head, evq_len;
+
+  vl2_vxlan_config overlay;  /* valid when has_overlay */
+  uint8_t has_overlay;
 
   vl2_switch_stats st;
 

@@ -107,7 +107,9 @@ typedef struct vl2_switch_config {
    * come on top. Default 256; at least 1. */
   uint32_t tx_queue_cap;
   /** Move dampening: a MAC or IP that moves more than this many times
-   * within move_window_ns is frozen. 0 disables dampening. Default 5. */
+   * within move_window_ns is frozen. 0 disables dampening. Default 0
+   * (off, so moves behave as plain 802.1Q learning); 5 is a sensible
+   * value. */
   uint32_t move_threshold;
   /** Move dampening window. Default 10 s. */
   vl2_duration move_window_ns;
@@ -605,6 +607,9 @@ typedef enum vl2_drop_reason {
                                    to the port (neighbour inspection). */
   VL2_DROP_DIR_FULL,          /**< Directory mode: no room to hold the
                                    request (pending lookups full). */
+  VL2_DROP_OVERLAY_MTU,       /**< The frame would exceed the underlay
+                                   MTU once VXLAN-encapsulated (RFC 7348
+                                   section 4.3: never fragmented). */
   VL2_DROP_REASON_COUNT       /**< Number of reasons defined so far. */
 } vl2_drop_reason;
 
@@ -847,6 +852,10 @@ typedef struct vl2_switch_stats {
   uint64_t fdb_entries;     /**< FDB entries now, static and dynamic. */
   uint64_t fdb_static;      /**< Of those, static. */
   uint64_t drops[VL2_DROP_REASON_MAX]; /**< By `VL2_DROP_*`. */
+  /** Copies to remote endpoints left out of a flood because the frame
+   * would exceed the underlay MTU once encapsulated (the frame itself was
+   * still flooded elsewhere, so it is not in drops[]). */
+  uint64_t overlay_mtu_skips;
 } vl2_switch_stats;
 
 /**

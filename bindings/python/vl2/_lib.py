@@ -160,7 +160,8 @@ _SW_STATS += ["dropped", "learned", "moved", "aged", "limit_hits",
 class SwitchStats(C.Structure):
     """``vl2_switch_stats``"""
     _fields_ = [(n, u64) for n in _SW_STATS] + [
-        ("drops", u64 * DROP_REASON_MAX)]
+        ("drops", u64 * DROP_REASON_MAX),
+        ("overlay_mtu_skips", u64)]
 
 
 class FdbEntry(C.Structure):
