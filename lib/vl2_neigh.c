@@ -115,21 +115,21 @@ typedef struct mt_ent {
 } mt_ent;
 
 struct vl2_neigh_state {
-  nb_ent *ent;    /* [max_neigh] */
-  uint32_t *map;  /* open addressing: entry index + 1, 0 = empty */
+  nb_ent *ent;   /* [max_neigh] */
+  uint32_t *map; /* open addressing: entry index + 1, 0 = empty */
   size_t map_mask;
   uint32_t *free_ent; /* stack of free entry indices */
   uint32_t n_free;
   uint32_t n_static;
   nb_seg *segs; /* [max_segments] */
 
-  uint8_t *buf;     /* n_buf buffers of buf_sz bytes */
+  uint8_t *buf; /* n_buf buffers of buf_sz bytes */
   size_t buf_sz;
   uint32_t n_buf;
   uint32_t *buf_len;
-  uint32_t *buf_next;  /* wait-queue links */
-  uint8_t *buf_class;  /* BUF_* */
-  uint32_t *free_buf;  /* stack */
+  uint32_t *buf_next; /* wait-queue links */
+  uint8_t *buf_class; /* BUF_* */
+  uint32_t *free_buf; /* stack */
   uint32_t n_free_buf;
   uint32_t gen_used, wait_used;
 
@@ -138,7 +138,7 @@ struct vl2_neigh_state {
 
   dir_pend *dir; /* [dir_max_pending] */
 
-  mt_ent *mt;   /* (mt_mask + 1) * 4 trackers */
+  mt_ent *mt; /* (mt_mask + 1) * 4 trackers */
   size_t mt_mask;
 
   vl2_tstamp next_at; /* earliest deadline (may be early), or NONE */
@@ -279,8 +279,8 @@ int vl2_neigh_init(vl2_switch *sw) {
 
 static size_t ip_hash(const vl2_switch *sw, uint32_t seg, uint8_t family,
                       const uint8_t *ip) {
-  uint64_t h = sw->cfg.hash_seed ^ 0x9e3779b97f4a7c15ULL ^
-               ((uint64_t)seg << 8 | family);
+  uint64_t h =
+      sw->cfg.hash_seed ^ 0x9e3779b97f4a7c15ULL ^ ((uint64_t)seg << 8 | family);
   for (int i = 0; i < 16; i += 4) {
     h ^= vl2_load_be32(ip + i);
     h *= 0xff51afd7ed558ccdULL;
@@ -414,8 +414,8 @@ static void ent_remove(vl2_switch *sw, nb_ent *e) {
       break;
     const nb_ent *o = &nb->ent[v - 1];
     size_t home = ip_hash(sw, o->seg, o->family, o->ip);
-    int stay = hole <= j ? (hole < home && home <= j)
-                         : (hole < home || home <= j);
+    int stay =
+        hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
     if (stay)
       continue;
     nb->map[hole] = v;
@@ -527,10 +527,9 @@ vl2_ssize vl2_switch_poll_tx(vl2_switch *sw, uint8_t *buf, size_t cap,
       it->mode = TO_FLOOD;
       it->flood_flag = VL2_PORT_F_FLOOD_UNKNOWN;
       if (!vl2_mac_is_group(fr)) {
-        const vl2_fdb_slot *s = vl2_fdb_find(
-            &sw->fdb, vl2_fdb_key(seg->idx, vl2_mac_to_u64(fr)));
-        if (s != NULL &&
-            (s->expires == VL2_TSTAMP_NONE || s->expires > now)) {
+        const vl2_fdb_slot *s =
+            vl2_fdb_find(&sw->fdb, vl2_fdb_key(seg->idx, vl2_mac_to_u64(fr)));
+        if (s != NULL && (s->expires == VL2_TSTAMP_NONE || s->expires > now)) {
           if (s->dest & VL2_FDB_DEST_REMOTE) {
             it->mode = TO_REMOTE;
             it->remote = s->dest & ~VL2_FDB_DEST_REMOTE;
@@ -551,9 +550,8 @@ vl2_ssize vl2_switch_poll_tx(vl2_switch *sw, uint8_t *buf, size_t cap,
     int found = 0, last = 1;
     uint32_t next_cursor = it->cursor;
     if (it->mode == TO_PORT) {
-      const vl2_port *p = it->port < sw->cfg.max_ports
-                              ? &sw->ports[it->port]
-                              : NULL;
+      const vl2_port *p =
+          it->port < sw->cfg.max_ports ? &sw->ports[it->port] : NULL;
       if (p != NULL && p->in_use && p->seg2vid[seg->idx] != 0) {
         found = 1;
         d.type = VL2_DEST_PORT;
@@ -746,9 +744,8 @@ static int queue_reply(vl2_switch *sw, const nb_ent *e, uint32_t port,
       fl |= NA_F_SOLICITED;
     if (e->flags & VL2_NEIGH_F_ROUTER)
       fl |= NA_F_ROUTER;
-    len = nd_build(f, asker_mac, e->mac, e->ip,
-                   dad ? ip6_all_nodes : asker_ip, ICMP6_NA, fl, e->ip,
-                   ND_OPT_TLLA, e->mac);
+    len = nd_build(f, asker_mac, e->mac, e->ip, dad ? ip6_all_nodes : asker_ip,
+                   ICMP6_NA, fl, e->ip, ND_OPT_TLLA, e->mac);
     kind = VL2_TX_NA;
   }
   nb->buf_len[b] = (uint32_t)len;
@@ -789,7 +786,7 @@ static void solicit(vl2_switch *sw, nb_ent *e, int unicast) {
     } else {
       /* RFC 4291 section 2.7.1 solicited-node address; RFC 2464
        * section 7 multicast MAC. */
-      static const uint8_t sn[13] = {0xff, 0x02, 0, 0, 0, 0,   0,
+      static const uint8_t sn[13] = {0xff, 0x02, 0, 0, 0,    0,   0,
                                      0,    0,    0, 0, 0x01, 0xff};
       memcpy(dst_ip, sn, 13);
       memcpy(dst_ip + 13, e->ip + 13, 3);
@@ -850,9 +847,9 @@ static void thaw_ip(vl2_switch *sw, nb_ent *e, vl2_tstamp now) {
 
 /* Record that |ip| (16 bytes) is at |mac| in segment |seg|, as seen on
  * |port|. Returns 1 when the table changed. */
-static int bind(vl2_switch *sw, uint32_t seg, uint8_t family,
-                const uint8_t *ip, const uint8_t *mac, uint32_t port,
-                unsigned how, vl2_tstamp now) {
+static int bind(vl2_switch *sw, uint32_t seg, uint8_t family, const uint8_t *ip,
+                const uint8_t *mac, uint32_t port, unsigned how,
+                vl2_tstamp now) {
   vl2_neigh_state *nb = sw->neigh;
   uint32_t vni = sw->segs[seg].vni;
   int confirmed = (how & BIND_CONFIRMED) != 0;
@@ -977,13 +974,13 @@ static void thaw_mac(vl2_switch *sw, mt_ent *t, vl2_tstamp now) {
   uint8_t mac[6];
   vl2_u64_to_mac(vl2_fdb_key_mac(t->key), mac);
   CNT(sw->neigh, seg, thawed);
-  emit_nb(sw, VL2_EV_NEIGH_THAWED, 0, sw->segs[seg].vni, VL2_AF_NONE, NULL,
-          mac, NULL, 0, now);
+  emit_nb(sw, VL2_EV_NEIGH_THAWED, 0, sw->segs[seg].vni, VL2_AF_NONE, NULL, mac,
+          NULL, 0, now);
   memset(t, 0, sizeof(*t));
 }
 
-int vl2_neigh_mac_move_ok(vl2_switch *sw, const vl2_segment *seg,
-                          uint64_t mac, vl2_tstamp now) {
+int vl2_neigh_mac_move_ok(vl2_switch *sw, const vl2_segment *seg, uint64_t mac,
+                          vl2_tstamp now) {
   const vl2_switch_config *c = &sw->cfg;
   if (c->move_threshold == 0)
     return 1;
@@ -1035,8 +1032,8 @@ int vl2_neigh_mac_move_ok(vl2_switch *sw, const vl2_segment *seg,
     CNT(nb, seg->idx, frozen_blocked);
     uint8_t m[6];
     vl2_u64_to_mac(mac, m);
-    emit_nb(sw, VL2_EV_NEIGH_FROZEN, 0, seg->vni, VL2_AF_NONE, NULL, m, NULL,
-            0, now);
+    emit_nb(sw, VL2_EV_NEIGH_FROZEN, 0, seg->vni, VL2_AF_NONE, NULL, m, NULL, 0,
+            now);
     return 0;
   }
   return 1;
@@ -1154,9 +1151,9 @@ vl2_ssize vl2_neigh_dir_answer(vl2_switch *sw, uint32_t vni,
 
 typedef struct nb_pkt {
   uint8_t family;
-  uint8_t is_req;     /* ARP request or NS */
-  uint8_t na_flags;   /* NA */
-  uint8_t sip_zero;   /* ARP probe / NS from :: */
+  uint8_t is_req;   /* ARP request or NS */
+  uint8_t na_flags; /* NA */
+  uint8_t sip_zero; /* ARP probe / NS from :: */
   uint8_t is_nd;
   uint8_t op;         /* ARP op; ICMPv6 type */
   const uint8_t *lla; /* ARP sha; NS SLLA; NA TLLA (NULL: none) */
@@ -1274,8 +1271,7 @@ int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
     return VL2_NB_PASS;
   }
   const uint8_t *src = d + 6;
-  const vl2_port *p =
-      f->port != VL2_PORT_REMOTE ? &sw->ports[f->port] : NULL;
+  const vl2_port *p = f->port != VL2_PORT_REMOTE ? &sw->ports[f->port] : NULL;
   const uint8_t *lla = k.lla != NULL ? k.lla : src;
 
   /* Spoof guard and inspection (ingress ports only). */
@@ -1325,8 +1321,7 @@ int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
   /* Suppression: broadcast/multicast requests from a local port, not a
    * probe, not gratuitous. */
   uint32_t mode = seg->flags & (VL2_SEG_F_ARP_SUPPRESS | VL2_SEG_F_DIRECTORY);
-  if (mode == 0 || p == NULL || k.sip_zero || garp ||
-      !vl2_mac_is_group(d)) {
+  if (mode == 0 || p == NULL || k.sip_zero || garp || !vl2_mac_is_group(d)) {
     CNT(nb, si, req_passed);
     return VL2_NB_PASS;
   }
@@ -1564,8 +1559,8 @@ void vl2_neigh_run_timers(vl2_switch *sw, vl2_tstamp now) {
       continue;
     if (!live(e, now)) {
       CNT(nb, e->seg, aged);
-      emit_nb(sw, VL2_EV_NEIGH_AGED, 0, sw->segs[e->seg].vni, e->family,
-              e->ip, e->mac, NULL, e->port, now);
+      emit_nb(sw, VL2_EV_NEIGH_AGED, 0, sw->segs[e->seg].vni, e->family, e->ip,
+              e->mac, NULL, e->port, now);
       ent_remove(sw, e);
       continue;
     }

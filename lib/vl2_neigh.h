@@ -45,8 +45,8 @@ int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
 /* Learning: may MAC |mac| of |seg| move now? 0 when frozen by move
  * dampening (counted, evented); 1 otherwise (the move is counted towards
  * the dampening window). */
-int vl2_neigh_mac_move_ok(vl2_switch *sw, const vl2_segment *seg,
-                          uint64_t mac, vl2_tstamp now);
+int vl2_neigh_mac_move_ok(vl2_switch *sw, const vl2_segment *seg, uint64_t mac,
+                          vl2_tstamp now);
 
 /* Segment with index |seg_idx| is being deleted: drop its entries,
  * pending lookups, trackers and per-segment state (no events). */

@@ -91,11 +91,11 @@ extern "C" {
 
 /** A neighbour entry as read or written through the API. */
 typedef struct vl2_neigh_entry {
-  vl2_ipaddr ip;   /**< The IPv4 or IPv6 address (the key, with `vni`). */
-  vl2_mac mac;     /**< The link-layer address (zero while INCOMPLETE). */
-  uint8_t state;   /**< `VL2_NEIGH_*` state. */
-  uint8_t flags;   /**< `VL2_NEIGH_F_*`. */
-  uint32_t vni;    /**< The segment. */
+  vl2_ipaddr ip; /**< The IPv4 or IPv6 address (the key, with `vni`). */
+  vl2_mac mac;   /**< The link-layer address (zero while INCOMPLETE). */
+  uint8_t state; /**< `VL2_NEIGH_*` state. */
+  uint8_t flags; /**< `VL2_NEIGH_F_*`. */
+  uint32_t vni;  /**< The segment. */
   /** Learned: the port the binding was last seen on (or ::VL2_PORT_REMOTE).
    * Static: the port the IP is bound to for ::VL2_PORT_F_NEIGH_INSPECT, or
    * ::VL2_NEIGH_PORT_ANY. */
@@ -367,57 +367,57 @@ VL2_EXTERN vl2_ssize vl2_neigh_dir_answer(vl2_switch *sw, uint32_t vni,
 
 /** Neighbour counters (switch-wide, or of one segment). */
 typedef struct vl2_neigh_stats {
-  uint64_t entries;         /**< Entries now (gauge). */
-  uint64_t entries_static;  /**< Of those, static (gauge). */
-  uint64_t arp_in;          /**< Valid ARP frames seen. */
-  uint64_t nd_in;           /**< Valid NS/NA seen. */
-  uint64_t rarp_in;         /**< RARP frames seen (they move the FDB). */
-  uint64_t malformed;       /**< ARP/ND frames failing validation
-                                 (forwarded untouched). */
-  uint64_t garp;            /**< Gratuitous ARPs / unsolicited overriding
-                                 NAs. */
-  uint64_t probes;          /**< ARP probes and DAD solicitations (never
-                                 answered). */
-  uint64_t learned;         /**< Bindings learned by snooping. */
-  uint64_t moves;           /**< IP rebinds to a new MAC. */
-  uint64_t aged;            /**< Entries aged out. */
-  uint64_t limit_hits;      /**< Bindings not learned: table or segment
-                                 full. */
+  uint64_t entries;          /**< Entries now (gauge). */
+  uint64_t entries_static;   /**< Of those, static (gauge). */
+  uint64_t arp_in;           /**< Valid ARP frames seen. */
+  uint64_t nd_in;            /**< Valid NS/NA seen. */
+  uint64_t rarp_in;          /**< RARP frames seen (they move the FDB). */
+  uint64_t malformed;        /**< ARP/ND frames failing validation
+                                  (forwarded untouched). */
+  uint64_t garp;             /**< Gratuitous ARPs / unsolicited overriding
+                                  NAs. */
+  uint64_t probes;           /**< ARP probes and DAD solicitations (never
+                                  answered). */
+  uint64_t learned;          /**< Bindings learned by snooping. */
+  uint64_t moves;            /**< IP rebinds to a new MAC. */
+  uint64_t aged;             /**< Entries aged out. */
+  uint64_t limit_hits;       /**< Bindings not learned: table or segment
+                                  full. */
   uint64_t static_conflicts; /**< Snooped bindings contradicting a static
                                   one (ignored). */
-  uint64_t req_answered;    /**< Requests/solicitations answered by
-                                 suppression. */
-  uint64_t req_missed;      /**< Suppressible requests that missed the
-                                 table. */
-  uint64_t req_flooded;     /**< Of the missed, those flooded. */
-  uint64_t req_passed;      /**< Requests never suppressed (GARP, probe,
-                                 unicast, from a remote) and forwarded. */
-  uint64_t tx_queued;       /**< Frames put in the output queue. */
-  uint64_t tx_polled;       /**< Copies handed out by vl2_switch_poll_tx(). */
-  uint64_t tx_overflow;     /**< Frames not generated: output queue full. */
-  uint64_t tx_dropped;      /**< Queued frames whose destination vanished. */
-  uint64_t res_solicits;    /**< Requests/solicitations sent by the
-                                 resolver (retransmissions included). */
-  uint64_t res_resolved;    /**< Resolutions completed. */
-  uint64_t res_failed;      /**< Resolutions that failed. */
-  uint64_t queued;          /**< Packets queued awaiting resolution. */
-  uint64_t released;        /**< Of those, released after resolution. */
-  uint64_t queue_drops_full;   /**< Oldest packets dropped: queue full. */
-  uint64_t queue_drops_failed; /**< Dropped: resolution failed. */
+  uint64_t req_answered;     /**< Requests/solicitations answered by
+                                  suppression. */
+  uint64_t req_missed;       /**< Suppressible requests that missed the
+                                  table. */
+  uint64_t req_flooded;      /**< Of the missed, those flooded. */
+  uint64_t req_passed;       /**< Requests never suppressed (GARP, probe,
+                                  unicast, from a remote) and forwarded. */
+  uint64_t tx_queued;        /**< Frames put in the output queue. */
+  uint64_t tx_polled;        /**< Copies handed out by vl2_switch_poll_tx(). */
+  uint64_t tx_overflow;      /**< Frames not generated: output queue full. */
+  uint64_t tx_dropped;       /**< Queued frames whose destination vanished. */
+  uint64_t res_solicits;     /**< Requests/solicitations sent by the
+                                  resolver (retransmissions included). */
+  uint64_t res_resolved;     /**< Resolutions completed. */
+  uint64_t res_failed;       /**< Resolutions that failed. */
+  uint64_t queued;           /**< Packets queued awaiting resolution. */
+  uint64_t released;         /**< Of those, released after resolution. */
+  uint64_t queue_drops_full; /**< Oldest packets dropped: queue full. */
+  uint64_t queue_drops_failed;  /**< Dropped: resolution failed. */
   uint64_t queue_drops_flushed; /**< Dropped: entry deleted or flushed. */
-  uint64_t mac_frozen;      /**< MACs frozen by move dampening. */
-  uint64_t ip_frozen;       /**< IPs frozen by move dampening. */
-  uint64_t frozen_blocked;  /**< Moves refused because frozen. */
-  uint64_t thawed;          /**< MACs and IPs thawed. */
-  uint64_t dir_lookups;     /**< Directory lookups started (events). */
-  uint64_t dir_dedup;       /**< Requests joined to a pending lookup. */
-  uint64_t dir_answered;    /**< Lookups answered with a binding. */
-  uint64_t dir_refused;     /**< Lookups refused (access control). */
-  uint64_t dir_timeouts;    /**< Lookups that timed out unanswered. */
-  uint64_t dir_full;        /**< Requests dropped: pending table or a
-                                 lookup's asker list full. */
-  uint64_t spoof_drops;     /**< Frames dropped by the spoof guard. */
-  uint64_t inspect_drops;   /**< Frames dropped by neighbour inspection. */
+  uint64_t mac_frozen;          /**< MACs frozen by move dampening. */
+  uint64_t ip_frozen;           /**< IPs frozen by move dampening. */
+  uint64_t frozen_blocked;      /**< Moves refused because frozen. */
+  uint64_t thawed;              /**< MACs and IPs thawed. */
+  uint64_t dir_lookups;         /**< Directory lookups started (events). */
+  uint64_t dir_dedup;           /**< Requests joined to a pending lookup. */
+  uint64_t dir_answered;        /**< Lookups answered with a binding. */
+  uint64_t dir_refused;         /**< Lookups refused (access control). */
+  uint64_t dir_timeouts;        /**< Lookups that timed out unanswered. */
+  uint64_t dir_full;            /**< Requests dropped: pending table or a
+                                     lookup's asker list full. */
+  uint64_t spoof_drops;         /**< Frames dropped by the spoof guard. */
+  uint64_t inspect_drops;       /**< Frames dropped by neighbour inspection. */
 } vl2_neigh_stats;
 
 /**
@@ -458,9 +458,9 @@ VL2_EXTERN int vl2_neigh_get_stats(const vl2_switch *sw, uint32_t vni,
 
 /** Where a frame from vl2_switch_poll_tx() goes. */
 typedef struct vl2_tx_meta {
-  uint16_t kind;     /**< `VL2_TX_*`. */
-  uint16_t flags;    /**< `VL2_TX_F_*`. */
-  uint32_t vni;      /**< The segment. */
+  uint16_t kind;  /**< `VL2_TX_*`. */
+  uint16_t flags; /**< `VL2_TX_F_*`. */
+  uint32_t vni;   /**< The segment. */
   /** The frame's length; also set when ::VL2_ERR_NOBUF is returned. */
   uint32_t len;
   uint32_t reserved; /**< Zero. */

@@ -50,10 +50,12 @@ static void put_ip4(uint8_t *p, uint8_t sel) {
 }
 
 static void put_mac(uint8_t *p, uint8_t sel) {
-  static const uint8_t macs[6][6] = {
-      {2, 0, 0, 0, 0, 1}, {2, 0, 0, 0, 0, 2}, {2, 0, 0, 0, 0, 3},
-      {2, 0, 0, 0, 0, 4}, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
-      {0, 0, 0, 0, 0, 0}};
+  static const uint8_t macs[6][6] = {{2, 0, 0, 0, 0, 1},
+                                     {2, 0, 0, 0, 0, 2},
+                                     {2, 0, 0, 0, 0, 3},
+                                     {2, 0, 0, 0, 0, 4},
+                                     {0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+                                     {0, 0, 0, 0, 0, 0}};
   memcpy(p, macs[sel % 6], 6);
 }
 
@@ -270,8 +272,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cfg.max_segments = 2;
   cfg.max_fdb = 16;
   cfg.event_queue_cap = 8;
-  uint8_t b0 = fz_u8(&in), b1 = fz_u8(&in), b2 = fz_u8(&in),
-          b3 = fz_u8(&in), b4 = fz_u8(&in), b5 = fz_u8(&in);
+  uint8_t b0 = fz_u8(&in), b1 = fz_u8(&in), b2 = fz_u8(&in), b3 = fz_u8(&in),
+          b4 = fz_u8(&in), b5 = fz_u8(&in);
   cfg.max_neigh = 1u + b0 % 16;
   cfg.max_neigh_per_segment = (b0 >> 4) & 7;
   cfg.tx_queue_cap = 1u + b1 % 8;
@@ -280,9 +282,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cfg.neigh_max_retries = 1u + b2 % 4;
   cfg.move_threshold = (b2 >> 2) % 4;
   cfg.dir_max_pending = 1u + (b2 >> 4) % 4;
-  static const vl2_duration t[8] = {0,           VL2_MS,     VL2_SEC,
-                                    5 * VL2_SEC, 60 * VL2_SEC, 1,
-                                    30 * VL2_SEC, 300 * VL2_SEC};
+  static const vl2_duration t[8] = {
+      0, VL2_MS,       VL2_SEC,      5 * VL2_SEC, 60 * VL2_SEC,
+      1, 30 * VL2_SEC, 300 * VL2_SEC};
   cfg.neigh_ageing_ns = t[b3 % 8];
   cfg.neigh_reachable_ns = t[(b3 >> 3) % 8] + 1;
   cfg.neigh_retrans_ns = VL2_MS << ((b3 >> 6) * 4);
@@ -292,9 +294,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cfg.hash_seed = b5;
   cfg.neigh_mtu = 256;
   uint8_t fl = fz_u8(&in);
-  uint32_t seg_flags =
-      (fl & 3) == 0 ? 0 : (fl & 3) == 1 ? VL2_SEG_F_ARP_SUPPRESS
-                                        : VL2_SEG_F_DIRECTORY;
+  uint32_t seg_flags = (fl & 3) == 0   ? 0
+                       : (fl & 3) == 1 ? VL2_SEG_F_ARP_SUPPRESS
+                                       : VL2_SEG_F_DIRECTORY;
   seg_flags |= VL2_SEG_F_LEARN_REMOTE;
   uint32_t port_flags = ((fl >> 2) & 1 ? VL2_PORT_F_SPOOF_GUARD : 0u) |
                         ((fl >> 3) & 1 ? VL2_PORT_F_NEIGH_INSPECT : 0u);
@@ -359,8 +361,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       pkt[0] = nh.family == VL2_AF_INET ? 0x45 : 0x60;
       vl2_mac src;
       put_mac(src.b, fz_u8(&in) % 4);
-      int rv = vl2_neigh_send(sw, VNI, &nh, (op & 0x80) ? &src : NULL, pkt,
-                              len, now);
+      int rv = vl2_neigh_send(sw, VNI, &nh, (op & 0x80) ? &src : NULL, pkt, len,
+                              now);
       FZ_CHECK(rv == VL2_NEIGH_SENT || rv == VL2_NEIGH_QUEUED ||
                rv == VL2_ERR_NOTFOUND || rv == VL2_ERR_AGAIN ||
                rv == VL2_ERR_LIMIT || rv == VL2_ERR_NOBUF);

@@ -478,9 +478,8 @@ START_TEST(iterate_and_flush) {
                    VL2_ERR_NOTFOUND);
   ck_assert_int_eq(vl2_neigh_del(sw, VNI, &s1), 0);
   ck_assert_int_eq(vl2_neigh_del(sw, VNI, &s1), VL2_ERR_NOTFOUND);
-  ck_assert_int_eq(vl2_neigh_flush(sw, VL2_NEIGH_ALL_SEGMENTS,
-                                   VL2_NEIGH_FLUSH_ALL),
-                   1);
+  ck_assert_int_eq(
+      vl2_neigh_flush(sw, VL2_NEIGH_ALL_SEGMENTS, VL2_NEIGH_FLUSH_ALL), 1);
   ck_assert_uint_eq(vl2_neigh_count(sw), 0);
   /* Deleting a segment drops its entries. */
   add_static(sw, &s1, A_MAC, VL2_NEIGH_PORT_ANY);
@@ -618,7 +617,8 @@ START_TEST(mac_dampening_freezes_and_thaws) {
   ck_assert_uint_eq(st.frozen_blocked, 2);
   /* Moves spread wider than the window never freeze. */
   for (int i = 0; i < 10; i++) {
-    one(sw, f, 64, 1 + (uint32_t)(i & 1), &v, t = thaw + 1 + (vl2_tstamp)(i + 1) * 11 * VL2_SEC);
+    one(sw, f, 64, 1 + (uint32_t)(i & 1), &v,
+        t = thaw + 1 + (vl2_tstamp)(i + 1) * 11 * VL2_SEC);
     ck_assert(!(v.flags & VL2_VFLAG_FROZEN));
   }
   teardown_sw(sw);
@@ -930,8 +930,7 @@ START_TEST(poll_tx_nobuf_and_invalid) {
   ck_assert_int_eq(vl2_switch_poll_tx(sw, small, sizeof(small), &m, T0),
                    VL2_ERR_NOBUF);
   ck_assert_uint_eq(m.len, 42);
-  ck_assert_int_eq(vl2_switch_poll_tx(NULL, small, 1, &m, T0),
-                   VL2_ERR_INVALID);
+  ck_assert_int_eq(vl2_switch_poll_tx(NULL, small, 1, &m, T0), VL2_ERR_INVALID);
   expect_tx(sw, nv_arp_rep, 42, VL2_TX_ARP_REPLY, 1, T0);
   teardown_sw(sw);
 }
