@@ -318,7 +318,9 @@ VL2_EXTERN int vl2_neigh_set_gateway(vl2_switch *sw, uint32_t vni,
  * @retval VL2_ERR_LIMIT no entry could be created (table or segment
  *         share full).
  * @retval VL2_ERR_AGAIN the output queue is full (drain it with
- *         vl2_switch_poll_tx()); the packet was not taken.
+ *         vl2_switch_poll_tx()), or the packet must wait and all wait
+ *         queues are full with none of this entry's to drop; the packet
+ *         was not taken (counted).
  * @since 0.1.0
  */
 VL2_EXTERN int vl2_neigh_send(vl2_switch *sw, uint32_t vni,
