@@ -67,13 +67,15 @@ vl2_ssize vl2_vlan_apply_edit(uint8_t *buf, size_t *off, size_t len,
     *off -= VL2_VLAN_TAG_LEN;
     return (vl2_ssize)(len + VL2_VLAN_TAG_LEN);
   case VL2_EDIT_POP:
-    if (len < VL2_ETH_HLEN + VL2_VLAN_TAG_LEN || !is_tpid(vl2_load_be16(f + 12)))
+    if (len < VL2_ETH_HLEN + VL2_VLAN_TAG_LEN ||
+        !is_tpid(vl2_load_be16(f + 12)))
       return VL2_ERR_MALFORMED;
     memmove(f + VL2_VLAN_TAG_LEN, f, 12);
     *off += VL2_VLAN_TAG_LEN;
     return (vl2_ssize)(len - VL2_VLAN_TAG_LEN);
   case VL2_EDIT_REWRITE: {
-    if (len < VL2_ETH_HLEN + VL2_VLAN_TAG_LEN || !is_tpid(vl2_load_be16(f + 12)))
+    if (len < VL2_ETH_HLEN + VL2_VLAN_TAG_LEN ||
+        !is_tpid(vl2_load_be16(f + 12)))
       return VL2_ERR_MALFORMED;
     uint16_t tci = vl2_load_be16(f + 14);
     tci = (uint16_t)((tci & 0xf000) | (d->vid & 0x0fff));

@@ -18,18 +18,18 @@
 #define VL2_FDB_DEST_REMOTE 0x80000000u
 
 typedef struct vl2_fdb_slot {
-  uint64_t key;        /* 0: empty */
-  vl2_tstamp expires;  /* VL2_TSTAMP_NONE: static, or ageing off */
+  uint64_t key;       /* 0: empty */
+  vl2_tstamp expires; /* VL2_TSTAMP_NONE: static, or ageing off */
   uint32_t dest;
-  uint16_t flags;      /* VL2_FDB_F_* */
+  uint16_t flags; /* VL2_FDB_F_* */
   uint16_t reserved;
 } vl2_fdb_slot;
 
 typedef struct vl2_fdb_table {
   vl2_fdb_slot *slots;
-  size_t mask;        /* capacity - 1; capacity is a power of two */
-  size_t count;       /* occupied slots */
-  size_t max;         /* limit on count (max_fdb) */
+  size_t mask;  /* capacity - 1; capacity is a power of two */
+  size_t count; /* occupied slots */
+  size_t max;   /* limit on count (max_fdb) */
   uint64_t seed;
 } vl2_fdb_table;
 
@@ -56,8 +56,7 @@ static inline size_t vl2_fdb_hash(const vl2_fdb_table *t, uint64_t key) {
 }
 
 /* The slot holding |key|, or NULL. Ignores expiry. */
-static inline vl2_fdb_slot *vl2_fdb_find(const vl2_fdb_table *t,
-                                         uint64_t key) {
+static inline vl2_fdb_slot *vl2_fdb_find(const vl2_fdb_table *t, uint64_t key) {
   size_t i = vl2_fdb_hash(t, key);
   for (;;) {
     vl2_fdb_slot *s = &t->slots[i];

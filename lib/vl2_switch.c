@@ -100,8 +100,7 @@ static void switch_free(vl2_switch *sw) {
 }
 
 int vl2_switch_new_versioned(vl2_switch **psw, int version,
-                             const vl2_switch_config *cfg,
-                             const vl2_mem *mem) {
+                             const vl2_switch_config *cfg, const vl2_mem *mem) {
   if (psw == NULL)
     return VL2_ERR_INVALID;
   *psw = NULL;
@@ -113,9 +112,8 @@ int vl2_switch_new_versioned(vl2_switch **psw, int version,
     c = *cfg;
   if (c.max_ports == 0 || c.max_ports > 4096 || c.max_segments == 0 ||
       c.max_segments > 65535 || c.max_remotes == 0 ||
-      c.max_remotes > (1u << 20) || c.max_fdb == 0 ||
-      c.max_fdb > (1u << 26) || c.event_queue_cap == 0 ||
-      vl2_neigh_config_check(&c) != 0 /* neighbour */)
+      c.max_remotes > (1u << 20) || c.max_fdb == 0 || c.max_fdb > (1u << 26) ||
+      c.event_queue_cap == 0 || vl2_neigh_config_check(&c) != 0 /* neighbour */)
     return VL2_ERR_INVALID;
 
   vl2_mem m = vl2_mem_resolve(mem);
@@ -237,8 +235,7 @@ static size_t remote_slot(const vl2_switch *sw, const vl2_ipaddr *addr) {
   size_t i = hash_ipaddr(addr, sw->cfg.hash_seed) & sw->remote_mask;
   for (;;) {
     uint32_t v = sw->remote_map[i];
-    if (v == 0 ||
-        memcmp(&sw->remotes[v - 1].addr, addr, sizeof(*addr)) == 0)
+    if (v == 0 || memcmp(&sw->remotes[v - 1].addr, addr, sizeof(*addr)) == 0)
       return i;
     i = (i + 1) & sw->remote_mask;
   }
@@ -277,11 +274,10 @@ static void remote_unref(vl2_switch *sw, uint32_t idx) {
     uint32_t v = sw->remote_map[j];
     if (v == 0)
       break;
-    size_t home =
-        hash_ipaddr(&sw->remotes[v - 1].addr, sw->cfg.hash_seed) &
-        sw->remote_mask;
-    int stay = hole <= j ? (hole < home && home <= j)
-                         : (hole < home || home <= j);
+    size_t home = hash_ipaddr(&sw->remotes[v - 1].addr, sw->cfg.hash_seed) &
+                  sw->remote_mask;
+    int stay =
+        hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
     if (stay)
       continue;
     sw->remote_map[hole] = v;
@@ -421,8 +417,8 @@ int vl2_switch_port_add(vl2_switch *sw, uint32_t port,
   if (p->in_use)
     return VL2_ERR_EXISTS;
   uint16_t *v2s = vl2_mem_malloc(&sw->mem, 4096 * sizeof(uint16_t));
-  vl2_vid *s2v = vl2_mem_calloc(&sw->mem, sw->cfg.max_segments,
-                                sizeof(vl2_vid));
+  vl2_vid *s2v =
+      vl2_mem_calloc(&sw->mem, sw->cfg.max_segments, sizeof(vl2_vid));
   if (v2s == NULL || s2v == NULL) {
     vl2_mem_free(&sw->mem, v2s);
     vl2_mem_free(&sw->mem, s2v);
@@ -639,8 +635,8 @@ int vl2_switch_remote_add(vl2_switch *sw, uint32_t vni,
       if (seg->remotes[i] == (uint32_t)idx)
         return VL2_ERR_EXISTS;
   }
-  int rv = grow_u32(&sw->mem, &seg->remotes, &seg->cap_remotes,
-                    seg->n_remotes + 1);
+  int rv =
+      grow_u32(&sw->mem, &seg->remotes, &seg->cap_remotes, seg->n_remotes + 1);
   if (rv != 0)
     return rv;
   idx = vl2_switch_remote_lookup(sw, remote, 1);
@@ -858,10 +854,10 @@ int vl2_switch_run_timers(vl2_switch *sw, vl2_tstamp now) {
 /* What classification found out about a frame. */
 typedef struct classified {
   vl2_segment *seg;
-  uint32_t src_dest;    /* FDB dest value of the ingress */
-  uint16_t in_vid;      /* outer tag's VID when in_tagged */
-  uint16_t in_tpid;     /* outer tag's TPID when in_tagged */
-  uint8_t in_tagged;    /* the classifying tag is present (VID may be 0) */
+  uint32_t src_dest; /* FDB dest value of the ingress */
+  uint16_t in_vid;   /* outer tag's VID when in_tagged */
+  uint16_t in_tpid;  /* outer tag's TPID when in_tagged */
+  uint8_t in_tagged; /* the classifying tag is present (VID may be 0) */
   uint8_t from_remote;
   uint8_t learn;
 } classified;
@@ -1078,7 +1074,7 @@ int vl2_switch_set_overlay(vl2_switch *sw, const vl2_vxlan_config *cfg) {
 typedef struct overlay_ctx {
   uint8_t done;
   uint16_t sport;
-  uint32_t inner_len;   /* after the egress edit (inner frames are untagged) */
+  uint32_t inner_len; /* after the egress edit (inner frames are untagged) */
 } overlay_ctx;
 
 /* Whether a copy to remote |idx| fits the underlay MTU; fills |o| on first
@@ -1218,8 +1214,8 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
   int nbv = VL2_NB_PASS;
   uint16_t et = vl2_load_be16(f->data + (c.in_tagged ? 16 : 12));
   if (et != VL2_ETH_P_IPV4) {
-    nbv = vl2_neigh_input(sw, seg, f, c.in_tagged ? 18u : 14u, et, now,
-                          &reason);
+    nbv =
+        vl2_neigh_input(sw, seg, f, c.in_tagged ? 18u : 14u, et, now, &reason);
     if (nbv == VL2_NB_DROP) {
       drop(sw, v, p, reason);
       return 1;

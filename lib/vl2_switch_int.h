@@ -35,12 +35,12 @@ typedef struct vl2_port {
   uint8_t mode;
   vl2_vid pvid;
   uint32_t flags;
-  uint32_t max_macs;   /* effective limit, 0 = none */
-  uint32_t macs;       /* dynamic entries pointing here */
-  uint16_t tpid;       /* tag this port sends and classifies on */
+  uint32_t max_macs; /* effective limit, 0 = none */
+  uint32_t macs;     /* dynamic entries pointing here */
+  uint16_t tpid;     /* tag this port sends and classifies on */
   uint16_t reserved;
-  uint16_t *vid2seg;   /* [4096]: segment index or VL2_SEG_NONE */
-  vl2_vid *seg2vid;    /* [max_segments]: VID, 0 = not a member */
+  uint16_t *vid2seg; /* [4096]: segment index or VL2_SEG_NONE */
+  vl2_vid *seg2vid;  /* [max_segments]: VID, 0 = not a member */
   vl2_port_stats st;
 } vl2_port;
 
@@ -50,19 +50,19 @@ typedef struct vl2_segment {
   uint32_t idx;
   uint32_t vni;
   uint32_t flags;
-  uint32_t max_macs;   /* effective limit, 0 = none */
+  uint32_t max_macs; /* effective limit, 0 = none */
   uint32_t macs;
-  uint32_t *ports;     /* member port ids (the local flood list) */
+  uint32_t *ports; /* member port ids (the local flood list) */
   uint32_t n_ports, cap_ports;
-  uint32_t *remotes;   /* remote indices (the remote flood list) */
+  uint32_t *remotes; /* remote indices (the remote flood list) */
   uint32_t n_remotes, cap_remotes;
   vl2_segment_stats st;
-  UT_hash_handle hh;   /* sw->seg_by_vni */
+  UT_hash_handle hh; /* sw->seg_by_vni */
 } vl2_segment;
 
 typedef struct vl2_remote {
   vl2_ipaddr addr;
-  uint32_t refcnt;     /* flood-list memberships + FDB entries */
+  uint32_t refcnt; /* flood-list memberships + FDB entries */
   uint8_t in_use;
   uint8_t reserved[3];
 } vl2_remote;
@@ -70,34 +70,34 @@ typedef struct vl2_remote {
 struct vl2_switch {
   vl2_mem mem;
   vl2_switch_config cfg;
-  vl2_tstamp now;          /* newest time seen */
+  vl2_tstamp now; /* newest time seen */
 
   vl2_port *ports;         /* [max_ports] */
   vl2_segment *segs;       /* [max_segments] */
   vl2_segment *seg_by_vni; /* uthash head */
   uint32_t n_segs;
-  size_t max_fanout;       /* largest n_ports + n_remotes */
+  size_t max_fanout; /* largest n_ports + n_remotes */
 
-  vl2_remote *remotes;     /* [max_remotes] */
-  uint32_t *remote_map;    /* open addressing: remote index + 1, 0 = empty */
+  vl2_remote *remotes;  /* [max_remotes] */
+  uint32_t *remote_map; /* open addressing: remote index + 1, 0 = empty */
   size_t remote_mask;
-  uint32_t *remote_free;   /* stack of free indices */
+  uint32_t *remote_free; /* stack of free indices */
   uint32_t n_remote_free;
 
   vl2_fdb_table fdb;
   size_t fdb_static;
-  vl2_tstamp sweep_at;     /* next ageing sweep, or NONE */
+  vl2_tstamp sweep_at; /* next ageing sweep, or NONE */
   vl2_duration sweep_gran;
 
-  vl2_event *evq;          /* ring of cfg.event_queue_cap */
+  vl2_event *evq; /* ring of cfg.event_queue_cap */
   uint32_t evq_head, evq_len;
 
-  vl2_vxlan_config overlay;  /* valid when has_overlay */
+  vl2_vxlan_config overlay; /* valid when has_overlay */
   uint8_t has_overlay;
 
   vl2_switch_stats st;
 
-  vl2_neigh_state *neigh;  /* neighbour: table, resolver, tx queue */
+  vl2_neigh_state *neigh; /* neighbour: table, resolver, tx queue */
 };
 
 /* Emit an event (dropped and counted when the queue is full). */

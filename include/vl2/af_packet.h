@@ -21,17 +21,20 @@
  * | key | default | meaning |
  * | --- | --- | --- |
  * | `iface` | (required) | interface name |
- * | `promisc` | 1 | 1: put the interface in promiscuous mode (a packet socket membership, undone when the backend closes) |
- * | `block_size` | 262144 | receive ring block size in bytes: a multiple of the page size, a power of two |
- * | `block_count` | 16 | receive ring blocks |
- * | `frame_size` | 2048 | receive frame slot hint (a power of two, >= 128) and transmit slot size |
- * | `tx_frames` | 512 | transmit ring slots (rounded to fill whole pages) |
- * | `block_timeout_ms` | 1 | a partly filled receive block is handed over after this long |
- * | `vnet_hdr` | 1 | 1: receive the kernel's offload metadata (struct virtio_net_hdr); see below |
- * | `fanout` | none | join PACKET_FANOUT group 0..65535 (several backends on one interface share its traffic) |
- * | `fanout_mode` | hash | `hash`, `lb`, `cpu`, `rollover`, `rnd` or `qm` |
- * | `qdisc_bypass` | 0 | 1: PACKET_QDISC_BYPASS on the transmit socket |
- * | `scratch_size` | 262144 | bytes of the per-instance buffer that holds frames the backend had to rebuild (segments, see below) |
+ * | `promisc` | 1 | 1: put the interface in promiscuous mode (a packet socket
+ * membership, undone when the backend closes) | | `block_size` | 262144 |
+ * receive ring block size in bytes: a multiple of the page size, a power of two
+ * | | `block_count` | 16 | receive ring blocks | | `frame_size` | 2048 |
+ * receive frame slot hint (a power of two, >= 128) and transmit slot size | |
+ * `tx_frames` | 512 | transmit ring slots (rounded to fill whole pages) | |
+ * `block_timeout_ms` | 1 | a partly filled receive block is handed over after
+ * this long | | `vnet_hdr` | 1 | 1: receive the kernel's offload metadata
+ * (struct virtio_net_hdr); see below | | `fanout` | none | join PACKET_FANOUT
+ * group 0..65535 (several backends on one interface share its traffic) | |
+ * `fanout_mode` | hash | `hash`, `lb`, `cpu`, `rollover`, `rnd` or `qm` | |
+ * `qdisc_bypass` | 0 | 1: PACKET_QDISC_BYPASS on the transmit socket | |
+ * `scratch_size` | 262144 | bytes of the per-instance buffer that holds frames
+ * the backend had to rebuild (segments, see below) |
  *
  * What the core receives is always a complete frame as it was (or would
  * have been) on the wire:

@@ -32,10 +32,10 @@ extern "C" {
  */
 struct vl2_backend {
   const vl2_backend_ops *ops; /**< The implementation. */
-  void *priv;     /**< The implementation's state; set by `open`, freed by
-                       `close`. */
-  vl2_mem mem;    /**< Allocator for `priv` and buffers. */
-  uint32_t port;  /**< Port id to stamp into received frames. */
+  void *priv;        /**< The implementation's state; set by `open`, freed by
+                          `close`. */
+  vl2_mem mem;       /**< Allocator for `priv` and buffers. */
+  uint32_t port;     /**< Port id to stamp into received frames. */
   uint32_t reserved; /**< Zero. */
   /** Last error message, NUL-terminated; implementations write it (with
    * snprintf() and strerror()) before returning an error. */

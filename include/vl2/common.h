@@ -111,10 +111,10 @@ VL2_EXTERN const char *vl2_strerror(int rv);
  */
 typedef struct vl2_mem {
   void *user_data; /**< Passed as the first argument of every hook. */
-  void *(*malloc)(size_t size, void *user_data);           /**< malloc(3) */
-  void (*free)(void *ptr, void *user_data);                /**< free(3) */
+  void *(*malloc)(size_t size, void *user_data);               /**< malloc(3) */
+  void (*free)(void *ptr, void *user_data);                    /**< free(3) */
   void *(*calloc)(size_t nmemb, size_t size, void *user_data); /**< calloc(3) */
-  void *(*realloc)(void *ptr, size_t size, void *user_data);   /**< realloc(3) */
+  void *(*realloc)(void *ptr, size_t size, void *user_data); /**< realloc(3) */
 } vl2_mem;
 
 /**
@@ -148,8 +148,8 @@ typedef struct vl2_mac {
  * rest must be zero, so two addresses compare equal with memcmp().
  */
 typedef struct vl2_ipaddr {
-  uint8_t family;  /**< ::VL2_AF_INET, ::VL2_AF_INET6 or ::VL2_AF_NONE. */
-  uint8_t pad[3];  /**< Zero. */
+  uint8_t family;   /**< ::VL2_AF_INET, ::VL2_AF_INET6 or ::VL2_AF_NONE. */
+  uint8_t pad[3];   /**< Zero. */
   uint8_t addr[16]; /**< The address, network byte order. */
 } vl2_ipaddr;
 

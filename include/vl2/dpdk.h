@@ -23,16 +23,18 @@
  * a value as "\,"):
  * | key | default | meaning |
  * | --- | --- | --- |
- * | `eal` | none | EAL arguments, separated by blanks ("--no-huge -m 256 --no-pci --vdev net_ring0"); used if the EAL is not initialized yet; if it already is, the string must equal the one it was initialized with by this library (else ::VL2_ERR_EXISTS) |
- * | `vdev` | none | a virtual device to hot-plug and use ("net_tap0\,iface=dtap0"); removed again on close |
- * | `dev` | none | use the port of this device name ("net_tap0", "0000:01:00.0") |
- * | `port` | 0 | use this port id (when neither `vdev` nor `dev` is given) |
- * | `rx_desc` | 1024 | receive descriptors |
- * | `tx_desc` | 1024 | transmit descriptors |
- * | `mbufs` | 8191 | mbufs in this instance's pool |
- * | `mbuf_cache` | 256 | per-lcore mempool cache |
- * | `promisc` | 1 | 1: promiscuous mode |
- * | `max_burst` | 256 | the most frames one rx_burst returns |
+ * | `eal` | none | EAL arguments, separated by blanks ("--no-huge -m 256
+ * --no-pci --vdev net_ring0"); used if the EAL is not initialized yet; if it
+ * already is, the string must equal the one it was initialized with by this
+ * library (else ::VL2_ERR_EXISTS) | | `vdev` | none | a virtual device to
+ * hot-plug and use ("net_tap0\,iface=dtap0"); removed again on close | | `dev`
+ * | none | use the port of this device name ("net_tap0", "0000:01:00.0") | |
+ * `port` | 0 | use this port id (when neither `vdev` nor `dev` is given) | |
+ * `rx_desc` | 1024 | receive descriptors | | `tx_desc` | 1024 | transmit
+ * descriptors | | `mbufs` | 8191 | mbufs in this instance's pool | |
+ * `mbuf_cache` | 256 | per-lcore mempool cache | | `promisc` | 1 | 1:
+ * promiscuous mode | | `max_burst` | 256 | the most frames one rx_burst returns
+ * |
  *
  * Copies (see backends/dpdk/README.md): received frames are handed to the
  * core in place in their mbufs, which are held until the next rx_burst;

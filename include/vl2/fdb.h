@@ -30,9 +30,9 @@ extern "C" {
 
 /** An FDB entry as read or written through the API. */
 typedef struct vl2_fdb_entry {
-  vl2_mac mac;     /**< The MAC address (unicast). */
-  uint16_t flags;  /**< `VL2_FDB_F_*`. */
-  uint32_t vni;    /**< The segment. */
+  vl2_mac mac;    /**< The MAC address (unicast). */
+  uint16_t flags; /**< `VL2_FDB_F_*`. */
+  uint32_t vni;   /**< The segment. */
   /** The port id, or ::VL2_PORT_REMOTE with ::VL2_FDB_F_REMOTE. */
   uint32_t port;
   uint32_t reserved; /**< Zero. */

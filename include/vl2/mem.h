@@ -197,8 +197,8 @@ typedef struct vl2_faulty_config {
  * @retval VL2_ERR_NOMEM allocation failed.
  * @since 0.1.0
  */
-VL2_EXTERN int vl2_faulty_open_versioned(vl2_backend **pbe,
-                                         vl2_backend *inner, int version,
+VL2_EXTERN int vl2_faulty_open_versioned(vl2_backend **pbe, vl2_backend *inner,
+                                         int version,
                                          const vl2_faulty_config *cfg,
                                          const vl2_mem *mem);
 

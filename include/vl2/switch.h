@@ -230,7 +230,7 @@ typedef struct vl2_port_config {
   /** Access: the PVID, 1..4094. Trunk: the native VLAN for untagged and
    * priority-tagged frames, 1..4094, or 0 for none (they are dropped). */
   vl2_vid pvid;
-  uint32_t flags;    /**< `VL2_PORT_F_*`. */
+  uint32_t flags; /**< `VL2_PORT_F_*`. */
   /** Dynamic MACs this port may own; 0 takes the switch's
    * max_macs_per_port. */
   uint32_t max_macs;
@@ -374,7 +374,7 @@ VL2_EXTERN int vl2_switch_port_vlan_del(vl2_switch *sw, uint32_t port,
 
 /** A segment's configuration; vl2_switch_segment_add() copies it. */
 typedef struct vl2_segment_config {
-  uint32_t flags;    /**< `VL2_SEG_F_*`. */
+  uint32_t flags; /**< `VL2_SEG_F_*`. */
   /** Dynamic MACs this segment may hold; 0 takes the switch's
    * max_macs_per_segment. */
   uint32_t max_macs;
@@ -488,7 +488,7 @@ typedef struct vl2_frame {
   /** The Ethernet frame from the destination MAC on, without FCS. Borrowed
    * for the call. */
   const uint8_t *data;
-  uint32_t len;   /**< Bytes at @p data. */
+  uint32_t len; /**< Bytes at @p data. */
   /** Ingress port id, or ::VL2_PORT_REMOTE for a decapsulated frame. */
   uint32_t port;
   /** Receive time set by backends; the switch uses its `now` argument
@@ -523,10 +523,10 @@ typedef struct vl2_frame {
  * caller encapsulates it with `vni` to `remote`.
  */
 typedef struct vl2_dest {
-  uint8_t type;     /**< ::VL2_DEST_PORT or ::VL2_DEST_REMOTE. */
-  uint8_t edit;     /**< `VL2_EDIT_*`. */
-  vl2_vid vid;      /**< VID for ::VL2_EDIT_PUSH and ::VL2_EDIT_REWRITE. */
-  uint16_t tpid;    /**< TPID for ::VL2_EDIT_PUSH and ::VL2_EDIT_REWRITE. */
+  uint8_t type;  /**< ::VL2_DEST_PORT or ::VL2_DEST_REMOTE. */
+  uint8_t edit;  /**< `VL2_EDIT_*`. */
+  vl2_vid vid;   /**< VID for ::VL2_EDIT_PUSH and ::VL2_EDIT_REWRITE. */
+  uint16_t tpid; /**< TPID for ::VL2_EDIT_PUSH and ::VL2_EDIT_REWRITE. */
   /** ::VL2_DEST_REMOTE: the outer UDP source port to use (RFC 7348
    * section 5 entropy), 0 when the switch has no overlay config. */
   uint16_t udp_sport;
@@ -705,9 +705,9 @@ VL2_EXTERN vl2_tstamp vl2_switch_next_deadline(const vl2_switch *sw);
  * Run what is due: FDB ageing (which reclaims entries and emits
  * ::VL2_EV_FDB_AGED), and the neighbour timers of neigh.h (neighbour
  * ageing, resolver retransmissions, directory timeouts, dampening
- * thaws). Frames it originates wait for vl2_switch_poll_tx(). Calling it early or often is harmless; calling it
- * late never makes a lookup return an expired entry, because lookups
- * compare expiry with their own `now`.
+ * thaws). Frames it originates wait for vl2_switch_poll_tx(). Calling it early
+ * or often is harmless; calling it late never makes a lookup return an expired
+ * entry, because lookups compare expiry with their own `now`.
  *
  * @param sw
  *   The switch.
@@ -765,13 +765,13 @@ VL2_EXTERN int vl2_switch_run_timers(vl2_switch *sw, vl2_tstamp now);
 
 /** A control-plane event, drained with vl2_switch_poll_event(). */
 typedef struct vl2_event {
-  uint16_t type;     /**< `VL2_EV_*`. */
-  uint16_t reason;   /**< Event-specific detail (`VL2_LIMIT_*`). */
-  uint32_t vni;      /**< The segment. */
-  vl2_mac mac;       /**< The MAC concerned. */
-  uint16_t reserved; /**< Zero. */
-  uint32_t port;     /**< New location: a port id or ::VL2_PORT_REMOTE. */
-  uint32_t old_port; /**< ::VL2_EV_FDB_MOVED: the old location. */
+  uint16_t type;         /**< `VL2_EV_*`. */
+  uint16_t reason;       /**< Event-specific detail (`VL2_LIMIT_*`). */
+  uint32_t vni;          /**< The segment. */
+  vl2_mac mac;           /**< The MAC concerned. */
+  uint16_t reserved;     /**< Zero. */
+  uint32_t port;         /**< New location: a port id or ::VL2_PORT_REMOTE. */
+  uint32_t old_port;     /**< ::VL2_EV_FDB_MOVED: the old location. */
   vl2_ipaddr remote;     /**< With ::VL2_PORT_REMOTE in `port`. */
   vl2_ipaddr old_remote; /**< With ::VL2_PORT_REMOTE in `old_port`. */
   vl2_ipaddr ip;         /**< Neighbour events: the IP address. */
@@ -803,54 +803,54 @@ VL2_EXTERN int vl2_switch_poll_event(vl2_switch *sw, vl2_event *ev);
 /** Per-port counters. "tx" counts what the switch told the caller to
  * send; the backend's own counters say what was sent. */
 typedef struct vl2_port_stats {
-  uint64_t rx_frames;   /**< Frames in from the port. */
-  uint64_t rx_bytes;    /**< Their bytes. */
-  uint64_t rx_drops;    /**< Of those, dropped. */
-  uint64_t tx_frames;   /**< Frames decided to the port. */
-  uint64_t tx_bytes;    /**< Their bytes (before the egress edit). */
-  uint64_t rx_flooded;  /**< Frames from the port that were flooded. */
-  uint64_t learned;     /**< MACs learned on the port. */
-  uint64_t moved_in;    /**< MACs that moved to the port. */
-  uint64_t limit_hits;  /**< MACs not learned because of a limit. */
-  uint64_t macs;        /**< Dynamic MACs the port owns now. */
+  uint64_t rx_frames;  /**< Frames in from the port. */
+  uint64_t rx_bytes;   /**< Their bytes. */
+  uint64_t rx_drops;   /**< Of those, dropped. */
+  uint64_t tx_frames;  /**< Frames decided to the port. */
+  uint64_t tx_bytes;   /**< Their bytes (before the egress edit). */
+  uint64_t rx_flooded; /**< Frames from the port that were flooded. */
+  uint64_t learned;    /**< MACs learned on the port. */
+  uint64_t moved_in;   /**< MACs that moved to the port. */
+  uint64_t limit_hits; /**< MACs not learned because of a limit. */
+  uint64_t macs;       /**< Dynamic MACs the port owns now. */
 } vl2_port_stats;
 
 /** Per-segment counters. */
 typedef struct vl2_segment_stats {
-  uint64_t rx_frames;    /**< Frames classified into the segment. */
-  uint64_t rx_bytes;     /**< Their bytes. */
-  uint64_t tx_frames;    /**< Copies decided (unicast and flooded). */
-  uint64_t tx_bytes;     /**< Their bytes. */
-  uint64_t bum_frames;   /**< Frames flooded (broadcast, unknown unicast,
-                              multicast). */
-  uint64_t flood_copies; /**< Copies those produced (fan-out). */
+  uint64_t rx_frames;           /**< Frames classified into the segment. */
+  uint64_t rx_bytes;            /**< Their bytes. */
+  uint64_t tx_frames;           /**< Copies decided (unicast and flooded). */
+  uint64_t tx_bytes;            /**< Their bytes. */
+  uint64_t bum_frames;          /**< Frames flooded (broadcast, unknown unicast,
+                                     multicast). */
+  uint64_t flood_copies;        /**< Copies those produced (fan-out). */
   uint64_t flood_remote_copies; /**< Of those, to remote endpoints. */
-  uint64_t unknown_unicast; /**< Unicast frames flooded on an FDB miss. */
-  uint64_t learned;      /**< MACs learned. */
-  uint64_t moved;        /**< MAC moves. */
-  uint64_t limit_hits;   /**< MACs not learned because of a limit. */
-  uint64_t macs;         /**< Dynamic MACs in the segment now. */
+  uint64_t unknown_unicast;     /**< Unicast frames flooded on an FDB miss. */
+  uint64_t learned;             /**< MACs learned. */
+  uint64_t moved;               /**< MAC moves. */
+  uint64_t limit_hits;          /**< MACs not learned because of a limit. */
+  uint64_t macs;                /**< Dynamic MACs in the segment now. */
 } vl2_segment_stats;
 
 /** Switch-wide counters. */
 typedef struct vl2_switch_stats {
-  uint64_t rx_frames;       /**< Frames decided. */
-  uint64_t rx_bytes;        /**< Their bytes. */
-  uint64_t forwarded;       /**< Frames forwarded to one destination. */
-  uint64_t flooded;         /**< Frames replicated. */
-  uint64_t consumed;        /**< Frames absorbed by the switch
-                                 (::VL2_ACT_CONSUMED: answered ARP/ND,
-                                 directory lookups). */
-  uint64_t dropped;         /**< Frames dropped (sum of drops[]). */
-  uint64_t learned;         /**< MACs learned. */
-  uint64_t moved;           /**< MAC moves. */
-  uint64_t aged;            /**< Entries aged out. */
-  uint64_t limit_hits;      /**< MACs not learned because of a limit. */
+  uint64_t rx_frames;        /**< Frames decided. */
+  uint64_t rx_bytes;         /**< Their bytes. */
+  uint64_t forwarded;        /**< Frames forwarded to one destination. */
+  uint64_t flooded;          /**< Frames replicated. */
+  uint64_t consumed;         /**< Frames absorbed by the switch
+                                  (::VL2_ACT_CONSUMED: answered ARP/ND,
+                                  directory lookups). */
+  uint64_t dropped;          /**< Frames dropped (sum of drops[]). */
+  uint64_t learned;          /**< MACs learned. */
+  uint64_t moved;            /**< MAC moves. */
+  uint64_t aged;             /**< Entries aged out. */
+  uint64_t limit_hits;       /**< MACs not learned because of a limit. */
   uint64_t static_conflicts; /**< Frames whose source MAC is static
                                   elsewhere (not learned). */
-  uint64_t events_dropped;  /**< Events lost to a full queue. */
-  uint64_t fdb_entries;     /**< FDB entries now, static and dynamic. */
-  uint64_t fdb_static;      /**< Of those, static. */
+  uint64_t events_dropped;   /**< Events lost to a full queue. */
+  uint64_t fdb_entries;      /**< FDB entries now, static and dynamic. */
+  uint64_t fdb_static;       /**< Of those, static. */
   uint64_t drops[VL2_DROP_REASON_MAX]; /**< By `VL2_DROP_*`. */
   /** Copies to remote endpoints left out of a flood because the frame
    * would exceed the underlay MTU once encapsulated (the frame itself was
@@ -870,8 +870,7 @@ typedef struct vl2_switch_stats {
  * @retval VL2_ERR_INVALID NULL argument.
  * @since 0.1.0
  */
-VL2_EXTERN int vl2_switch_get_stats(const vl2_switch *sw,
-                                    vl2_switch_stats *st);
+VL2_EXTERN int vl2_switch_get_stats(const vl2_switch *sw, vl2_switch_stats *st);
 
 /**
  * Read a port's counters.
@@ -906,8 +905,7 @@ VL2_EXTERN int vl2_switch_port_get_stats(const vl2_switch *sw, uint32_t port,
  * @retval VL2_ERR_NOTFOUND no such segment.
  * @since 0.1.0
  */
-VL2_EXTERN int vl2_switch_segment_get_stats(const vl2_switch *sw,
-                                            uint32_t vni,
+VL2_EXTERN int vl2_switch_segment_get_stats(const vl2_switch *sw, uint32_t vni,
                                             vl2_segment_stats *st);
 
 /** @} */

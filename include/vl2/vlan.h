@@ -33,12 +33,12 @@ extern "C" {
 
 /** The Ethernet header of a frame, decoded. */
 typedef struct vl2_eth_info {
-  vl2_mac dst;       /**< Destination MAC. */
-  vl2_mac src;       /**< Source MAC. */
-  uint16_t ethertype; /**< EtherType (or 802.3 length) after the tags. */
-  uint16_t l3_off;   /**< Offset of the payload after the tags. */
-  uint8_t tag_cnt;   /**< Tags found, outermost first (at most
-                          ::VL2_ETH_MAX_TAGS). */
+  vl2_mac dst;         /**< Destination MAC. */
+  vl2_mac src;         /**< Source MAC. */
+  uint16_t ethertype;  /**< EtherType (or 802.3 length) after the tags. */
+  uint16_t l3_off;     /**< Offset of the payload after the tags. */
+  uint8_t tag_cnt;     /**< Tags found, outermost first (at most
+                            ::VL2_ETH_MAX_TAGS). */
   uint8_t reserved[3]; /**< Zero. */
   uint16_t tpid[VL2_ETH_MAX_TAGS]; /**< Each tag's TPID. */
   uint16_t tci[VL2_ETH_MAX_TAGS];  /**< Each tag's TCI (PCP 3, DEI 1,
@@ -89,8 +89,8 @@ VL2_EXTERN int vl2_eth_parse(const uint8_t *data, size_t len,
  * @retval VL2_ERR_MALFORMED pop or rewrite of an untagged or short frame.
  * @since 0.1.0
  */
-VL2_EXTERN vl2_ssize vl2_vlan_apply_edit(uint8_t *buf, size_t *off,
-                                         size_t len, const vl2_dest *d);
+VL2_EXTERN vl2_ssize vl2_vlan_apply_edit(uint8_t *buf, size_t *off, size_t len,
+                                         const vl2_dest *d);
 
 #ifdef __cplusplus
 }
