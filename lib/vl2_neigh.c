@@ -606,6 +606,9 @@ vl2_ssize vl2_switch_poll_tx(vl2_switch *sw, uint8_t *buf, size_t cap,
     if (out_len > cap)
       return VL2_ERR_NOBUF;
     d.edit = VL2_EDIT_KEEP;
+    if (d.type == VL2_DEST_REMOTE && sw->has_overlay)
+      d.udp_sport = vl2_vxlan_sport(fr, flen, sw->overlay.hash_seed,
+                                    sw->overlay.sport_lo, sw->overlay.sport_hi);
     if (tagged) {
       memcpy(buf, fr, 12);
       vl2_store_be16(buf + 12, d.tpid);

@@ -149,12 +149,43 @@ START_TEST(source_ports_follow_the_flow) {
 }
 END_TEST
 
+START_TEST(frames_the_core_originates_carry_source_ports_too) {
+  vl2_ipaddr r4, r6;
+  vl2_switch *sw = setup(&r4, &r6);
+  vl2_neigh_gateway gw;
+  memset(&gw, 0, sizeof(gw));
+  gw.mac = vl2t_mac(0x99);
+  gw.ip4 = vl2t_ip4(10, 0, 0, 1);
+  ck_assert_int_eq(vl2_neigh_set_gateway(sw, 100, &gw), 0);
+  vl2_ipaddr nh = vl2t_ip4(10, 0, 0, 7);
+  uint8_t pkt[40] = {0x45, 0, 0, 40};
+  /* A miss: the packet waits and an ARP request is flooded, to the
+   * remote endpoints as well. */
+  ck_assert_int_ge(vl2_neigh_send(sw, 100, &nh, NULL, pkt, sizeof(pkt), 0),
+                   0);
+  vl2_tx_meta meta;
+  int remotes = 0;
+  vl2_ssize n;
+  while ((n = vl2_switch_poll_tx(sw, buf, sizeof(buf), &meta, 0)) > 0) {
+    if (meta.dest.type != VL2_DEST_REMOTE)
+      continue;
+    remotes++;
+    ck_assert(meta.dest.udp_sport >= 40000 && meta.dest.udp_sport <= 40999);
+    ck_assert_uint_eq(meta.dest.udp_sport,
+                      vl2_vxlan_sport(buf, (size_t)n, 0, 40000, 40999));
+  }
+  ck_assert_int_eq(remotes, 2);
+  vl2_switch_del(sw);
+}
+END_TEST
+
 Suite *vl2_overlay_suite(void) {
   Suite *s = suite_create("overlay");
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, flood_leaves_out_copies_that_would_not_fit);
   tcase_add_test(tc, unicast_that_would_not_fit_is_dropped_with_reason);
   tcase_add_test(tc, source_ports_follow_the_flow);
+  tcase_add_test(tc, frames_the_core_originates_carry_source_ports_too);
   suite_add_tcase(s, tc);
   return s;
 }
