@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The libvl2 authors
+ */
+/*
+ * vl2-switch's configuration: the file (libconfig format, see
+ * vl2-switch.conf.5) or the built-in default, parsed and fully validated
+ * into plain data before anything is created.
+ */
+#ifndef VL2SW_CONFIG_H
+#define VL2SW_CONFIG_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vl2/common.h>
+
+#define SW_MAX_PORTS 4096
+#define SW_MAX_TRUNK_VLANS 4094
+#define SW_PORT_TAP 0
+#define SW_PORT_AFP 1
+
+typedef struct sw_port_cfg {
+  char name[IFNAMSIZ];
+  int type;       /* SW_PORT_TAP or SW_PORT_AFP */
+  uint8_t mode;   /* VL2_PORT_ACCESS / VL2_PORT_TRUNK */
+  vl2_vid pvid;   /* access VLAN, or trunk native VLAN (0: none) */
+  vl2_vid *vlans; /* trunk: allowed VLANs (pvid included if set) */
+  size_t vlan_cnt;
+  uint32_t flags; /* VL2_PORT_F_* */
+  uint32_t max_macs;
+  bool persist; /* TAP: keep the interface after exit */
+  bool has_mac;
+  vl2_mac mac;  /* TAP: interface MAC */
+  uint32_t mtu; /* TAP: 0 = leave */
+  int line;
+} sw_port_cfg;
+
+typedef struct sw_seg_cfg {
+  uint32_t vni;
+  vl2_vid vlan;   /* the local VLAN mapped to this segment on every port */
+  uint32_t flags; /* VL2_SEG_F_* */
+  uint32_t max_macs;
+  vl2_ipaddr *flood; /* remote VTEPs */
+  size_t flood_cnt;
+  int line;
+} sw_seg_cfg;
+
+typedef struct sw_fdb_cfg {
+  vl2_mac mac;
+  uint32_t vni;
+  bool remote;
+  char port[IFNAMSIZ];
+  vl2_ipaddr addr;
+  int line;
+} sw_fdb_cfg;
+
+typedef struct sw_neigh_cfg {
+  vl2_ipaddr ip;
+  vl2_mac mac;
+  uint32_t vni;
+  char port[IFNAMSIZ]; /* "" = any */
+  bool router;
+  int line;
+} sw_neigh_cfg;
+
+typedef struct sw_config {
+  char *path; /* NULL for the built-in default */
+  /* switch limits */
+  uint32_t max_ports, max_segments, max_remotes, max_fdb;
+  uint32_t max_macs_per_port, max_macs_per_segment, max_neigh;
+  uint64_t ageing_s;
+  /* underlay */
+  bool underlay;
+  vl2_ipaddr local;
+  uint16_t udp_port;
+  uint32_t mtu;
+  sw_port_cfg *ports;
+  size_t port_cnt;
+  sw_seg_cfg *segs;
+  size_t seg_cnt;
+  sw_fdb_cfg *fdb;
+  size_t fdb_cnt;
+  sw_neigh_cfg *neigh;
+  size_t neigh_cnt;
+} sw_config;
+
+/* Load and validate |path| (NULL: the built-in default) into |*out|. On
+ * failure returns -1 with a one-line message "FILE:LINE: what" in |err|
+ * and leaves nothing allocated. */
+int sw_config_load(const char *path, sw_config *out, char *err, size_t errlen);
+void sw_config_free(sw_config *c);
+
+const sw_seg_cfg *sw_config_seg(const sw_config *c, uint32_t vni);
+const sw_seg_cfg *sw_config_seg_by_vlan(const sw_config *c, vl2_vid vid);
+const sw_port_cfg *sw_config_port(const sw_config *c, const char *name);
+
+int sw_parse_mac(const char *s, vl2_mac *m);
+int sw_parse_ip(const char *s, vl2_ipaddr *a);
+void sw_format_mac(const vl2_mac *m, char *buf, size_t len);
+void sw_format_ip(const vl2_ipaddr *a, char *buf, size_t len);
+
+#endif
