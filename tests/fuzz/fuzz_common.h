@@ -364,7 +364,7 @@ static inline void fz_control_op(vl2_switch *sw, fz_model *m, fz_mem *mem,
     if (b & 2)
       pc.pvid = fz_vid(b >> 2);
     if (b & 0x80)
-      pc.flags = c & 0x3f;
+      pc.flags = c & 0x7f;
     pc.max_macs = (c >> 6) & 1 ? 2 : 0;
     rv = vl2_switch_port_add(sw, port, &pc);
     int valid = port < m->cfg.max_ports &&
@@ -739,7 +739,23 @@ static inline void fz_check_stats(const vl2_switch *sw) {
   FZ_CHECK(st.drops[VL2_DROP_NONE] == 0);
   for (unsigned r = VL2_DROP_REASON_COUNT; r < VL2_DROP_REASON_MAX; r++)
     FZ_CHECK(st.drops[r] == 0);
+#ifdef VL2_EV_NEIGH_ADDED /* switch.h with the neighbour table */
+  FZ_CHECK(st.rx_frames ==
+           st.forwarded + st.flooded + st.consumed + st.dropped);
+#else
   FZ_CHECK(st.rx_frames == st.forwarded + st.flooded + st.dropped);
+#endif
+}
+
+/* A valid event type: FDB events, and the neighbour ones when built in. */
+static inline int fz_event_type_ok(unsigned t) {
+  if (t >= VL2_EV_FDB_LEARNED && t <= VL2_EV_FDB_LIMIT)
+    return 1;
+#ifdef VL2_EV_NEIGH_ADDED
+  if (t >= VL2_EV_NEIGH_ADDED && t <= VL2_EV_NEIGH_LOOKUP_TIMEOUT)
+    return 1;
+#endif
+  return 0;
 }
 
 /* An upper bound on what a switch with |cfg| may hold, given |base| bytes

@@ -16,8 +16,9 @@
  *       into a burst of at most 8.
  *   K >= 0xc0: op = (K - 0xc0) % 16 (the burst so far is processed first):
  *       0..12 control plane (fz_control_op, 3 argument bytes), 13 timers
- *       (1 step byte), 14 drain events (1 byte), 15 set the destination
- *       array's capacity (1 byte: 0..7, or full).
+ *       (1 step byte), 14 drain events and originated frames (1 byte: how
+ *       many), 15 set the destination array's capacity (1 byte: 0..7, or
+ *       full).
  *
  * Invariants checked on every verdict:
  *   - isolation: the frame's segment is the one the model derives from the
@@ -35,6 +36,9 @@
  *   - counters: switch, port and segment deltas match the verdicts
  *     exactly; rx_frames == forwarded + flooded + dropped; sum of drops[]
  *     == dropped;
+ *   - frames the switch originates (vl2_switch_poll_tx(), with neigh.h):
+ *     to a member of their segment, with the port's tag already applied,
+ *     untagged to remote endpoints;
  *   - memory: no allocation while processing or running timers,
  *     vl2_fdb_count <= max_fdb, live bytes under the config's bound,
  *     nothing left after vl2_switch_del().
@@ -54,6 +58,12 @@
 #include <vl2/vl2.h>
 
 #include "fuzz_common.h"
+
+#ifdef VL2_EV_NEIGH_ADDED /* the neighbour table is built in */
+#define FZ_NEIGH 1
+#else
+#define FZ_NEIGH 0
+#endif
 
 /* 1: also check what the known findings break (see the header comment). */
 #ifndef FZ_STRICT
@@ -262,7 +272,8 @@ static size_t run(fz_ctx *c, unsigned first, unsigned n, size_t cap) {
   }
   FZ_CHECK(r >= 1 && (size_t)r <= n);
 
-  uint64_t fwd = 0, fld = 0, drp = 0, drops[VL2_DROP_REASON_COUNT] = {0};
+  uint64_t fwd = 0, fld = 0, drp = 0, cons = 0;
+  uint64_t drops[VL2_DROP_REASON_COUNT] = {0};
   uint64_t p_rx[FZ_MAX_PORTS] = {0}, p_tx[FZ_MAX_PORTS] = {0},
            p_drop[FZ_MAX_PORTS] = {0}, p_rxb[FZ_MAX_PORTS] = {0};
   uint64_t s_tx[FZ_MAX_SEGS + 1] = {0}, s_bum[FZ_MAX_SEGS + 1] = {0};
@@ -295,6 +306,13 @@ static size_t run(fz_ctx *c, unsigned first, unsigned n, size_t cap) {
       drops[v->reason]++;
       if (from_port && f->port < FZ_MAX_PORTS && before.have_port[f->port])
         p_drop[f->port]++;
+      continue;
+    }
+    if (v->action == VL2_ACT_CONSUMED) {
+      /* Answered or held by the switch (ARP/ND suppression, directory). */
+      FZ_CHECK(FZ_NEIGH);
+      FZ_CHECK(v->reason == 0 && v->dest_cnt == 0);
+      cons++;
       continue;
     }
     FZ_CHECK(v->action == VL2_ACT_FORWARD);
@@ -373,6 +391,11 @@ static size_t run(fz_ctx *c, unsigned first, unsigned n, size_t cap) {
   FZ_CHECK(after.st.forwarded - before.st.forwarded == fwd);
   FZ_CHECK(after.st.flooded - before.st.flooded == fld);
   FZ_CHECK(after.st.dropped - before.st.dropped == drp);
+#if FZ_NEIGH
+  FZ_CHECK(after.st.consumed - before.st.consumed == cons);
+#else
+  FZ_CHECK(cons == 0);
+#endif
   for (unsigned k = 0; k < VL2_DROP_REASON_COUNT; k++)
     FZ_CHECK(after.st.drops[k] - before.st.drops[k] == drops[k]);
   for (uint32_t p = 0; p < FZ_MAX_PORTS; p++) {
@@ -393,6 +416,57 @@ static size_t run(fz_ctx *c, unsigned first, unsigned n, size_t cap) {
   FZ_CHECK(vl2_fdb_count(c->sw) <= c->m.cfg.max_fdb);
   FZ_CHECK(c->mem.live_bytes <= c->bound);
   return (size_t)r;
+}
+
+/* Take up to |max| frames the switch originated (ARP/ND replies and
+ * requests, resolver packets) and check their destinations like verdicts':
+ * an existing segment, a member port, the port's tag already applied. */
+static void drain_tx(fz_ctx *c, unsigned max) {
+#if FZ_NEIGH
+  static uint8_t buf[MAX_LEN + 64];
+  for (unsigned i = 0; i < max; i++) {
+    vl2_tx_meta meta;
+    uint64_t calls = c->mem.n_calls;
+    size_t cap = (i & 1) ? 20 : sizeof(buf); /* sometimes too small */
+    vl2_ssize n = vl2_switch_poll_tx(c->sw, buf, cap, &meta, c->now);
+    FZ_CHECK(c->mem.n_calls == calls);
+    if (n == 0)
+      return;
+    if (n == VL2_ERR_NOBUF) {
+      FZ_CHECK(meta.len > cap);
+      continue;
+    }
+    FZ_CHECK(n >= 14 && (size_t)n <= cap && meta.len == (uint32_t)n);
+    const vl2_dest *d = &meta.dest;
+    FZ_CHECK(d->edit == VL2_EDIT_KEEP);
+    FZ_CHECK(d->vni == meta.vni);
+    /* The segment may have gone since the frame was queued; when it is
+     * still there, its destination must be a member. */
+    if (fz_model_seg(&c->m, meta.vni) == NULL)
+      continue;
+    uint16_t et = ld16(buf + 12);
+    if (d->type == VL2_DEST_PORT) {
+      const fz_port *p = fz_model_port(&c->m, d->port);
+      if (p == NULL)
+        continue;
+      vl2_vid vid = fz_model_port_vid(&c->m, d->port, meta.vni);
+      if (vid == 0)
+        continue; /* unmapped since queued */
+      if (p->mode == VL2_PORT_TRUNK && vid != p->pvid) {
+        FZ_CHECK(et == port_tpid(p));
+        FZ_CHECK((ld16(buf + 14) & 0x0fff) == vid);
+      } else {
+        FZ_CHECK(!is_tpid(et));
+      }
+    } else {
+      FZ_CHECK(d->type == VL2_DEST_REMOTE);
+      FZ_CHECK(!is_tpid(et));
+    }
+  }
+#else
+  (void)c;
+  (void)max;
+#endif
 }
 
 static void flush_burst(fz_ctx *c) {
@@ -436,13 +510,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         FZ_CHECK(vl2_switch_run_timers(c.sw, c.now) == 0);
         FZ_CHECK(c.mem.n_calls == calls);
         fz_check_fdb(c.sw, &c.m, c.now, cfg.ageing_ns == 0);
+        drain_tx(&c, 64);
       } else if (op == 14) {
         unsigned max = fz_u8(&in);
         vl2_event ev;
         for (unsigned i = 0; i < max && vl2_switch_poll_event(c.sw, &ev);
              i++)
-          FZ_CHECK(ev.type >= VL2_EV_FDB_LEARNED &&
-                   ev.type <= VL2_EV_FDB_LIMIT && ev.at <= c.now);
+          FZ_CHECK(fz_event_type_ok(ev.type) && ev.at <= c.now);
+        drain_tx(&c, max);
       } else {
         uint8_t b = fz_u8(&in);
         c.dests_cap = b & 0x80 ? DESTS_FULL : (size_t)(b & 7);
@@ -485,6 +560,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             (unsigned long long)st.forwarded, (unsigned long long)st.flooded,
             (unsigned long long)st.dropped, (unsigned long long)st.learned,
             vl2_fdb_count(c.sw));
+#if FZ_NEIGH
+    fprintf(stderr, "  consumed %llu\n", (unsigned long long)st.consumed);
+#endif
     for (unsigned r = 1; r < VL2_DROP_REASON_COUNT; r++)
       if (st.drops[r] != 0)
         fprintf(stderr, "  drop %s %llu\n", vl2_drop_reason_name(r),

@@ -165,8 +165,9 @@ def vlan(port, vid_idx, vni_idx):
 
 
 SW_TOPOLOGY = b"".join([
-    # segments: VNI 1, 2, 100, 4242, 0x123456 (fz_vnis indices 0, 1, 3, 4, 7)
-    op(5, 0, 1), op(5, 1, 1), op(5, 3, 1), op(5, 4, 1), op(5, 7, 1),
+    # segments: VNI 1 (ARP/ND suppression), 2 (directory mode), 100, 4242,
+    # 0x123456 (fz_vnis indices 0, 1, 3, 4, 7); all learn from remotes.
+    op(5, 0, 1 | 4), op(5, 1, 1 | 8), op(5, 3, 1), op(5, 4, 1), op(5, 7, 1),
     op(0, 0, 0), op(0, 1, 0),                # ports 0, 1: access, PVID 1
     op(0, 2, 3),                             # port 2: trunk, native VLAN 1
     op(0, 3, 0x81, 0x1F),                    # port 3: 802.1ad trunk, no native
@@ -221,7 +222,43 @@ def switch_inputs(frames, chunk=12):
         yield SW_CONFIG + SW_TOPOLOGY + body
         # The same with a tiny destination array and a timer run in between.
         yield (SW_CONFIG + SW_TOPOLOGY + bytes([0xC0 + 15, 1]) + body +
-               bytes([0xC0 + 13, 0x06]) + body[:64])
+               bytes([0xC0 + 13, 0x06]) + body[:64] +
+               bytes([0xC0 + 14, 64, 0xC0 + 13, 0x04]))
+
+
+def arp(op_, src, dst, sha, spa, tha, tpa, vid=None):
+    """An Ethernet ARP frame (optionally 802.1Q-tagged), padded to 60."""
+    eth = bytes.fromhex(dst.replace(":", "")) + \
+        bytes.fromhex(src.replace(":", ""))
+    if vid is not None:
+        eth += struct.pack(">HH", 0x8100, vid)
+    body = struct.pack(">HHBBH", 1, 0x0800, 6, 4, op_) + \
+        bytes.fromhex(sha.replace(":", "")) + bytes(spa) + \
+        bytes.fromhex(tha.replace(":", "")) + bytes(tpa)
+    f = eth + b"\x08\x06" + body
+    return f + bytes(max(0, 60 - len(f)))
+
+
+def neigh_inputs():
+    """ARP exchanges in the suppressing segment (VNI 1 through ports 0..2)
+    and the directory segment (VNI 2 through port 4, VLAN 2)."""
+    A, B, C = "02:00:00:00:00:0a", "02:00:00:00:00:0b", "02:00:00:00:00:0c"
+    Z, BC = "00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff"
+    a, b = [10, 0, 0, 1], [10, 0, 0, 2]
+    seqs = [
+        [(1, arp(2, B, A, B, b, A, a)), (0, arp(1, A, BC, A, a, Z, b)),
+         (2, arp(1, C, BC, C, [10, 0, 0, 3], Z, b)),
+         (2, arp(2, C, BC, C, b, BC, b)),  # gratuitous reply: b moves
+         (0, arp(1, A, BC, A, a, Z, b))],
+        [(4, arp(1, A, BC, A, a, Z, b, vid=2)),
+         (4, arp(1, A, BC, A, a, Z, b, vid=2)),
+         (2, arp(2, B, A, B, b, A, a, vid=10))],
+    ]
+    for seq in seqs:
+        body = b"".join(sw_frame(f, p, True) for p, f in seq)
+        yield SW_CONFIG + SW_TOPOLOGY + body + bytes([0xC0 + 14, 64])
+        yield SW_CONFIG + SW_TOPOLOGY + body + \
+            bytes([0xC0 + 13, 0x04, 0xC0 + 13, 0x07, 0xC0 + 14, 64]) + body
 
 
 # fuzz_fdb.c: config, fail-new byte, then 4-byte ops.
@@ -326,6 +363,9 @@ def main():
             for blob in gen:
                 counts[target] = counts.get(target, 0) + \
                     write(args.out, target, blob, seen)
+    for blob in neigh_inputs():
+        counts["switch"] = counts.get("switch", 0) + \
+            write(args.out, "switch", blob, seen)
     for blob in fdb_inputs():
         counts["fdb"] = counts.get("fdb", 0) + write(args.out, "fdb", blob, seen)
     for t in sorted(counts):
