@@ -233,6 +233,7 @@ START_TEST(test_encap_errors) {
   cfg_from_vector(v, &cfg);
   params_from_vector(v, &p);
   uint8_t buf[HEADROOM + 64];
+  memset(buf, 0xa5, sizeof(buf)); /* defined headroom bytes to compare */
   memcpy(buf + HEADROOM, v->inner, v->inner_len);
   uint8_t saved[sizeof(buf)];
   memcpy(saved, buf, sizeof(buf));
