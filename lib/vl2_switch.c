@@ -1178,7 +1178,7 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
   }
 
   vl2_segment *seg = c.seg;
-  uint64_t dmac = vl2_mac_to_u64(dst);
+  uint64_t dmac = vl2_frame_mac_to_u64(dst);
   vl2_fdb_slot *ds = NULL;
   if (reason == VL2_DROP_NONE) {
     if (!vl2_mac_is_group(dst)) {
@@ -1223,7 +1223,7 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
   }
 
   if (c.learn) {
-    uint64_t smac = vl2_mac_to_u64(src);
+    uint64_t smac = vl2_frame_mac_to_u64(src);
     vl2_fdb_slot *ss = vl2_fdb_find(&sw->fdb, vl2_fdb_key(seg->idx, smac));
     v->flags |= learn(sw, &c, f, smac, ss, now);
     if (smac == dmac) {
