@@ -3,15 +3,14 @@
  */
 /**
  * @file
- * Software checksum completion and GSO segmentation for the AF_PACKET
- * backend (see vl2_afp_offload.h).
+ * Software checksum completion and GSO segmentation (see vl2_offload.h).
  *
  * Checksums are summed in host order over native 16/32-bit words, which
  * gives the same ones' complement result as network order (RFC 1071
  * section 2(B)); every value is read and written with memcpy(), so no
  * alignment is assumed.
  */
-#include "vl2_afp_offload.h"
+#include "vl2_offload.h"
 
 #include <string.h>
 
@@ -87,7 +86,7 @@ static void put_csum(uint8_t *p, uint64_t acc) {
   memcpy(p, &c, 2);
 }
 
-bool vl2_afp_csum_complete(uint8_t *f, uint32_t len, uint32_t start,
+bool vl2_off_csum_complete(uint8_t *f, uint32_t len, uint32_t start,
                            uint32_t off) {
   if (start >= len || off > len - start || len - start - off < 2)
     return false;
@@ -144,7 +143,7 @@ static bool parse_l3l4(const uint8_t *f, uint32_t len, uint32_t *l3,
   return false;
 }
 
-bool vl2_afp_csum_locate(const uint8_t *f, uint32_t len, uint32_t *start,
+bool vl2_off_csum_locate(const uint8_t *f, uint32_t len, uint32_t *start,
                          uint32_t *off) {
   uint32_t l3, l4;
   uint8_t proto;
@@ -164,8 +163,8 @@ bool vl2_afp_csum_locate(const uint8_t *f, uint32_t len, uint32_t *start,
   return false;
 }
 
-bool vl2_afp_gso_prepare(const uint8_t *f, uint32_t len, uint8_t type,
-                         uint16_t gso_size, vl2_afp_gso *g) {
+bool vl2_off_gso_prepare(const uint8_t *f, uint32_t len, uint8_t type,
+                         uint16_t gso_size, vl2_off_gso *g) {
   uint8_t proto;
   if (gso_size == 0 ||
       !parse_l3l4(f, len, &g->l3_off, &g->l4_off, &proto, &g->v6))
@@ -196,7 +195,7 @@ bool vl2_afp_gso_prepare(const uint8_t *f, uint32_t len, uint8_t type,
   return true;
 }
 
-uint32_t vl2_afp_gso_segment(const uint8_t *f, const vl2_afp_gso *g,
+uint32_t vl2_off_gso_segment(const uint8_t *f, const vl2_off_gso *g,
                              uint32_t i, uint8_t *dst) {
   uint32_t off = i * g->size;
   uint32_t plen = g->payload - off < g->size ? g->payload - off : g->size;
