@@ -123,6 +123,7 @@ int vl2_switch_new_versioned(vl2_switch **psw, int version,
   sw->mem = m;
   sw->cfg = c;
   sw->sweep_at = VL2_TSTAMP_NONE;
+  sw->max_fanout = 1; /* see update_max_fanout() */
   sw->sweep_gran = c.ageing_ns / 8;
   if (sw->sweep_gran > VL2_SEC)
     sw->sweep_gran = VL2_SEC;
@@ -381,7 +382,9 @@ static void update_max_fanout(vl2_switch *sw) {
     if (s->in_use && s->n_ports + (size_t)s->n_remotes > m)
       m = s->n_ports + (size_t)s->n_remotes;
   }
-  sw->max_fanout = m;
+  /* A known-unicast frame needs one destination even where no segment
+   * has members (a static entry to a remote outside the flood list). */
+  sw->max_fanout = m > 0 ? m : 1;
 }
 
 size_t vl2_switch_max_fanout(const vl2_switch *sw) {
@@ -860,6 +863,10 @@ typedef struct classified {
   uint8_t in_tagged; /* the classifying tag is present (VID may be 0) */
   uint8_t from_remote;
   uint8_t learn;
+  /* A C-tag follows the classifying S-tag (802.1ad ports): the frame may
+   * only leave with an outer tag, or the C-tag would become its outer tag
+   * on an access port, a native VLAN or a VXLAN tunnel. */
+  uint8_t inner_tagged;
 } classified;
 
 static inline int is_tpid(uint16_t t) {
@@ -902,6 +909,7 @@ static inline uint16_t classify_port(vl2_switch *sw, const vl2_frame *f,
     uint16_t inner = vl2_load_be16(d + l2);
     if (inner == p->tpid || (p->tpid == VL2_TPID_8021Q && is_tpid(inner)))
       return VL2_DROP_STACKED_TAG;
+    c->inner_tagged = (uint8_t)is_tpid(inner);
   }
   if (vid == 0) {
     /* Untagged or priority-tagged: the PVID / native VLAN. */
@@ -1029,11 +1037,16 @@ static uint32_t learn(vl2_switch *sw, classified *c, const vl2_frame *f,
 
 /* 802.1Q clause 8.1.7 / 6.9: the edit that makes the frame right for port
  * |p| in the frame's segment. */
+/* Whether frames of segment |seg_idx| leave port |p| with a tag. */
+static inline int egress_tagged(const vl2_port *p, uint32_t seg_idx) {
+  return p->mode == VL2_PORT_TRUNK && p->seg2vid[seg_idx] != p->pvid;
+}
+
 static inline void port_dest(const vl2_switch *sw, const classified *c,
                              uint32_t port, vl2_dest *d) {
   const vl2_port *p = &sw->ports[port];
   vl2_vid vid = p->seg2vid[c->seg->idx];
-  int out_tagged = p->mode == VL2_PORT_TRUNK && vid != p->pvid;
+  int out_tagged = egress_tagged(p, c->seg->idx);
   d->type = VL2_DEST_PORT;
   d->port = port;
   d->vni = c->seg->vni;
@@ -1253,12 +1266,20 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
         return 1;
       }
       uint32_t ridx = ds->dest & ~VL2_FDB_DEST_REMOTE;
+      if (c.inner_tagged) {
+        drop(sw, v, p, VL2_DROP_STACKED_TAG);
+        return 1;
+      }
       if (!remote_fits(sw, f, &c, ridx, &oc)) {
         drop(sw, v, p, VL2_DROP_OVERLAY_MTU);
         return 1;
       }
       remote_dest(sw, &c, ridx, &oc, out);
     } else {
+      if (c.inner_tagged && !egress_tagged(&sw->ports[ds->dest], seg->idx)) {
+        drop(sw, v, p, VL2_DROP_STACKED_TAG);
+        return 1;
+      }
       port_dest(sw, &c, ds->dest, out);
       sw->ports[ds->dest].st.tx_frames++;
       sw->ports[ds->dest].st.tx_bytes += f->len;
@@ -1281,6 +1302,10 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
     uint32_t q = seg->ports[i];
     if (q == f->port || !(sw->ports[q].flags & need_flag))
       continue;
+    if (c.inner_tagged && !egress_tagged(&sw->ports[q], seg->idx)) {
+      sw->st.stacked_tag_skips++;
+      continue;
+    }
     port_dest(sw, &c, q, &out[n++]);
     sw->ports[q].st.tx_frames++;
     sw->ports[q].st.tx_bytes += f->len;
@@ -1288,6 +1313,10 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
   uint32_t n_local = n;
   if (!c.from_remote)
     for (uint32_t i = 0; i < seg->n_remotes; i++) {
+      if (c.inner_tagged) {
+        sw->st.stacked_tag_skips++;
+        continue;
+      }
       if (!remote_fits(sw, f, &c, seg->remotes[i], &oc)) {
         sw->st.overlay_mtu_skips++;
         continue;

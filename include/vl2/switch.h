@@ -584,7 +584,9 @@ typedef enum vl2_drop_reason {
   VL2_DROP_VLAN_NOT_ALLOWED,  /**< VID not in the port's member set. */
   VL2_DROP_VID_RESERVED,      /**< VID 4095 (802.1Q Table 9-2). */
   VL2_DROP_STACKED_TAG,       /**< A second tag behind the one that
-                                   classifies it (double-tagging hop). */
+                                   classifies it (double-tagging hop), or
+                                   an S+C-tagged frame whose one
+                                   destination would leave it untagged. */
   VL2_DROP_QINQ,              /**< 802.1ad S-tag on a port not set for it,
                                    or a C-tagged frame without an S-tag on
                                    an 802.1ad port. */
@@ -856,6 +858,12 @@ typedef struct vl2_switch_stats {
    * would exceed the underlay MTU once encapsulated (the frame itself was
    * still flooded elsewhere, so it is not in drops[]). */
   uint64_t overlay_mtu_skips;
+  /** Copies left out of a flood because the frame carries a C-tag behind
+   * its 802.1ad S-tag and the destination would leave it untagged (an
+   * access port, a native VLAN, or a remote endpoint, RFC 7348 section
+   * 6.1): the C-tag would become the outer tag. A known-unicast frame in
+   * that case is dropped with ::VL2_DROP_STACKED_TAG. */
+  uint64_t stacked_tag_skips;
 } vl2_switch_stats;
 
 /**

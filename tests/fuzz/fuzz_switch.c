@@ -67,7 +67,7 @@
 
 /* 1: also check what the known findings break (see the header comment). */
 #ifndef FZ_STRICT
-#define FZ_STRICT 0
+#define FZ_STRICT 1
 #endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

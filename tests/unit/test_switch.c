@@ -504,6 +504,82 @@ START_TEST(segment_limit_and_config_checks) {
 }
 END_TEST
 
+START_TEST(qinq_inner_tag_never_leaves_untagged) {
+  /* An S-tagged frame with a C-tag inside may only leave with an outer
+   * tag: on an access port, a native VLAN or a VXLAN tunnel its C-tag
+   * would become the outer tag. */
+  vl2_switch *sw = vl2t_switch(NULL, 1024, 0);
+  vl2t_segment(sw, 100, VL2_SEG_F_LEARN_REMOTE);
+  vl2_port_config pc;
+  vl2_port_config_default(&pc, VL2_PORT_TRUNK);
+  pc.flags |= VL2_PORT_F_QINQ;
+  ck_assert_int_eq(vl2_switch_port_add(sw, 1, &pc), 0);
+  ck_assert_int_eq(vl2_switch_port_vlan_add(sw, 1, 500, 100), 0);
+  vl2_port_config_default(&pc, VL2_PORT_ACCESS);
+  pc.pvid = 10;
+  ck_assert_int_eq(vl2_switch_port_add(sw, 2, &pc), 0);
+  ck_assert_int_eq(vl2_switch_port_vlan_add(sw, 2, 10, 100), 0);
+  vl2t_trunk(sw, 3, 0);
+  ck_assert_int_eq(vl2_switch_port_vlan_add(sw, 3, 10, 100), 0);
+  vl2_ipaddr r = vl2t_ip4(192, 0, 2, 1);
+  ck_assert_int_eq(vl2_switch_remote_add(sw, 100, &r), 0);
+  uint16_t tpid[2] = {VL2_TPID_8021AD, VL2_TPID_8021Q}, tci[2] = {500, 7};
+  size_t len = vl2t_frame_tags(buf, VL2T_BCAST, A, tpid, tci, 2, 0x0800, 40);
+  vl2t_one(sw, buf, len, 1, &v, d, 0);
+  ck_assert_uint_eq(v.action, VL2_ACT_FORWARD);
+  ck_assert_uint_eq(v.dest_cnt, 1); /* only the tagged trunk */
+  ck_assert_ptr_nonnull(vl2t_find_port(&v, d, 3));
+  vl2_switch_stats st;
+  vl2_switch_get_stats(sw, &st);
+  ck_assert_uint_eq(st.stacked_tag_skips, 2); /* access port and remote */
+  /* Known unicast to the access port: dropped with a reason. */
+  len = vl2t_frame(buf, VL2T_BCAST, B, -1);
+  vl2t_one(sw, buf, len, 2, &v, d, 0); /* learn B on port 2 */
+  len = vl2t_frame_tags(buf, B, A, tpid, tci, 2, 0x0800, 40);
+  vl2t_one(sw, buf, len, 1, &v, d, 0);
+  ck_assert_uint_eq(v.action, VL2_ACT_DROP);
+  ck_assert_uint_eq(v.reason, VL2_DROP_STACKED_TAG);
+  /* An S-tag alone is popped for the access port and the remote. */
+  len = vl2t_frame_tags(buf, VL2T_BCAST, A, tpid, tci, 1, 0x0800, 44);
+  vl2t_one(sw, buf, len, 1, &v, d, 0);
+  ck_assert_uint_eq(v.dest_cnt, 3);
+  ck_assert_uint_eq(vl2t_find_port(&v, d, 2)->edit, VL2_EDIT_POP);
+  vl2_switch_del(sw);
+}
+END_TEST
+
+START_TEST(max_fanout_always_takes_a_frame) {
+  /* No segment has members, but a static entry sends known unicast to a
+   * remote endpoint: one destination must still fit. */
+  vl2_switch *sw = vl2t_switch(NULL, 1024, 0);
+  ck_assert_uint_eq(vl2_switch_max_fanout(sw), 1);
+  vl2t_segment(sw, 100, 0);
+  vl2_port_config pc;
+  vl2_port_config_default(&pc, VL2_PORT_ACCESS);
+  ck_assert_int_eq(vl2_switch_port_add(sw, 1, &pc), 0);
+  ck_assert_int_eq(vl2_switch_port_vlan_add(sw, 1, 1, 100), 0);
+  vl2_fdb_entry e;
+  memset(&e, 0, sizeof(e));
+  e.vni = 100;
+  e.mac = vl2t_mac(B);
+  e.flags = VL2_FDB_F_REMOTE;
+  e.remote = vl2t_ip4(192, 0, 2, 9);
+  ck_assert_int_eq(vl2_fdb_add_static(sw, &e), 0);
+  ck_assert_uint_eq(vl2_switch_max_fanout(sw), 1);
+  size_t len = vl2t_frame(buf, B, A, -1);
+  vl2_frame f;
+  memset(&f, 0, sizeof(f));
+  f.data = buf;
+  f.len = (uint32_t)len;
+  f.port = 1;
+  ck_assert_int_eq(vl2_switch_process(sw, &f, 1, &v, d,
+                                      vl2_switch_max_fanout(sw), 0),
+                   1);
+  ck_assert_uint_eq(d[0].type, VL2_DEST_REMOTE);
+  vl2_switch_del(sw);
+}
+END_TEST
+
 /* A tiny deterministic PRNG for the property tests (xorshift64*). */
 static uint64_t rng_state;
 static uint64_t rnd(void) {
@@ -642,6 +718,8 @@ Suite *vl2_switch_suite(void) {
   tcase_add_test(tc,
                  trunk_without_native_drops_untagged_and_rewrites_between_vids);
   tcase_add_test(tc, qinq_ports);
+  tcase_add_test(tc, qinq_inner_tag_never_leaves_untagged);
+  tcase_add_test(tc, max_fanout_always_takes_a_frame);
   tcase_add_test(tc, invalid_sources_and_reserved_groups);
   tcase_add_test(tc, runts_and_unknown_ports);
   tcase_add_test(tc, remote_endpoints_flood_and_split_horizon);

@@ -161,7 +161,8 @@ class SwitchStats(C.Structure):
     """``vl2_switch_stats``"""
     _fields_ = [(n, u64) for n in _SW_STATS] + [
         ("drops", u64 * DROP_REASON_MAX),
-        ("overlay_mtu_skips", u64)]
+        ("overlay_mtu_skips", u64),
+        ("stacked_tag_skips", u64)]
 
 
 class FdbEntry(C.Structure):
