@@ -30,16 +30,22 @@
 
 #define MAX_QUEUES 16
 #define VNET_HDR_LEN ((uint32_t)sizeof(struct virtio_net_hdr))
+/* A GSO super-frame: 64 KiB of IP packet plus Ethernet and 802.1Q. */
+#define OFFLOAD_FRAME_MAX (65535u + 22u)
+
+_Static_assert(sizeof(struct virtio_net_hdr) == VL2_VNET_HDR_LEN,
+               "VL2_FRAME_F_VNET_HDR announces a 10-byte virtio_net_hdr");
 
 typedef struct tap_priv {
   int fd[MAX_QUEUES];
   uint32_t nq;
-  uint32_t rr;        /* next queue rx_burst starts with */
-  int epfd;           /* with nq > 1 */
+  uint32_t rr; /* next queue rx_burst starts with */
+  int epfd;    /* with nq > 1 */
   bool vnet;
-  uint32_t hdr;       /* VNET_HDR_LEN or 0 */
+  bool offload; /* offload=1: header carried, GSO accepted */
+  uint32_t hdr; /* VNET_HDR_LEN or 0 */
   uint32_t frame_max;
-  uint32_t slot_len;  /* hdr + frame_max + 1 */
+  uint32_t slot_len; /* hdr + frame_max + 1 */
   uint32_t nslots;
   uint8_t *slots;
   vl2_tap_offload *off; /* per slot */
@@ -47,13 +53,14 @@ typedef struct tap_priv {
   int ifindex;
   char name[IF_NAMESIZE];
   vl2_backend_stats st;
+  vl2_tap_offload_stats ost;
 } tap_priv;
 
 typedef struct tap_args {
   char name[IF_NAMESIZE];
-  int mode; /* 0 any, 1 create, 2 attach */
+  int mode;    /* 0 any, 1 create, 2 attach */
   int persist; /* -1 unset */
-  bool up, vnet, csum, csum_set, mac_set;
+  bool up, vnet, vnet_set, csum, csum_set, mac_set, offload;
   uint32_t mtu, queues, burst, frame_max;
   vl2_mac mac;
 } tap_args;
@@ -163,7 +170,23 @@ static vl2_ssize tap_rx_burst(vl2_backend *be, vl2_frame *frames, size_t n,
     memset(o, 0, sizeof(*o));
     uint8_t *data = slot + p->hdr;
     size_t len = (size_t)r - p->hdr;
-    if (p->vnet) {
+    uint32_t fflags = 0;
+    if (p->offload) {
+      /* Pass-through: the header stays in front of the frame. */
+      struct virtio_net_hdr vh;
+      memcpy(&vh, slot, sizeof(vh));
+      o->flags = vh.flags;
+      o->gso_type = vh.gso_type;
+      o->hdr_len = vh.hdr_len;
+      o->gso_size = vh.gso_size;
+      o->csum_start = vh.csum_start;
+      o->csum_offset = vh.csum_offset;
+      fflags = VL2_FRAME_F_VNET_HDR;
+      if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+        p->ost.rx_gso_frames++;
+      else if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+        p->ost.rx_csum_partial++;
+    } else if (p->vnet) {
       struct virtio_net_hdr vh;
       memcpy(&vh, slot, sizeof(vh));
       o->flags = vh.flags;
@@ -188,6 +211,7 @@ static vl2_ssize tap_rx_burst(vl2_backend *be, vl2_frame *frames, size_t n,
     f->len = (uint32_t)len;
     f->port = be->port;
     f->rx_ts = now;
+    f->flags = fflags;
     p->st.rx_frames++;
     p->st.rx_bytes += len;
     k++;
@@ -215,12 +239,29 @@ static vl2_ssize tap_tx_burst(vl2_backend *be, const vl2_frame *frames,
     const vl2_frame *f = &frames[i];
     struct iovec iov[2];
     int cnt = 0;
+    if (f->flags & VL2_FRAME_F_VNET_HDR) {
+      const uint8_t *h = f->data - VNET_HDR_LEN;
+      if (p->offload) { /* the header is in front: one buffer */
+        iov[cnt].iov_base = (void *)(uintptr_t)h;
+        iov[cnt++].iov_len = VNET_HDR_LEN + f->len;
+        if (h[1] != VIRTIO_NET_HDR_GSO_NONE) /* gso_type */
+          p->ost.tx_gso_frames++;
+        goto send;
+      }
+      if (h[0] & VIRTIO_NET_HDR_F_NEEDS_CSUM ||
+          h[1] != VIRTIO_NET_HDR_GSO_NONE) {
+        p->st.tx_dropped++; /* unfinished; this TAP cannot finish it */
+        p->ost.tx_refused++;
+        continue;
+      }
+    }
     if (p->vnet) {
       iov[cnt].iov_base = (void *)(uintptr_t)&zero_hdr;
       iov[cnt++].iov_len = sizeof(zero_hdr);
     }
     iov[cnt].iov_base = (void *)(uintptr_t)f->data;
     iov[cnt++].iov_len = f->len;
+  send:;
     ssize_t r = writev(p->fd[pick_queue(p, f)], iov, cnt);
     if (r < 0) {
       int e = errno;
@@ -299,15 +340,17 @@ static int parse_args(vl2_backend *be, const char *args, tap_args *a) {
         a->mode = 2;
       else
         rv = vl2_be_err(be, VL2_ERR_INVALID,
-                        "tap: mode=%.40s: expected any, create or attach",
-                        val);
+                        "tap: mode=%.40s: expected any, create or attach", val);
     } else if (strcmp(key, "persist") == 0) {
       rv = vl2_args_bool(be, key, val, &b);
       a->persist = b;
     } else if (strcmp(key, "up") == 0)
       rv = vl2_args_bool(be, key, val, &a->up);
-    else if (strcmp(key, "vnet_hdr") == 0)
+    else if (strcmp(key, "vnet_hdr") == 0) {
       rv = vl2_args_bool(be, key, val, &a->vnet);
+      a->vnet_set = true;
+    } else if (strcmp(key, "offload") == 0)
+      rv = vl2_args_bool(be, key, val, &a->offload);
     else if (strcmp(key, "csum") == 0) {
       rv = vl2_args_bool(be, key, val, &a->csum);
       a->csum_set = true;
@@ -329,6 +372,12 @@ static int parse_args(vl2_backend *be, const char *args, tap_args *a) {
   }
   if (rv < 0)
     return vl2_be_err(be, rv, "tap: malformed argument string");
+  if (a->offload) {
+    if ((a->vnet_set && !a->vnet) || (a->csum_set && !a->csum))
+      return vl2_be_err(be, VL2_ERR_INVALID,
+                        "tap: offload=1 needs vnet_hdr and csum");
+    a->vnet = a->csum = true;
+  }
   if (!a->csum_set)
     a->csum = a->vnet;
   if (a->csum && !a->vnet)
@@ -366,6 +415,8 @@ static int open_queue(vl2_backend *be, tap_priv *p, const tap_args *a,
     if (ioctl(fd, TUNSETVNETHDRSZ, &sz) < 0)
       return vl2_be_errno(be, errno, "tap: TUNSETVNETHDRSZ %s", p->name);
     unsigned off = a->csum ? TUN_F_CSUM : 0;
+    if (a->offload)
+      off |= TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
     if (ioctl(fd, TUNSETOFFLOAD, off) < 0)
       return vl2_be_errno(be, errno, "tap: TUNSETOFFLOAD %s", p->name);
   }
@@ -441,6 +492,7 @@ static int tap_open(vl2_backend *be, const char *args) {
   p->epfd = -1;
   p->nq = a.queues;
   p->vnet = a.vnet;
+  p->offload = a.offload;
   p->hdr = a.vnet ? VNET_HDR_LEN : 0;
   for (uint32_t q = 0; q < a.queues && rv == 0; q++)
     rv = open_queue(be, p, &a, q);
@@ -461,7 +513,8 @@ static int tap_open(vl2_backend *be, const char *args) {
     }
   }
   if (rv == 0) {
-    p->frame_max = a.frame_max != 0 ? a.frame_max
+    p->frame_max = a.frame_max != 0  ? a.frame_max
+                   : a.offload       ? OFFLOAD_FRAME_MAX
                    : mtu + 22 > 1522 ? mtu + 22
                                      : 1522;
     p->slot_len = p->hdr + p->frame_max + 1;
@@ -496,6 +549,15 @@ static const tap_priv *get_priv(const vl2_backend *be) {
   if (be == NULL || be->ops != &vl2_tap_ops)
     return NULL;
   return be->priv;
+}
+
+int vl2_tap_get_offload_stats(const vl2_backend *be,
+                              vl2_tap_offload_stats *st) {
+  const tap_priv *p = get_priv(be);
+  if (p == NULL || st == NULL)
+    return VL2_ERR_INVALID;
+  *st = p->ost;
+  return 0;
 }
 
 int vl2_tap_rx_offload(const vl2_backend *be, size_t i, vl2_tap_offload *off) {

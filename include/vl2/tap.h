@@ -37,6 +37,19 @@
  * - `csum=0|1` (default: `vnet_hdr`): with `vnet_hdr=1`, let the kernel
  *   hand over frames with partial checksums (TUNSETOFFLOAD TUN_F_CSUM),
  *   which saves it a checksum pass on locally generated traffic;
+ * - `offload=0|1` (default 0): carry offloads instead of finishing them
+ *   (implies `vnet_hdr=1` and `csum=1`, which may not be set to 0). The
+ *   TAP takes TUNSETOFFLOAD TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 |
+ *   TUN_F_TSO_ECN, so the kernel hands over TCP super-frames of up to
+ *   64 KiB with partial checksums. Every received frame carries
+ *   ::VL2_FRAME_F_VNET_HDR: its virtio-net header is left in front of
+ *   `data`, nothing is completed. On send, a frame with the flag goes out
+ *   with its own header (pass-through: the receiving kernel finishes the
+ *   checksum or segments), a frame without it with a zero header.
+ *   `frame_max` defaults to 65557. Without `offload=1`, a frame flagged
+ *   ::VL2_FRAME_F_VNET_HDR whose header asks for a checksum or
+ *   segmentation is not sent (`tx_dropped`, and `tx_refused` in
+ *   vl2_tap_get_offload_stats()); finish it first;
  * - `burst=N` (1..1024, default 64): receive slots, the most frames one
  *   rx_burst returns;
  * - `frame_max=N`: largest frame received (default MTU + 22, at least
@@ -74,8 +87,9 @@ VL2_EXTERN extern const vl2_backend_ops vl2_tap_ops;
 
 /**
  * The virtio-net header a received frame came with, in host byte order
- * (all zero without `vnet_hdr=1`). Offsets count from the start of the
- * Ethernet frame.
+ * (all zero without `vnet_hdr=1`; with `offload=1` it is also in front of
+ * the frame's data, see ::VL2_FRAME_F_VNET_HDR). Offsets count from the start
+ * of the Ethernet frame.
  */
 typedef struct vl2_tap_offload {
   uint8_t flags;        /**< VL2_TAP_OFFLOAD_* (virtio's flags). */
@@ -86,6 +100,33 @@ typedef struct vl2_tap_offload {
   uint16_t csum_offset; /**< Where the checksum goes, from csum_start. */
   uint16_t reserved;    /**< Zero. */
 } vl2_tap_offload;
+
+/** Offload counters of a TAP backend (see vl2_tap_get_offload_stats()). */
+typedef struct vl2_tap_offload_stats {
+  /** Received GSO super-frames (`offload=1`). */
+  uint64_t rx_gso_frames;
+  /** Received frames with a partial checksum and no GSO (`offload=1`). */
+  uint64_t rx_csum_partial;
+  /** GSO super-frames sent with their header (`offload=1`). */
+  uint64_t tx_gso_frames;
+  /** ::VL2_FRAME_F_VNET_HDR frames refused for want of `offload=1`. */
+  uint64_t tx_refused;
+} vl2_tap_offload_stats;
+
+/**
+ * Read a TAP backend's offload counters.
+ *
+ * @param be
+ *   A backend opened with ::vl2_tap_ops.
+ * @param st
+ *   Written.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL argument or not a TAP backend.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_tap_get_offload_stats(const vl2_backend *be,
+                                         vl2_tap_offload_stats *st);
 
 /**
  * Offload metadata of a frame returned by the latest rx_burst.
