@@ -359,7 +359,7 @@ static int parse_port(ctx *x, const config_setting_t *g, sw_port_cfg *p) {
   static const char *const keys[] = {
       "name",    "type",        "vlan",          "trunk",    "native", "flood",
       "learn",   "spoof_guard", "neigh_inspect", "max_macs", "mac",    "mtu",
-      "persist", NULL};
+      "persist", "offload",     NULL};
   if (need_group(x, g, "port") || check_keys(x, g, keys, "a port"))
     return -1;
   p->line = (int)config_setting_source_line(g);
@@ -487,6 +487,12 @@ static int parse_port(ctx *x, const config_setting_t *g, sw_port_cfg *p) {
     if (p->type != SW_PORT_TAP)
       return fail(x, s, "port %s: 'persist' is only for tap ports", p->name);
     if (get_bool(x, s, &p->persist))
+      return -1;
+  }
+  if ((s = config_setting_get_member(g, "offload"))) {
+    if (p->type != SW_PORT_TAP)
+      return fail(x, s, "port %s: 'offload' is only for tap ports", p->name);
+    if (get_bool(x, s, &p->offload))
       return -1;
   }
   return 0;

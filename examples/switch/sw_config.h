@@ -34,6 +34,7 @@ typedef struct sw_port_cfg {
   bool has_mac;
   vl2_mac mac;  /* TAP: interface MAC */
   uint32_t mtu; /* TAP: 0 = leave */
+  bool offload; /* TAP: offload=1 (virtio-net header, TSO carried) */
   int line;
 } sw_port_cfg;
 

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <linux/virtio_net.h>
 
 #include <vl2/af_packet.h>
 #include <vl2/backend.h>
@@ -52,6 +53,7 @@
 #endif
 
 #include "sw_config.h"
+#include "vl2_offload.h"
 
 #define BURST 32
 #define HEADROOM 64
@@ -154,6 +156,10 @@ typedef struct app {
   uint8_t *scratch; /* SLOT bytes for poll_tx */
   bool stop;
   uint64_t decap_errors, encap_errors, no_underlay, tx_dropped;
+  /* frames carrying a virtio-net header finished here for destinations
+   * without offload: checksums completed, super-frames segmented, and
+   * frames that could not be finished */
+  uint64_t off_csum, off_segmented, off_errors;
   uint64_t reloads, reload_failures;
 } app;
 
@@ -232,55 +238,157 @@ static void txq_push(app *a, txq *q, const vl2_frame *f) {
   }
 }
 
-/* Send |f| to destination |d|: the egress edit, and for a remote endpoint
- * the VXLAN header, then queue it on the right backend. A frame whose
- * bytes stay valid until the next flush (|borrow|) and need no edit is
- * queued without a copy. */
-static void emit(app *a, const vl2_frame *f, const vl2_dest *d, bool borrow) {
+/* The queue of destination |d|, or NULL when it has none (counted). */
+static txq *dest_q(app *a, const vl2_dest *d) {
   if (d->type == VL2_DEST_PORT) {
     if (d->port >= a->nports || !a->ports[d->port].be)
-      return;
-    port_rt *p = &a->ports[d->port];
-    if (d->edit == VL2_EDIT_KEEP && borrow) {
-      vl2_frame o = {.data = f->data, .len = f->len, .port = d->port};
-      txq_push(a, &p->q, &o);
-      return;
-    }
-    if (f->len > FRAME_MAX)
-      return;
-    uint8_t *buf = txq_slot(a, &p->q);
-    size_t off = HEADROOM;
-    memcpy(buf + off, f->data, f->len);
-    vl2_ssize len = vl2_vlan_apply_edit(buf, &off, f->len, d);
-    if (len < 0)
-      return;
-    vl2_frame o = {.data = buf + off, .len = (uint32_t)len, .port = d->port};
-    txq_push(a, &p->q, &o);
-    return;
+      return NULL;
+    return &a->ports[d->port].q;
   }
   if (!a->udp) {
     a->no_underlay++;
+    return NULL;
+  }
+  return &a->uq;
+}
+
+/* Finish the |len| bytes at |buf| + HEADROOM in |q|'s next slot for |d|
+ * (the egress edit, and for a remote endpoint the VXLAN header) and queue
+ * them. */
+static void emit_slot(app *a, txq *q, uint8_t *buf, size_t len,
+                      const vl2_dest *d) {
+  size_t off = HEADROOM;
+  vl2_ssize n = vl2_vlan_apply_edit(buf, &off, len, d);
+  if (n < 0)
+    return;
+  vl2_frame o = {.data = buf + off, .len = (uint32_t)n, .port = d->port};
+  if (d->type == VL2_DEST_REMOTE) {
+    vl2_vxlan_encap_params ep = {.vni = d->vni,
+                                 .sport = d->udp_sport,
+                                 .layer = VL2_VXLAN_LAYER_UDP,
+                                 .remote = d->remote};
+    n = vl2_vxlan_encap(buf, &off, (size_t)n, &a->vx, &ep);
+    if (n < 0) {
+      a->encap_errors++;
+      return;
+    }
+    o = (vl2_frame){
+        .data = buf + off, .len = (uint32_t)n, .remote = d->remote};
+  }
+  txq_push(a, q, &o);
+}
+
+/* Send the plain frame |f| to destination |d|. A frame whose bytes stay
+ * valid until the next flush (|borrow|) and need no edit is queued
+ * without a copy (with its flags: a virtio-net header in front of it goes
+ * along). */
+static void emit_plain(app *a, const vl2_frame *f, const vl2_dest *d,
+                       bool borrow) {
+  txq *q = dest_q(a, d);
+  if (!q)
+    return;
+  if (d->type == VL2_DEST_PORT && d->edit == VL2_EDIT_KEEP && borrow) {
+    vl2_frame o = {
+        .data = f->data, .len = f->len, .port = d->port, .flags = f->flags};
+    txq_push(a, q, &o);
     return;
   }
   if (f->len > FRAME_MAX)
     return;
-  uint8_t *buf = txq_slot(a, &a->uq);
-  size_t off = HEADROOM;
-  memcpy(buf + off, f->data, f->len);
-  vl2_ssize len = vl2_vlan_apply_edit(buf, &off, f->len, d);
-  if (len < 0)
+  uint8_t *buf = txq_slot(a, q);
+  memcpy(buf + HEADROOM, f->data, f->len);
+  emit_slot(a, q, buf, f->len, d);
+}
+
+/* Finish |f|, whose virtio-net header |vh| asks for work, in software for
+ * a destination that cannot take offloads: segment a super-frame
+ * (vl2_off_gso_segment() fixes every segment's checksums), or complete a
+ * partial checksum. */
+static void emit_finished(app *a, const vl2_frame *f,
+                          const struct virtio_net_hdr *vh, const vl2_dest *d) {
+  txq *q = dest_q(a, d);
+  if (!q)
     return;
-  vl2_vxlan_encap_params ep = {.vni = d->vni,
-                               .sport = d->udp_sport,
-                               .layer = VL2_VXLAN_LAYER_UDP,
-                               .remote = d->remote};
-  len = vl2_vxlan_encap(buf, &off, (size_t)len, &a->vx, &ep);
-  if (len < 0) {
-    a->encap_errors++;
+  if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+    vl2_off_gso g;
+    uint8_t type = (uint8_t)(vh->gso_type & ~VIRTIO_NET_HDR_GSO_ECN);
+    if (!vl2_off_gso_prepare(f->data, f->len, type, vh->gso_size, &g) ||
+        g.hdr_len + g.size > FRAME_MAX) {
+      a->off_errors++;
+      return;
+    }
+    for (uint32_t i = 0; i < g.nseg; i++) {
+      uint8_t *buf = txq_slot(a, q);
+      uint32_t n = vl2_off_gso_segment(f->data, &g, i, buf + HEADROOM);
+      emit_slot(a, q, buf, n, d);
+    }
+    a->off_segmented++;
     return;
   }
-  vl2_frame o = {.data = buf + off, .len = (uint32_t)len, .remote = d->remote};
-  txq_push(a, &a->uq, &o);
+  if (f->len > FRAME_MAX) {
+    a->off_errors++;
+    return;
+  }
+  uint8_t *buf = txq_slot(a, q);
+  memcpy(buf + HEADROOM, f->data, f->len);
+  if (!vl2_off_csum_complete(buf + HEADROOM, f->len, vh->csum_start,
+                             vh->csum_offset)) {
+    a->off_errors++;
+    return;
+  }
+  a->off_csum++;
+  emit_slot(a, q, buf, f->len, d);
+}
+
+/* Send |f| to destination |d| (see emit_plain()). A frame carrying a
+ * virtio-net header (VL2_FRAME_F_VNET_HDR, from a TAP port with offload)
+ * keeps it for a TAP port with offload: borrowed as it is, or copied with
+ * the header moved along with the frame start and its offsets shifted by
+ * the edit (+4 for a pushed tag, -4 for a popped one). Other destinations
+ * get it finished in software. */
+static void emit(app *a, const vl2_frame *f, const vl2_dest *d, bool borrow) {
+  if (!(f->flags & VL2_FRAME_F_VNET_HDR)) {
+    emit_plain(a, f, d, borrow);
+    return;
+  }
+  struct virtio_net_hdr vh;
+  memcpy(&vh, f->data - VL2_VNET_HDR_LEN, sizeof vh);
+  bool csum = vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM;
+  bool gso = vh.gso_type != VIRTIO_NET_HDR_GSO_NONE;
+  bool take = d->type == VL2_DEST_PORT && d->port < a->nports &&
+              a->ports[d->port].be && a->ports[d->port].cfg.offload;
+  if (!csum && !gso) { /* nothing to finish: a plain frame */
+    vl2_frame o = *f;
+    o.flags &= ~VL2_FRAME_F_VNET_HDR;
+    emit_plain(a, &o, d, borrow);
+    return;
+  }
+  if (take && d->edit == VL2_EDIT_KEEP && borrow) {
+    emit_plain(a, f, d, borrow);
+    return;
+  }
+  if (!take || f->len + 4 > FRAME_MAX) {
+    emit_finished(a, f, &vh, d);
+    return;
+  }
+  txq *q = &a->ports[d->port].q;
+  uint8_t *buf = txq_slot(a, q);
+  size_t off = HEADROOM;
+  memcpy(buf + off, f->data, f->len);
+  vl2_ssize n = vl2_vlan_apply_edit(buf, &off, f->len, d);
+  if (n < 0)
+    return;
+  int shift = (int)n - (int)f->len; /* +4 PUSH, -4 POP, 0 REWRITE */
+  if (csum)
+    vh.csum_start = (uint16_t)(vh.csum_start + shift);
+  if (vh.hdr_len)
+    vh.hdr_len = (uint16_t)(vh.hdr_len + shift);
+  memcpy(buf + off - VL2_VNET_HDR_LEN, &vh, sizeof vh);
+  vl2_frame o = {.data = buf + off,
+                 .len = (uint32_t)n,
+                 .port = d->port,
+                 .flags = VL2_FRAME_F_VNET_HDR};
+  txq_push(a, q, &o);
 }
 
 /* ----------------------------------------------------------- core glue */
@@ -502,6 +610,8 @@ static int port_open(app *a, const sw_port_cfg *pc, const sw_config *c,
       n += snprintf(args + n, sizeof args - (size_t)n, ",persist=1");
     if (pc->mtu)
       n += snprintf(args + n, sizeof args - (size_t)n, ",mtu=%u", pc->mtu);
+    if (pc->offload)
+      n += snprintf(args + n, sizeof args - (size_t)n, ",offload=1");
     if (pc->has_mac) {
       char m[32];
       sw_format_mac(&pc->mac, m, sizeof m);
@@ -693,6 +803,7 @@ static bool port_vlans_same(const sw_port_cfg *p, const sw_config *pc,
 
 static bool port_dev_same(const sw_port_cfg *p, const sw_port_cfg *q) {
   return p->type == q->type && p->persist == q->persist && p->mtu == q->mtu &&
+         p->offload == q->offload &&
          p->has_mac == q->has_mac &&
          (!p->has_mac || memcmp(&p->mac, &q->mac, sizeof p->mac) == 0);
 }
@@ -1026,6 +1137,7 @@ static json_object *port_json(app *a, port_rt *p) {
   JADD(o, "flags", port_flags_json(p->cfg.flags));
   JADD(o, "max_macs", ju64(p->cfg.max_macs));
   JADD(o, "created", json_object_new_boolean(p->created));
+  JADD(o, "offload", json_object_new_boolean(p->cfg.offload));
   vl2_port_stats ps;
   if (vl2_switch_port_get_stats(a->sw, p->id, &ps) == 0) {
     json_object *s = json_object_new_object();
@@ -1052,6 +1164,14 @@ static json_object *port_json(app *a, port_rt *p) {
     JADD(s, "tx_dropped", ju64(bs.tx_dropped + p->q.dropped));
     JADD(s, "rx_errors", ju64(bs.rx_errors));
     JADD(s, "tx_errors", ju64(bs.tx_errors));
+    vl2_tap_offload_stats os;
+    if (p->cfg.type == SW_PORT_TAP &&
+        vl2_tap_get_offload_stats(p->be, &os) == 0) {
+      JADD(s, "rx_gso_frames", ju64(os.rx_gso_frames));
+      JADD(s, "rx_csum_partial", ju64(os.rx_csum_partial));
+      JADD(s, "tx_gso_frames", ju64(os.tx_gso_frames));
+      JADD(s, "tx_offload_refused", ju64(os.tx_refused));
+    }
     JADD(o, "device", s);
   }
   return o;
@@ -1228,6 +1348,9 @@ static json_object *cmd_stats(app *a) {
   JADD(dm, "vxlan_encap_errors", ju64(a->encap_errors));
   JADD(dm, "remote_without_underlay", ju64(a->no_underlay));
   JADD(dm, "tx_dropped", ju64(a->tx_dropped));
+  JADD(dm, "offload_csum_completed", ju64(a->off_csum));
+  JADD(dm, "offload_segmented", ju64(a->off_segmented));
+  JADD(dm, "offload_errors", ju64(a->off_errors));
   JADD(dm, "reloads", ju64(a->reloads));
   JADD(dm, "reload_failures", ju64(a->reload_failures));
   JADD(o, "daemon", dm);
