@@ -7,7 +7,7 @@ import ipaddress
 from collections import namedtuple
 
 from . import _lib as L
-from .errors import Closed, InvalidArgument, error_for
+from .errors import Closed, InvalidArgument, NotFound, error_for
 
 # ---- constants (mirroring the C headers) -----------------------------------
 
@@ -504,7 +504,7 @@ class Switch:
         e = L.FdbEntry()
         rv = L.lib.vl2_fdb_lookup(self._sw, vni, C.byref(m), C.byref(e),
                                   _ts(now))
-        if rv == error_for(-205).code:
+        if rv == NotFound.code:
             return None
         _check(rv, "vl2_fdb_lookup")
         return FdbEntry._from_c(e)
@@ -628,3 +628,8 @@ class Switch:
                                                   C.byref(st)),
                "vl2_switch_segment_get_stats")
         return _struct_dict(st)
+
+
+__all__ = [n for n in dir() if not n.startswith("_") and n not in (
+    "C", "L", "ipaddress", "namedtuple", "error_for", "Closed",
+    "InvalidArgument", "NotFound")]
