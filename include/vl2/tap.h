@@ -49,7 +49,8 @@
  *   `frame_max` defaults to 65557, and one rx_burst ends after about
  *   128 KiB, so the burst is still in cache when it is sent on.
  *   Without `offload=1`, a frame flagged ::VL2_FRAME_F_VNET_HDR whose
- *   header asks for a checksum or segmentation is not sent (`tx_dropped`, and `tx_refused` in
+ *   header asks for a checksum or segmentation is not sent
+ *   (`tx_dropped`, and `tx_refused` in
  *   vl2_tap_get_offload_stats()); finish it first;
  * - `burst=N` (1..1024, default 64): receive slots, the most frames one
  *   rx_burst returns;
