@@ -1102,6 +1102,18 @@ static inline int remote_fits(const vl2_switch *sw, const vl2_frame *f,
     o->sport = vl2_vxlan_sport(f->data, f->len, sw->overlay.hash_seed,
                                sw->overlay.sport_lo, sw->overlay.sport_hi);
     o->inner_len = f->len - (c->in_tagged ? VL2_VLAN_TAG_LEN : 0u);
+    if (f->flags & VL2_FRAME_F_VNET_HDR) {
+      /* A GSO super-frame leaves as segments of hdr_len + gso_size bytes
+       * (struct virtio_net_hdr: flags, gso_type, hdr_len, gso_size, ...
+       * in host byte order, just before the frame). */
+      const uint8_t *h = f->data - VL2_VNET_HDR_LEN;
+      uint16_t hdr_len, gso_size;
+      memcpy(&hdr_len, h + 2, sizeof(hdr_len));
+      memcpy(&gso_size, h + 4, sizeof(gso_size));
+      uint32_t seg = (uint32_t)hdr_len + gso_size;
+      if (h[1] != 0 && hdr_len != 0 && gso_size != 0 && seg <= f->len)
+        o->inner_len = seg - (c->in_tagged ? VL2_VLAN_TAG_LEN : 0u);
+    }
   }
   if (sw->overlay.underlay_mtu == 0)
     return 1;

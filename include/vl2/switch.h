@@ -496,11 +496,38 @@ typedef struct vl2_frame {
   vl2_tstamp rx_ts;
   /** With ::VL2_PORT_REMOTE: the segment (VXLAN VNI) it arrived in. */
   uint32_t vni;
-  uint32_t flags; /**< Zero; reserved for backends' offload flags. */
+  uint32_t flags; /**< `VL2_FRAME_F_*`, or 0. */
   /** With ::VL2_PORT_REMOTE: the remote endpoint's (outer source)
    * address. Backends that receive from the underlay fill it. */
   vl2_ipaddr remote;
 } vl2_frame;
+
+/**
+ * ::vl2_frame flag: a virtio-net header sits immediately before `data`.
+ *
+ * The header is the 10-byte `struct virtio_net_hdr` of
+ * `<linux/virtio_net.h>` (no `num_buffers`: ::VL2_VNET_HDR_LEN bytes), in
+ * host byte order, at `data - VL2_VNET_HDR_LEN`, inside headroom of the
+ * same buffer. Its offsets (`csum_start`, `hdr_len`) count from `data`.
+ * It describes offload work the frame still needs: a partial TCP/UDP
+ * checksum (`VIRTIO_NET_HDR_F_NEEDS_CSUM`) and/or segmentation of a
+ * super-frame longer than the MTU, up to 64 KiB (`gso_type`, `gso_size`).
+ *
+ * Receive: the TAP backend opened with `offload=1` sets it on every frame.
+ * Transmit: the TAP backend opened with `offload=1` hands the header to
+ * the kernel unchanged (pass-through). Other backends and TAPs without
+ * `offload=1` do not finish frames: give them only frames without the
+ * flag, or whose header asks for nothing (finish the others first, e.g.
+ * with backends/common/vl2_offload.h as vl2-switch does). A program that
+ * edits the frame (a VLAN tag pushed or popped) moves the header with the
+ * frame start and adds the shift (+4 or -4) to `csum_start` and
+ * `hdr_len`. The core reads the header only for the overlay MTU check
+ * (vl2_switch_set_overlay()): a GSO super-frame is checked by the size of
+ * one segment, `hdr_len + gso_size`, since it leaves as segments.
+ */
+#define VL2_FRAME_F_VNET_HDR 0x1u
+/** Bytes of the header ::VL2_FRAME_F_VNET_HDR announces. */
+#define VL2_VNET_HDR_LEN 10u
 
 /** Destination type: a local port. */
 #define VL2_DEST_PORT 0

@@ -179,12 +179,52 @@ START_TEST(frames_the_core_originates_carry_source_ports_too) {
 }
 END_TEST
 
+START_TEST(gso_super_frames_are_checked_by_segment_size) {
+  /* A 30000-byte super-frame with a virtio-net header in front leaves as
+   * segments of hdr_len + gso_size bytes: that is what must fit. */
+  vl2_ipaddr r4, r6;
+  vl2_switch *sw = setup(&r4, &r6);
+  ck_assert_int_eq(vl2_switch_remote_del(sw, 100, &r6), 0);
+  static uint8_t big[VL2_VNET_HDR_LEN + 30000];
+  uint8_t *fr = big + VL2_VNET_HDR_LEN;
+  size_t len = vl2t_frame_tags(fr, VL2T_BCAST, A, NULL, NULL, 0, 0x0800,
+                               30000 - 14);
+  vl2_frame f;
+  memset(&f, 0, sizeof(f));
+  f.data = fr;
+  f.len = (uint32_t)len;
+  f.port = 1;
+  f.flags = VL2_FRAME_F_VNET_HDR;
+  uint16_t hdr_len = 54, gso_size = 1400;
+  big[0] = 1; /* NEEDS_CSUM */
+  big[1] = 1; /* GSO TCPv4 */
+  memcpy(big + 2, &hdr_len, 2);
+  memcpy(big + 4, &gso_size, 2);
+  ck_assert_int_eq(vl2_switch_process(sw, &f, 1, &v, d, 256, 0), 1);
+  ck_assert_ptr_nonnull(remote_of(&v, VL2_AF_INET)); /* 1454 fits 1464 */
+  gso_size = 1448; /* 1502: segments too big for the underlay */
+  memcpy(big + 4, &gso_size, 2);
+  ck_assert_int_eq(vl2_switch_process(sw, &f, 1, &v, d, 256, 0), 1);
+  ck_assert_ptr_null(remote_of(&v, VL2_AF_INET));
+  big[1] = 0; /* no GSO: the whole frame must fit */
+  gso_size = 1400;
+  memcpy(big + 4, &gso_size, 2);
+  ck_assert_int_eq(vl2_switch_process(sw, &f, 1, &v, d, 256, 0), 1);
+  ck_assert_ptr_null(remote_of(&v, VL2_AF_INET));
+  vl2_switch_stats st;
+  vl2_switch_get_stats(sw, &st);
+  ck_assert_uint_eq(st.overlay_mtu_skips, 2);
+  vl2_switch_del(sw);
+}
+END_TEST
+
 Suite *vl2_overlay_suite(void) {
   Suite *s = suite_create("overlay");
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, flood_leaves_out_copies_that_would_not_fit);
   tcase_add_test(tc, unicast_that_would_not_fit_is_dropped_with_reason);
   tcase_add_test(tc, source_ports_follow_the_flow);
+  tcase_add_test(tc, gso_super_frames_are_checked_by_segment_size);
   tcase_add_test(tc, frames_the_core_originates_carry_source_ports_too);
   suite_add_tcase(s, tc);
   return s;
