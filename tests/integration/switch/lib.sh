@@ -78,3 +78,32 @@ vm() {
 # json EXPR: evaluate a Python expression over the JSON document on stdin
 # (bound to d) and print it.
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+# xfer SRCNS DSTNS DSTIP: 20 MB from SRCNS to DSTIP (in DSTNS), SHA-256
+# compared at both ends.
+xfer() {
+  ip netns exec "$2" python3 - "$TMP/rx.$2" <<'PY' &
+import hashlib, socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 5201)); s.listen(1); s.settimeout(30)
+c, _ = s.accept(); c.settimeout(30)
+h = hashlib.sha256(); n = 0
+while True:
+    b = c.recv(1 << 16)
+    if not b:
+        break
+    h.update(b); n += len(b)
+open(sys.argv[1], "w").write("%d %s\n" % (n, h.hexdigest()))
+PY
+  local rpid=$!
+  sleep 0.5
+  ip netns exec "$1" timeout 40 python3 - "$3" "$TMP/tx" <<'PY' || fail "sender to $3"
+import hashlib, random, socket, sys
+data = random.Random(5).randbytes(20 << 20)
+s = socket.create_connection((sys.argv[1], 5201), timeout=30)
+s.sendall(data); s.close()
+open(sys.argv[2], "w").write("%d %s\n" % (len(data), hashlib.sha256(data).hexdigest()))
+PY
+  wait "$rpid" || fail "receiver in $2"
+  cmp -s "$TMP/tx" "$TMP/rx.$2" || fail "data differ: sent $(cat "$TMP/tx"), got $(cat "$TMP/rx.$2")"
+}
