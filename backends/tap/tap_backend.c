@@ -281,6 +281,13 @@ static vl2_ssize tap_tx_burst(vl2_backend *be, const vl2_frame *frames,
         p->st.tx_dropped++; /* this frame can never go: consume it */
         continue;
       }
+      if (e == EIO) {
+        /* The TAP's link is down (or it is being moved to another
+         * namespace): the kernel takes nothing now. Drop and count, like
+         * a NIC with no carrier; the device is still there. */
+        p->st.tx_dropped++;
+        continue;
+      }
       p->st.tx_errors++;
       if (i > 0)
         break;

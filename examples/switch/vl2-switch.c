@@ -1337,12 +1337,36 @@ static json_object *cmd_stats(app *a) {
   JADD(s, "fdb_entries", ju64(st.fdb_entries));
   JADD(s, "fdb_static", ju64(st.fdb_static));
   JADD(s, "overlay_mtu_skips", ju64(st.overlay_mtu_skips));
+  JADD(s, "stacked_tag_skips", ju64(st.stacked_tag_skips));
   json_object *d = json_object_new_object();
   for (unsigned i = 1; i < VL2_DROP_REASON_COUNT; i++)
     if (st.drops[i])
       JADD(d, vl2_drop_reason_name(i), ju64(st.drops[i]));
   JADD(s, "drops", d);
   JADD(o, "switch", s);
+  vl2_neigh_stats ns;
+  if (vl2_neigh_get_stats(a->sw, VL2_NEIGH_ALL_SEGMENTS, &ns) == 0) {
+    json_object *n = json_object_new_object();
+    JADD(n, "entries", ju64(ns.entries));
+    JADD(n, "learned", ju64(ns.learned));
+    JADD(n, "moves", ju64(ns.moves));
+    JADD(n, "garp", ju64(ns.garp));
+    JADD(n, "probes", ju64(ns.probes));
+    JADD(n, "req_answered", ju64(ns.req_answered));
+    JADD(n, "req_missed", ju64(ns.req_missed));
+    JADD(n, "req_flooded", ju64(ns.req_flooded));
+    JADD(n, "req_passed", ju64(ns.req_passed));
+    JADD(n, "res_resolved", ju64(ns.res_resolved));
+    JADD(n, "res_failed", ju64(ns.res_failed));
+    JADD(n, "dir_lookups", ju64(ns.dir_lookups));
+    JADD(n, "dir_refused", ju64(ns.dir_refused));
+    JADD(n, "dir_timeouts", ju64(ns.dir_timeouts));
+    JADD(n, "mac_frozen", ju64(ns.mac_frozen));
+    JADD(n, "ip_frozen", ju64(ns.ip_frozen));
+    JADD(n, "spoof_drops", ju64(ns.spoof_drops));
+    JADD(n, "inspect_drops", ju64(ns.inspect_drops));
+    JADD(o, "neigh", n);
+  }
   json_object *dm = json_object_new_object();
   JADD(dm, "vxlan_decap_errors", ju64(a->decap_errors));
   JADD(dm, "vxlan_encap_errors", ju64(a->encap_errors));

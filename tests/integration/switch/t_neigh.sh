@@ -30,5 +30,8 @@ grep -qi "02:00:00:00:04:99" "$TMP/arping.out" || fail "no ARP reply from the sw
 RX1=$("$CTL" -s "$SOCK" --json ports | json "[p for p in d['ports'] if p['name']=='${P}b'][0]['stats']['tx_frames']")
 echo "frames to b during arping: $((RX1 - RX0))"
 [ $((RX1 - RX0)) -le 1 ] || fail "suppressed ARP requests still reached b"
+ANS=$("$CTL" -s "$SOCK" --json stats | json "d['neigh']['req_answered']")
+echo "neigh.req_answered: $ANS"
+[ "$ANS" -ge 2 ] || fail "vl2ctl stats counts $ANS answered requests, expected 2"
 "$CTL" -s "$SOCK" neigh | grep -q "^10.84.0.2 dev ${P}b vni 9 lladdr 02:00:00:00:04:0b" || fail "learned neighbour not shown"
 pass "ARP suppression from the configured neighbour table"

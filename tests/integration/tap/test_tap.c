@@ -169,6 +169,29 @@ END_TEST
 START_TEST(test_vanish_mq_vnet) { vanish(",queues=3,vnet_hdr=1"); }
 END_TEST
 
+START_TEST(test_down_link_drops_counted) {
+  /* A TAP whose link is down takes nothing (write: EIO). That is a NIC
+   * without carrier, not a vanished device: frames are dropped and counted,
+   * and the burst is consumed. */
+  char name[IF_NAMESIZE], args[256];
+  vl2t_ifname(name, "d");
+  snprintf(args, sizeof(args), "name=%s,up=0", name);
+  vl2_backend *be = NULL;
+  ck_assert_int_eq(vl2_backend_open(&be, &vl2_tap_ops, args, 4, NULL), 0);
+  uint8_t b[60];
+  vl2t_frame(b, 60, 1, 0);
+  vl2_frame f[3] = {{.data = b, .len = 60}, {.data = b, .len = 60},
+                    {.data = b, .len = 60}};
+  ck_assert_int_eq(vl2_backend_tx_burst(be, f, 3), 3);
+  vl2_backend_stats st;
+  ck_assert_int_eq(vl2_backend_get_stats(be, &st), 0);
+  ck_assert_uint_eq(st.tx_dropped, 3);
+  ck_assert_uint_eq(st.tx_errors, 0);
+  ck_assert_uint_eq(st.tx_frames, 0);
+  vl2_backend_close(be);
+}
+END_TEST
+
 static uint16_t csum16(uint32_t sum, const uint8_t *p, size_t len) {
   for (; len > 1; p += 2, len -= 2)
     sum += (uint32_t)p[0] << 8 | p[1];
@@ -349,6 +372,7 @@ int main(void) {
   tcase_add_test(tc, test_rx_tx);
   tcase_add_test(tc, test_vanish);
   tcase_add_test(tc, test_vanish_mq_vnet);
+  tcase_add_test(tc, test_down_link_drops_counted);
   tcase_add_test(tc, test_vnet_csum);
   tcase_add_test(tc, test_multiqueue);
   tcase_add_test(tc, test_attach_persist_args);
