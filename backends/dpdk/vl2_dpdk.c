@@ -12,9 +12,9 @@
  * fresh mbuf, except a frame that is still, unchanged, the data of an mbuf
  * some instance of this backend received and holds: that mbuf is sent by
  * reference (refcnt + 1). To recognise such frames without trusting the
- * frame bytes, each instance's pool is registered with its memory range
- * and object stride, and a candidate mbuf must sit on an object boundary
- * of a registered pool.
+ * frame bytes, each instance's pool is registered with its memory chunks
+ * and a table of where objects start in them (see pool_reg), and a
+ * candidate mbuf must be an object start of a registered pool.
  */
 #include <vl2/dpdk.h>
 
@@ -37,23 +37,32 @@
 
 #define EAL_ARGS_MAX 1024
 #define EAL_ARGV_MAX 64
-#define MAX_POOLS 64
+#define MAX_REGS 256       /* registered pool memory chunks */
+#define MAX_POOL_CHUNKS 64 /* a pool in more chunks is not registered */
 
 /* --- process-global state: the EAL and the pool registry ----------------*/
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
-static bool g_eal_ours;       /* initialized by this library */
-static bool g_eal_cleaned;    /* rte_eal_cleanup() was called */
+static bool g_eal_ours;               /* initialized by this library */
+static bool g_eal_cleaned;            /* rte_eal_cleanup() was called */
 static char g_eal_args[EAL_ARGS_MAX]; /* the eal= string we used, if any */
-static unsigned g_open;       /* open instances */
+static unsigned g_open;               /* open instances */
 
+/* One memory chunk of a pool this library created. Objects are found by
+ * address through |start|: the chunk is cut into buckets of 2^shift bytes,
+ * no larger than one object (header + mbuf + buffer + trailer), so at most
+ * one object starts in each; start[b] is the last object start at or
+ * before the end of bucket b (0: none). This holds whatever the layout:
+ * DPDK keeps objects from crossing page boundaries when it needs
+ * IOVA-contiguous objects, so the distance between them is not constant. */
 typedef struct pool_reg {
   struct rte_mempool *mp; /* NULL: free slot (written atomically) */
-  uintptr_t lo, hi;       /* the single memory chunk */
-  uintptr_t first;        /* address of the first mbuf */
-  size_t stride;          /* distance between mbufs */
+  uintptr_t lo, hi;       /* the chunk */
+  unsigned shift;
+  uintptr_t *start;
 } pool_reg;
-static pool_reg g_pools[MAX_POOLS];
+static pool_reg g_regs[MAX_REGS];
+static unsigned g_nregs; /* slots in use are below this */
 
 static bool eal_is_up(void) { return g_eal_ours || rte_lcore_count() > 0; }
 
@@ -145,8 +154,9 @@ static int eal_from_string(vl2_backend *be, const char *s) {
   }
   pthread_mutex_unlock(&g_lock);
   if (rv == VL2_ERR_EXISTS)
-    return vl2_be_err(be, rv, "dpdk: EAL already initialized differently; "
-                              "drop eal= or make it equal");
+    return vl2_be_err(be, rv,
+                      "dpdk: EAL already initialized differently; "
+                      "drop eal= or make it equal");
   if (rv < 0)
     return vl2_be_err(be, rv, "dpdk: rte_eal_init(%.80s) failed: %s", s,
                       rv > -200 ? strerror(-rv) : vl2_strerror(rv));
@@ -155,7 +165,10 @@ static int eal_from_string(vl2_backend *be, const char *s) {
 
 typedef struct chunk_info {
   unsigned n;
-  uintptr_t lo, hi;
+  bool too_many;
+  uintptr_t lo[MAX_POOL_CHUNKS], hi[MAX_POOL_CHUNKS];
+  uintptr_t *start[MAX_POOL_CHUNKS];
+  unsigned shift;
 } chunk_info;
 
 static void chunk_cb(struct rte_mempool *mp, void *opaque,
@@ -163,81 +176,110 @@ static void chunk_cb(struct rte_mempool *mp, void *opaque,
   (void)mp;
   (void)idx;
   chunk_info *c = opaque;
+  if (c->n == MAX_POOL_CHUNKS) {
+    c->too_many = true;
+    return;
+  }
+  c->lo[c->n] = (uintptr_t)memhdr->addr;
+  c->hi[c->n] = c->lo[c->n] + memhdr->len;
   c->n++;
-  c->lo = (uintptr_t)memhdr->addr;
-  c->hi = c->lo + memhdr->len;
 }
-
-typedef struct stride_info {
-  uintptr_t first, prev;
-  size_t stride;
-  bool regular;
-  unsigned n;
-} stride_info;
 
 static void obj_cb(struct rte_mempool *mp, void *opaque, void *obj,
                    unsigned idx) {
   (void)mp;
   (void)idx;
-  stride_info *s = opaque;
+  chunk_info *c = opaque;
   uintptr_t a = (uintptr_t)obj;
-  if (s->n == 0) {
-    s->first = a;
-  } else if (s->n == 1) {
-    s->stride = a - s->prev;
-  } else if (a - s->prev != s->stride) {
-    s->regular = false;
-  }
-  s->prev = a;
-  s->n++;
-}
-
-/* Register |mp| for by-reference transmit if its objects are one regular
- * array in one chunk (the usual layout); otherwise frames of it are
- * simply copied. */
-static void pool_register(struct rte_mempool *mp) {
-  chunk_info c = {0, 0, 0};
-  stride_info s = {0, 0, 0, true, 0};
-  rte_mempool_mem_iter(mp, chunk_cb, &c);
-  rte_mempool_obj_iter(mp, obj_cb, &s);
-  if (c.n != 1 || !s.regular || s.n < 2 || s.stride < sizeof(struct rte_mbuf))
-    return;
-  pthread_mutex_lock(&g_lock);
-  for (unsigned i = 0; i < MAX_POOLS; i++) {
-    if (g_pools[i].mp == NULL) {
-      g_pools[i].lo = c.lo;
-      g_pools[i].hi = c.hi;
-      g_pools[i].first = s.first;
-      g_pools[i].stride = s.stride;
-      __atomic_store_n(&g_pools[i].mp, mp, __ATOMIC_RELEASE);
-      break;
+  for (unsigned i = 0; i < c->n; i++)
+    if (a >= c->lo[i] && a < c->hi[i]) {
+      c->start[i][(a - c->lo[i]) >> c->shift] = a;
+      return;
     }
-  }
-  pthread_mutex_unlock(&g_lock);
 }
 
-static void pool_unregister(struct rte_mempool *mp) {
+/* Register |mp|'s chunks for by-reference transmit; if that fails (out of
+ * memory or slots), frames of it are simply copied. */
+static void pool_register(vl2_backend *be, struct rte_mempool *mp) {
+  chunk_info *c = be->mem.calloc(1, sizeof(*c), be->mem.user_data);
+  if (c == NULL)
+    return;
+  rte_mempool_mem_iter(mp, chunk_cb, c);
+  size_t obj = (size_t)mp->header_size + mp->elt_size + mp->trailer_size;
+  while (c->shift < 30 && ((size_t)2 << c->shift) <= obj)
+    c->shift++;
+  bool ok = !c->too_many && c->n > 0 && obj >= sizeof(struct rte_mbuf);
+  for (unsigned i = 0; ok && i < c->n; i++) {
+    size_t nb = ((c->hi[i] - c->lo[i]) >> c->shift) + 1;
+    c->start[i] = be->mem.calloc(nb, sizeof(uintptr_t), be->mem.user_data);
+    ok = c->start[i] != NULL;
+  }
+  if (ok) {
+    rte_mempool_obj_iter(mp, obj_cb, c);
+    for (unsigned i = 0; i < c->n; i++) {
+      size_t nb = ((c->hi[i] - c->lo[i]) >> c->shift) + 1;
+      for (size_t b = 1; b < nb; b++)
+        if (c->start[i][b] == 0)
+          c->start[i][b] = c->start[i][b - 1];
+    }
+    pthread_mutex_lock(&g_lock);
+    unsigned freeslots = 0;
+    for (unsigned i = 0; i < MAX_REGS; i++)
+      freeslots += g_regs[i].mp == NULL && g_regs[i].start == NULL;
+    if (freeslots >= c->n) {
+      unsigned k = 0;
+      for (unsigned i = 0; i < MAX_REGS && k < c->n; i++) {
+        if (g_regs[i].mp != NULL || g_regs[i].start != NULL)
+          continue;
+        g_regs[i].lo = c->lo[k];
+        g_regs[i].hi = c->hi[k];
+        g_regs[i].shift = c->shift;
+        g_regs[i].start = c->start[k];
+        c->start[k++] = NULL; /* owned by the registry now */
+        __atomic_store_n(&g_regs[i].mp, mp, __ATOMIC_RELEASE);
+        if (i + 1 > g_nregs)
+          __atomic_store_n(&g_nregs, i + 1, __ATOMIC_RELEASE);
+      }
+    }
+    pthread_mutex_unlock(&g_lock);
+  }
+  for (unsigned i = 0; i < c->n; i++)
+    be->mem.free(c->start[i], be->mem.user_data);
+  be->mem.free(c, be->mem.user_data);
+}
+
+/* Called when |mp| is about to be freed: no frame of it can be in flight,
+ * so no transmit looks into its tables any more. */
+static void pool_unregister(vl2_backend *be, struct rte_mempool *mp) {
   pthread_mutex_lock(&g_lock);
-  for (unsigned i = 0; i < MAX_POOLS; i++)
-    if (g_pools[i].mp == mp)
-      __atomic_store_n(&g_pools[i].mp, NULL, __ATOMIC_RELEASE);
+  for (unsigned i = 0; i < MAX_REGS; i++)
+    if (g_regs[i].mp == mp) {
+      __atomic_store_n(&g_regs[i].mp, NULL, __ATOMIC_RELEASE);
+      be->mem.free(g_regs[i].start, be->mem.user_data);
+      g_regs[i].start = NULL;
+    }
   pthread_mutex_unlock(&g_lock);
 }
 
 /* The held, unchanged received mbuf whose data |f| is, or NULL. */
-static struct rte_mbuf *frame_mbuf(const vl2_frame *f) {
+static inline struct rte_mbuf *frame_mbuf(const vl2_frame *f) {
   uintptr_t p = (uintptr_t)f->data;
-  for (unsigned i = 0; i < MAX_POOLS; i++) {
-    struct rte_mempool *mp = __atomic_load_n(&g_pools[i].mp, __ATOMIC_ACQUIRE);
+  unsigned n = __atomic_load_n(&g_nregs, __ATOMIC_ACQUIRE);
+  for (unsigned i = 0; i < n; i++) {
+    struct rte_mempool *mp = __atomic_load_n(&g_regs[i].mp, __ATOMIC_ACQUIRE);
     if (mp == NULL)
       continue;
-    const pool_reg *r = &g_pools[i];
-    if (p < r->first || p >= r->hi)
+    const pool_reg *r = &g_regs[i];
+    if (p - r->lo >= r->hi - r->lo)
       continue;
-    uintptr_t k = (p - r->first) / r->stride;
-    struct rte_mbuf *m = (struct rte_mbuf *)(r->first + k * r->stride);
-    if ((uintptr_t)m + sizeof(*m) > r->hi)
+    size_t b = (p - r->lo) >> r->shift;
+    uintptr_t o = r->start[b];
+    if (o > p)
+      o = b > 0 ? r->start[b - 1] : 0;
+    if (o == 0)
       return NULL;
+    /* o is an object start: its mbuf header cannot be frame bytes. */
+    struct rte_mbuf *m = (struct rte_mbuf *)o;
     if (m->pool == mp && m->buf_addr == (void *)(m + 1) && m->nb_segs == 1 &&
         rte_pktmbuf_mtod(m, const uint8_t *) == f->data &&
         m->data_len == f->len && rte_mbuf_refcnt_read(m) >= 1)
@@ -261,15 +303,15 @@ typedef struct dpdk_cfg {
 typedef struct dpdk {
   uint16_t port;
   bool started;
-  bool plugged;          /* we hot-plugged the vdev: remove it on close */
+  bool plugged; /* we hot-plugged the vdev: remove it on close */
   bool dead;
   char devname[RTE_ETH_NAME_MAX_LEN];
   struct rte_mempool *mp;
   uint32_t max_burst;
   struct rte_mbuf **held; /* mbufs handed out by the last rx_burst */
   uint32_t held_n;
-  struct rte_mbuf **txm;  /* transmit scratch array */
-  uint8_t *lin;           /* linearized chained frames */
+  struct rte_mbuf **txm; /* transmit scratch array */
+  uint8_t *lin;          /* linearized chained frames */
   size_t lin_cap;
   uint64_t tx_dropped, rx_copied, tx_copied, tx_zero_copy;
 } dpdk;
@@ -339,7 +381,7 @@ static void dpdk_free(vl2_backend *be, dpdk *d) {
     rte_eal_hotplug_remove("vdev", d->devname);
   }
   if (d->mp != NULL) {
-    pool_unregister(d->mp);
+    pool_unregister(be, d->mp);
     rte_mempool_free(d->mp);
   }
   be->mem.free(d->held, be->mem.user_data);
@@ -431,8 +473,7 @@ static int dpdk_open(vl2_backend *be, const char *args) {
   } else if (c.dev[0] != '\0') {
     if (rte_eth_dev_get_port_by_name(c.dev, &port) != 0) {
       dpdk_free(be, d);
-      return vl2_be_err(be, VL2_ERR_NOTFOUND, "dpdk: no port named %s",
-                        c.dev);
+      return vl2_be_err(be, VL2_ERR_NOTFOUND, "dpdk: no port named %s", c.dev);
     }
   } else {
     port = (uint16_t)c.port;
@@ -459,7 +500,7 @@ static int dpdk_open(vl2_backend *be, const char *args) {
     dpdk_free(be, d);
     return rv;
   }
-  pool_register(d->mp);
+  pool_register(be, d->mp);
   if ((rv = setup_port(be, d, &c)) < 0) {
     dpdk_free(be, d);
     return rv;
