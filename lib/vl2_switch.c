@@ -765,7 +765,7 @@ int vl2_fdb_lookup(const vl2_switch *sw, uint32_t vni, const vl2_mac *mac,
 }
 
 vl2_ssize vl2_fdb_flush_port(vl2_switch *sw, uint32_t port, unsigned which) {
-  if (sw == NULL)
+  if (sw == NULL || port >= sw->cfg.max_ports)
     return VL2_ERR_INVALID;
   return (vl2_ssize)flush(sw, 1, port, 0, 0, which);
 }
@@ -953,8 +953,10 @@ static inline uint16_t classify_remote(vl2_switch *sw, const vl2_frame *f,
 static uint32_t learn(vl2_switch *sw, classified *c, const vl2_frame *f,
                       uint64_t mac, vl2_fdb_slot *s, vl2_tstamp now) {
   vl2_segment *seg = c->seg;
-  vl2_tstamp expires =
-      sw->cfg.ageing_ns != 0 ? now + sw->cfg.ageing_ns : VL2_TSTAMP_NONE;
+  vl2_tstamp expires = sw->cfg.ageing_ns == 0 ? VL2_TSTAMP_NONE
+                       : now < VL2_TSTAMP_NONE - sw->cfg.ageing_ns
+                           ? now + sw->cfg.ageing_ns
+                           : VL2_TSTAMP_NONE - 1;
   if (s != NULL) {
     if (s->flags & VL2_FDB_F_STATIC) {
       if (s->dest != c->src_dest)
@@ -975,7 +977,18 @@ static uint32_t learn(vl2_switch *sw, classified *c, const vl2_frame *f,
     if (idx < 0) {
       sw->st.limit_hits++;
       seg->st.limit_hits++;
-      emit_fdb(sw, VL2_EV_FDB_LIMIT, VL2_LIMIT_TABLE, seg, mac, 0, 0);
+      /* The remote table is full: no handle to describe it by, so the
+       * event names the endpoint's address itself. */
+      vl2_event ev;
+      memset(&ev, 0, sizeof(ev));
+      ev.type = VL2_EV_FDB_LIMIT;
+      ev.reason = VL2_LIMIT_TABLE;
+      ev.vni = seg->vni;
+      vl2_u64_to_mac(mac, ev.mac.b);
+      ev.port = VL2_PORT_REMOTE;
+      ev.remote = f->remote;
+      ev.at = sw->now;
+      vl2_switch_emit(sw, &ev);
       return VL2_VFLAG_LIMIT;
     }
     c->src_dest = VL2_FDB_DEST_REMOTE | (uint32_t)idx;

@@ -160,7 +160,7 @@ static inline int config_ok(const vl2_vxlan_config *cfg) {
          (cfg->underlay_mtu == 0 ||
           (cfg->underlay_mtu >= 68 && cfg->underlay_mtu <= 65535)) &&
          (cfg->reserved[0] | cfg->reserved[1] | cfg->reserved[2] |
-          cfg->reserved[3]) == 0 &&
+          cfg->reserved[4] | cfg->reserved[3]) == 0 &&
          addr_ok(&cfg->local);
 }
 

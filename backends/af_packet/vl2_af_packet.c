@@ -421,7 +421,8 @@ static vl2_ssize rx_idle_check(vl2_backend *be, afp *p) {
 /* --- receive ------------------------------------------------------------*/
 
 static struct tpacket_block_desc *block(const afp *p, uint32_t i) {
-  return (struct tpacket_block_desc *)(p->rx_map + (size_t)i * p->block_size);
+  return (struct tpacket_block_desc *)(void *)(p->rx_map +
+                                               (size_t)i * p->block_size);
 }
 
 static void release_blocks(afp *p) {
@@ -530,7 +531,7 @@ static ptrdiff_t rx_packet(vl2_backend *be, afp *p, struct tpacket3_hdr *h,
   uint8_t *mac = (uint8_t *)h + h->tp_mac;
   uint32_t len = h->tp_snaplen;
   const struct sockaddr_ll *sll =
-      (const struct sockaddr_ll *)((uint8_t *)h + V3_SLL_OFF);
+      (const struct sockaddr_ll *)(const void *)((uint8_t *)h + V3_SLL_OFF);
 
   if (!p->ignore_outgoing && sll->sll_pkttype == PACKET_OUTGOING)
     return 0;
@@ -616,7 +617,7 @@ static vl2_ssize afp_rx_burst(vl2_backend *be, vl2_frame *frames, size_t n,
       finish_block(p);
       continue;
     }
-    struct tpacket3_hdr *h = (struct tpacket3_hdr *)p->pkt;
+    struct tpacket3_hdr *h = (struct tpacket3_hdr *)(void *)p->pkt;
     ptrdiff_t got = rx_packet(be, p, h, frames + out, n - out, now);
     if (got < 0)
       break; /* scratch full: this packet comes first next call */
@@ -636,7 +637,8 @@ static vl2_ssize afp_rx_burst(vl2_backend *be, vl2_frame *frames, size_t n,
 /* --- transmit -----------------------------------------------------------*/
 
 static struct tpacket2_hdr *tx_slot(const afp *p, uint32_t i) {
-  return (struct tpacket2_hdr *)(p->tx_map + (size_t)i * p->tx_frame_size);
+  return (struct tpacket2_hdr *)(void *)(p->tx_map +
+                                         (size_t)i * p->tx_frame_size);
 }
 
 /* Ask the kernel to send what is queued. Returns 0 or a negative error. */

@@ -121,7 +121,7 @@ VL2_EXTERN int vl2_fdb_lookup(const vl2_switch *sw, uint32_t vni,
  *   `VL2_FDB_FLUSH_*`.
  * @return
  *   The number of entries removed, or a negative error.
- * @retval VL2_ERR_INVALID NULL @p sw.
+ * @retval VL2_ERR_INVALID NULL @p sw, or @p port not below max_ports.
  * @since 0.1.0
  */
 VL2_EXTERN vl2_ssize vl2_fdb_flush_port(vl2_switch *sw, uint32_t port,

@@ -500,6 +500,7 @@ typedef struct vl2_frame {
   /** With ::VL2_PORT_REMOTE: the remote endpoint's (outer source)
    * address. Backends that receive from the underlay fill it. */
   vl2_ipaddr remote;
+  uint32_t reserved; /**< Zero (explicit padding). */
 } vl2_frame;
 
 /**
@@ -804,10 +805,12 @@ typedef struct vl2_event {
   vl2_ipaddr remote;     /**< With ::VL2_PORT_REMOTE in `port`. */
   vl2_ipaddr old_remote; /**< With ::VL2_PORT_REMOTE in `old_port`. */
   vl2_ipaddr ip;         /**< Neighbour events: the IP address. */
+  uint32_t reserved0;    /**< Zero (explicit padding). */
   vl2_tstamp at;         /**< The `now` at which it happened. */
   vl2_mac old_mac;       /**< ::VL2_EV_NEIGH_MOVED: the previous MAC. */
   uint16_t reserved1;    /**< Zero. */
   uint32_t reserved2;    /**< Zero. */
+  uint32_t reserved3;    /**< Zero (explicit padding). */
 } vl2_event;
 
 /**

@@ -149,7 +149,7 @@ typedef struct vl2_vxlan_config {
    * ::VL2_AF_NONE by default, which layers ::VL2_VXLAN_LAYER_IP and
    * ::VL2_VXLAN_LAYER_ETH refuse for encapsulation. */
   vl2_ipaddr local;
-  uint32_t reserved[4]; /**< Zero. */
+  uint32_t reserved[5]; /**< Zero. */
 } vl2_vxlan_config;
 
 /**

@@ -441,6 +441,61 @@ START_TEST(table_backward_shift_deletion) {
 }
 END_TEST
 
+START_TEST(remote_table_full_limit_event_names_the_endpoint) {
+  vl2_switch_config cfg;
+  vl2_switch_config_default(&cfg);
+  cfg.max_remotes = 1;
+  vl2_switch *sw = NULL;
+  ck_assert_int_eq(vl2_switch_new(&sw, &cfg, NULL), 0);
+  vl2t_access(sw, 1, 10, 100);
+  vl2_ipaddr r1 = vl2t_ip4(192, 0, 2, 1), r2 = vl2t_ip4(192, 0, 2, 2);
+  ck_assert_int_eq(vl2_switch_remote_add(sw, 100, &r1), 0);
+  size_t len = vl2t_frame(buf, VL2T_BCAST, A, -1);
+  vl2t_one_remote(sw, buf, len, 100, &r2, &v, d, 0);
+  ck_assert_uint_eq(v.action, VL2_ACT_FORWARD); /* still delivered */
+  ck_assert(v.flags & VL2_VFLAG_LIMIT);
+  vl2_event ev;
+  ck_assert_int_eq(vl2_switch_poll_event(sw, &ev), 1);
+  ck_assert_uint_eq(ev.type, VL2_EV_FDB_LIMIT);
+  ck_assert_uint_eq(ev.reason, VL2_LIMIT_TABLE);
+  ck_assert_uint_eq(ev.port, VL2_PORT_REMOTE);
+  ck_assert(memcmp(&ev.remote, &r2, sizeof(r2)) == 0);
+  vl2_switch_del(sw);
+}
+END_TEST
+
+START_TEST(flush_port_checks_its_argument) {
+  vl2_switch *sw = three_ports(NULL, 0);
+  vl2_fdb_entry e;
+  memset(&e, 0, sizeof(e));
+  e.vni = 100;
+  e.mac = vl2t_mac(A);
+  e.flags = VL2_FDB_F_REMOTE;
+  e.remote = vl2t_ip4(192, 0, 2, 1);
+  ck_assert_int_eq(vl2_fdb_add_static(sw, &e), 0);
+  /* 0x80000000 is not a port (it was once read as remote handle 0). */
+  ck_assert_int_eq(vl2_fdb_flush_port(sw, 0x80000000u, VL2_FDB_FLUSH_ALL),
+                   VL2_ERR_INVALID);
+  ck_assert_int_eq(vl2_fdb_flush_port(sw, 64, VL2_FDB_FLUSH_ALL),
+                   VL2_ERR_INVALID);
+  ck_assert_uint_eq(vl2_fdb_count(sw), 1);
+  vl2_switch_del(sw);
+}
+END_TEST
+
+START_TEST(ageing_near_the_end_of_time_does_not_wrap) {
+  vl2_switch *sw = three_ports(NULL, 300 * VL2_SEC);
+  vl2_tstamp late = VL2_TSTAMP_NONE - 10 * VL2_SEC;
+  send(sw, VL2T_BCAST, A, 1, late);
+  ck_assert_int_eq(where(sw, A, late + 5 * VL2_SEC), 1); /* not expired */
+  vl2_fdb_entry e;
+  vl2_mac m = vl2t_mac(A);
+  ck_assert_int_eq(vl2_fdb_lookup(sw, 100, &m, &e, late), 0);
+  ck_assert_uint_eq(e.expires_at, VL2_TSTAMP_NONE - 1);
+  vl2_switch_del(sw);
+}
+END_TEST
+
 Suite *vl2_fdb_suite(void) {
   Suite *s = suite_create("fdb");
   TCase *tc = tcase_create("core");
@@ -457,6 +512,9 @@ Suite *vl2_fdb_suite(void) {
   tcase_add_test(tc, event_queue_is_bounded);
   tcase_add_test(tc, random_source_flood_keeps_known_macs_working);
   tcase_add_test(tc, table_backward_shift_deletion);
+  tcase_add_test(tc, remote_table_full_limit_event_names_the_endpoint);
+  tcase_add_test(tc, flush_port_checks_its_argument);
+  tcase_add_test(tc, ageing_near_the_end_of_time_does_not_wrap);
   suite_add_tcase(s, tc);
   return s;
 }

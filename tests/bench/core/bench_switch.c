@@ -100,7 +100,7 @@ static vl2_switch *setup(const bench_case *bc) {
     memset(f, 0xff, 6);
     put_mac(f + 6, mac_of(i));
     f[12] = 0x08;
-    vl2_frame fr = {f, 60, i % ports, 0, 0, 0, {0, {0}, {0}}};
+    vl2_frame fr = {f, 60, i % ports, 0, 0, 0, {0, {0}, {0}}, 0};
     if (vl2_switch_process(sw, &fr, 1, v, dests, BURST * 64, 0) != 1)
       fail("learn");
     vl2_event ev;
@@ -125,7 +125,7 @@ static vl2_switch *setup(const bench_case *bc) {
     }
     put_mac(f + 6, bc->macs != 0 ? mac_of(src) : mac_of(1000000 + src % 64));
     f[12] = 0x08;
-    in[i] = (vl2_frame){f, 60, port, 0, 0, 0, {0, {0}, {0}}};
+    in[i] = (vl2_frame){f, 60, port, 0, 0, 0, {0, {0}, {0}}, 0};
   }
   return sw;
 }
