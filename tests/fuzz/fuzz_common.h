@@ -625,9 +625,15 @@ static inline void fz_control_op(vl2_switch *sw, fz_model *m, fz_mem *mem,
     size_t cnt = vl2_fdb_count(sw);
     vl2_ssize r;
     switch (a % 3) {
-    case 0:
-      r = vl2_fdb_flush_port(sw, c % (FZ_MAX_PORTS + 1), which);
+    case 0: {
+      uint32_t port = c % (FZ_MAX_PORTS + 1);
+      r = vl2_fdb_flush_port(sw, port, which);
+      if (port >= m->cfg.max_ports) { /* not a port id: refused */
+        FZ_CHECK(r == VL2_ERR_INVALID && vl2_fdb_count(sw) == cnt);
+        r = 0;
+      }
       break;
+    }
     case 1:
       r = vl2_fdb_flush_segment(sw, fz_vni(c), which);
       if (fz_model_seg(m, fz_vni(c)) == NULL) {

@@ -255,7 +255,16 @@ def behaviour(replay, tmp):
     s = summary(replay, [qq])
     expect(s["drops"] == {"qinq": 1}, "S-tag on a plain trunk: %s" %
            s["drops"])
+    # On an S-VLAN trunk an S+C-tagged frame is accepted, but the default
+    # sinks are access ports, where the C-tag would become the outer tag:
+    # no copy may go there (stacked_tag_skips), so nothing is left to flood.
     s = summary(replay, ["--qinq", "0", qq])
+    expect(s["drops"] == {"no_destination": 1},
+           "S+C-tag on a QinQ trunk to access sinks: %s" % s["drops"])
+    # An S-tag alone is popped for the access sink and flooded.
+    qs = os.path.join(tmp, "qinq-s.pcap")
+    write_pcap(qs, [(T0, eth(BC, A, 0x0800, bytes(40), tags=[(0x88a8, 200)]))])
+    s = summary(replay, ["--qinq", "0", qs])
     expect(s["decisions"]["flooded"] == 1, "S-tag on a QinQ trunk: %s" %
            s["decisions"])
 
