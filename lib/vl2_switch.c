@@ -954,10 +954,7 @@ static inline uint16_t classify_remote(vl2_switch *sw, const vl2_frame *f,
 static uint32_t learn(vl2_switch *sw, classified *c, const vl2_frame *f,
                       uint64_t mac, vl2_fdb_slot *s, vl2_tstamp now) {
   vl2_segment *seg = c->seg;
-  vl2_tstamp expires = sw->cfg.ageing_ns == 0 ? VL2_TSTAMP_NONE
-                       : now < VL2_TSTAMP_NONE - sw->cfg.ageing_ns
-                           ? now + sw->cfg.ageing_ns
-                           : VL2_TSTAMP_NONE - 1;
+  vl2_tstamp expires = sw->learn_expires; /* set per burst */
   if (s != NULL) {
     if (s->flags & VL2_FDB_F_STATIC) {
       if (s->dest != c->src_dest) {
@@ -1185,8 +1182,8 @@ typedef struct repeat_ctx {
   vl2_port *in;
   vl2_segment *seg;
   vl2_port *out;
-  uint32_t hdr_len; /* the bytes that decided it: MACs, tag, EtherType */
-  vl2_dest dest;
+  uint32_t hdr_len;     /* the bytes that decided it: MACs, tag, EtherType */
+  const vl2_dest *dest; /* its destination, in the caller's array */
 } repeat_ctx;
 
 static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
@@ -1331,7 +1328,7 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
         rc->in = p;
         rc->seg = seg;
         rc->out = &sw->ports[ds->dest];
-        rc->dest = *out;
+        rc->dest = out;
       }
     }
     v->action = VL2_ACT_FORWARD;
@@ -1413,10 +1410,28 @@ static inline int try_repeat(vl2_switch *sw, const repeat_ctx *rc,
                              vl2_dest *dests, size_t *used, size_t cap) {
   const vl2_frame *g = rc->f;
   if (g == NULL || f->port != g->port || f->data == NULL ||
-      f->len < rc->hdr_len || *used >= cap ||
-      memcmp(f->data, g->data, rc->hdr_len) != 0)
+      f->len < rc->hdr_len || *used >= cap)
     return 0;
-  dests[*used] = rc->dest;
+  /* Fixed-size compares (no memcmp call): bytes 0..13, and 14..17 when
+   * a tag decided it. */
+  uint64_t a0, b0;
+  uint32_t a1, b1;
+  uint16_t a2, b2;
+  memcpy(&a0, f->data, 8);
+  memcpy(&b0, g->data, 8);
+  memcpy(&a1, f->data + 8, 4);
+  memcpy(&b1, g->data + 8, 4);
+  memcpy(&a2, f->data + 12, 2);
+  memcpy(&b2, g->data + 12, 2);
+  if (((a0 ^ b0) | (a1 ^ b1) | (uint32_t)(a2 ^ b2)) != 0)
+    return 0;
+  if (rc->hdr_len > 14) {
+    memcpy(&a1, f->data + 14, 4);
+    memcpy(&b1, g->data + 14, 4);
+    if (a1 != b1)
+      return 0;
+  }
+  dests[*used] = *rc->dest;
   v->action = VL2_ACT_FORWARD;
   v->reason = VL2_DROP_NONE;
   v->dest_off = (uint32_t)*used;
@@ -1452,7 +1467,12 @@ vl2_ssize vl2_switch_process(vl2_switch *sw, const vl2_frame *in, size_t n,
   now = sw->now;
   size_t used = 0;
   size_t i;
-  repeat_ctx rc = {NULL, NULL, NULL, NULL, 0, {0}};
+  repeat_ctx rc = {NULL, NULL, NULL, NULL, 0, NULL};
+  /* When entries learned or refreshed by this burst expire. */
+  vl2_duration a = sw->cfg.ageing_ns;
+  sw->learn_expires = a == 0                      ? VL2_TSTAMP_NONE
+                      : now < VL2_TSTAMP_NONE - a ? now + a
+                                                  : VL2_TSTAMP_NONE - 1;
   for (i = 0; i < n; i++) {
     if (try_repeat(sw, &rc, &in[i], &out[i], dests, &used, dests_cap))
       continue;

@@ -86,7 +86,8 @@ struct vl2_switch {
 
   vl2_fdb_table fdb;
   size_t fdb_static;
-  vl2_tstamp sweep_at; /* next ageing sweep, or NONE */
+  vl2_tstamp sweep_at;      /* next ageing sweep, or NONE */
+  vl2_tstamp learn_expires; /* expiry of entries the current burst learns */
   vl2_duration sweep_gran;
 
   vl2_event *evq; /* ring of cfg.event_queue_cap */

@@ -18,7 +18,8 @@ count() {
   rm -f "$out"
 }
 printf '%-14s %16s\n' case instr/decision
-for c in unicast-1k unicast-100k unicast-1M broadcast-8 broadcast-64; do
+for c in unicast-1k unicast-100k unicast-1M unicast-100k-train8 broadcast-8 \
+  broadcast-64; do
   a=$(count "$c" "$n"); b=$(count "$c" $((2 * n)))
   printf '%-14s %16.1f\n' "$c" "$(echo "($b - $a) / $n" | bc -l)"
 done
