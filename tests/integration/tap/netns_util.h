@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <vl2/backend.h>
+
 #define VL2T_ETHERTYPE 0x88b5 /* IEEE local experimental */
 
 /* Skip (77) unless root with /dev/net/tun; then enter a private netns. */
@@ -154,6 +156,41 @@ static inline size_t vl2t_psock_collect(int s, size_t want, int ms,
     }
   }
   return got;
+}
+
+/* Send |cnt| test frames (sequence numbers from |first|, lengths from
+ * vl2t_len_of()) through backend |be|, retrying what it does not accept for
+ * up to 3 s. Returns how many it accepted, or its negative error. */
+static inline vl2_ssize vl2t_backend_tx_seq(vl2_backend *be, uint32_t first,
+                                            uint32_t cnt, size_t maxlen) {
+  uint8_t *bufs = malloc((size_t)cnt * maxlen);
+  vl2_frame *tx = calloc(cnt, sizeof(*tx));
+  vl2_ssize rv = 0;
+  if (bufs == NULL || tx == NULL) {
+    rv = -ENOMEM;
+    goto out;
+  }
+  for (uint32_t i = 0; i < cnt; i++) {
+    size_t l = vl2t_len_of(first + i, maxlen);
+    vl2t_frame(bufs + (size_t)i * maxlen, l, first + i, 0);
+    tx[i].data = bufs + (size_t)i * maxlen;
+    tx[i].len = (uint32_t)l;
+  }
+  size_t sent = 0;
+  uint64_t end = vl2t_now_ns() + 3000000000u;
+  while (sent < cnt && vl2t_now_ns() < end) {
+    vl2_ssize k = vl2_backend_tx_burst(be, tx + sent, cnt - sent);
+    if (k < 0) {
+      rv = k;
+      goto out;
+    }
+    sent += (size_t)k;
+  }
+  rv = (vl2_ssize)sent;
+out:
+  free(bufs);
+  free(tx);
+  return rv;
 }
 
 #endif /* !defined(VL2T_NETNS_UTIL_H) */
