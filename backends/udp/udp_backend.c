@@ -10,7 +10,7 @@
  * decapsulates what rx_burst returns (vl2_vxlan_decap_frame()) and
  * encapsulates what it gives tx_burst (vl2_vxlan_encap(), UDP layer).
  */
-#define _GNU_SOURCE /* recvmmsg, sendmmsg */
+/* _GNU_SOURCE (recvmmsg, sendmmsg) comes from vl2_add_backend(). */
 #include <vl2/udp.h>
 
 #include <vl2/backend_ops.h>
