@@ -60,10 +60,7 @@ void vl2_fdb_remove_at(vl2_fdb_table *t, size_t i) {
     if (t->slots[j].key == 0)
       break;
     size_t home = vl2_fdb_hash(t, t->slots[j].key);
-    /* Keep j where it is if its home lies cyclically in (hole, j]. */
-    int stay =
-        hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
-    if (stay)
+    if (vl2_probe_stays(hole, j, home))
       continue;
     t->slots[hole] = t->slots[j];
     hole = j;

@@ -73,6 +73,14 @@ static inline void vl2_fdb_prefetch(const vl2_fdb_table *t, uint64_t key) {
   __builtin_prefetch(&t->slots[vl2_fdb_hash(t, key)]);
 }
 
+/* Backward-shift deletion in a linear-probing table (Knuth 6.4
+ * Algorithm R): the entry at |j|, whose home slot is |home|, stays where
+ * it is when its home lies cyclically in (|hole|, |j|]; otherwise it moves
+ * into the hole. */
+static inline int vl2_probe_stays(size_t hole, size_t j, size_t home) {
+  return hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+}
+
 /* Allocate a table for |max| entries. Returns 0 or VL2_ERR_NOMEM /
  * VL2_ERR_INVALID. */
 int vl2_fdb_table_init(vl2_fdb_table *t, const vl2_mem *mem, size_t max,

@@ -414,9 +414,7 @@ static void ent_remove(vl2_switch *sw, nb_ent *e) {
       break;
     const nb_ent *o = &nb->ent[v - 1];
     size_t home = ip_hash(sw, o->seg, o->family, o->ip);
-    int stay =
-        hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
-    if (stay)
+    if (vl2_probe_stays(hole, j, home))
       continue;
     nb->map[hole] = v;
     hole = j;

@@ -262,11 +262,10 @@ static void remote_ref(vl2_switch *sw, uint32_t idx) {
   sw->remotes[idx].refcnt++;
 }
 
-/* Drop a reference; free the remote when none is left. */
-static void remote_unref(vl2_switch *sw, uint32_t idx) {
+/* Release remote |idx|: out of the map, its index back on the free list.
+ * Its reference count must be 0. */
+static void remote_release(vl2_switch *sw, uint32_t idx) {
   vl2_remote *r = &sw->remotes[idx];
-  if (--r->refcnt > 0)
-    return;
   /* Remove from the map with backward-shift deletion. */
   size_t hole = remote_slot(sw, &r->addr);
   size_t j = hole;
@@ -277,9 +276,7 @@ static void remote_unref(vl2_switch *sw, uint32_t idx) {
       break;
     size_t home = hash_ipaddr(&sw->remotes[v - 1].addr, sw->cfg.hash_seed) &
                   sw->remote_mask;
-    int stay =
-        hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
-    if (stay)
+    if (vl2_probe_stays(hole, j, home))
       continue;
     sw->remote_map[hole] = v;
     hole = j;
@@ -287,6 +284,12 @@ static void remote_unref(vl2_switch *sw, uint32_t idx) {
   sw->remote_map[hole] = 0;
   r->in_use = 0;
   sw->remote_free[sw->n_remote_free++] = idx;
+}
+
+/* Drop a reference; free the remote when none is left. */
+static void remote_unref(vl2_switch *sw, uint32_t idx) {
+  if (--sw->remotes[idx].refcnt == 0)
+    remote_release(sw, idx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1011,10 +1014,8 @@ static uint32_t learn(vl2_switch *sw, classified *c, const vl2_frame *f,
     /* Keep the endpoint table tidy: an endpoint created just now with no
      * reference is released. */
     if ((dest & VL2_FDB_DEST_REMOTE) &&
-        sw->remotes[dest & ~VL2_FDB_DEST_REMOTE].refcnt == 0) {
-      sw->remotes[dest & ~VL2_FDB_DEST_REMOTE].refcnt = 1;
-      remote_unref(sw, dest & ~VL2_FDB_DEST_REMOTE);
-    }
+        sw->remotes[dest & ~VL2_FDB_DEST_REMOTE].refcnt == 0)
+      remote_release(sw, dest & ~VL2_FDB_DEST_REMOTE);
     return VL2_VFLAG_LIMIT;
   }
   if (s != NULL) {
