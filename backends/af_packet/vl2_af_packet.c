@@ -75,8 +75,8 @@ typedef struct afp {
   int rx_fd;
   int tx_fd;
   int ifindex;
-  bool dead;           /* the interface is gone: every call says CLOSED */
-  bool link_down;      /* seen -ENETDOWN; check the interface when idle */
+  bool dead;            /* the interface is gone: every call says CLOSED */
+  bool link_down;       /* seen -ENETDOWN; check the interface when idle */
   bool ignore_outgoing; /* PACKET_IGNORE_OUTGOING took */
   bool vnet_hdr;
   char ifname[IFNAMSIZ];
@@ -86,11 +86,11 @@ typedef struct afp {
   size_t rx_map_len;
   uint32_t block_size;
   uint32_t block_count;
-  uint32_t blk;        /* the block being read */
-  bool in_block;       /* blk is ours (TP_STATUS_USER) */
-  uint32_t blk_left;   /* packets of blk not yet taken */
-  uint8_t *pkt;        /* next packet of blk */
-  uint32_t rel_from;   /* blocks read to the end, returned at next rx */
+  uint32_t blk;      /* the block being read */
+  bool in_block;     /* blk is ours (TP_STATUS_USER) */
+  uint32_t blk_left; /* packets of blk not yet taken */
+  uint8_t *pkt;      /* next packet of blk */
+  uint32_t rel_from; /* blocks read to the end, returned at next rx */
   uint32_t rel_cnt;
   /* a GSO packet cut across rx_burst calls */
   bool gso_pending;
@@ -120,9 +120,10 @@ static int parse_fanout_mode(vl2_backend *be, const char *val, uint32_t *m) {
   static const struct {
     const char *name;
     uint32_t mode;
-  } modes[] = {{"hash", PACKET_FANOUT_HASH}, {"lb", PACKET_FANOUT_LB},
-               {"cpu", PACKET_FANOUT_CPU},   {"rollover", PACKET_FANOUT_ROLLOVER},
-               {"rnd", PACKET_FANOUT_RND},   {"qm", PACKET_FANOUT_QM}};
+  } modes[] = {
+      {"hash", PACKET_FANOUT_HASH}, {"lb", PACKET_FANOUT_LB},
+      {"cpu", PACKET_FANOUT_CPU},   {"rollover", PACKET_FANOUT_ROLLOVER},
+      {"rnd", PACKET_FANOUT_RND},   {"qm", PACKET_FANOUT_QM}};
   for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
     if (strcmp(val, modes[i].name) == 0) {
       *m = modes[i].mode;
@@ -354,8 +355,7 @@ static int afp_open(vl2_backend *be, const char *args) {
   }
   p->ifindex = (int)if_nametoindex(c.iface);
   if (p->ifindex == 0) {
-    rv = vl2_be_errno(be, errno == 0 ? ENODEV : errno, "af_packet %s",
-                      c.iface);
+    rv = vl2_be_errno(be, errno == 0 ? ENODEV : errno, "af_packet %s", c.iface);
     afp_free(be, p);
     return rv;
   }
@@ -526,7 +526,7 @@ static size_t rx_gso(vl2_backend *be, afp *p, uint8_t *mac, uint32_t len,
  * taken again at the next call; p->gso_pending says whether |h| still has
  * segments to give. */
 static ptrdiff_t rx_packet(vl2_backend *be, afp *p, struct tpacket3_hdr *h,
-                        vl2_frame *frames, size_t room, vl2_tstamp now) {
+                           vl2_frame *frames, size_t room, vl2_tstamp now) {
   uint32_t status = h->tp_status;
   uint8_t *mac = (uint8_t *)h + h->tp_mac;
   uint32_t len = h->tp_snaplen;
@@ -543,8 +543,9 @@ static ptrdiff_t rx_packet(vl2_backend *be, afp *p, struct tpacket3_hdr *h,
   if (status & TP_STATUS_VLAN_VALID) {
     m.tagged = true;
     m.tci = (uint16_t)h->hv1.tp_vlan_tci;
-    m.tpid = (status & TP_STATUS_VLAN_TPID_VALID) ? (uint16_t)h->hv1.tp_vlan_tpid
-                                                  : ETH_P_8021Q;
+    m.tpid = (status & TP_STATUS_VLAN_TPID_VALID)
+                 ? (uint16_t)h->hv1.tp_vlan_tpid
+                 : ETH_P_8021Q;
   }
   struct virtio_net_hdr vh;
   memset(&vh, 0, sizeof(vh));
@@ -574,7 +575,7 @@ static ptrdiff_t rx_packet(vl2_backend *be, afp *p, struct tpacket3_hdr *h,
       uint8_t *d = scratch_take(p, len);
       if (d == NULL) {
         if (p->scratch_used > 0)
-          return -1; /* retry at the next call, when scratch is empty */
+          return -1;       /* retry at the next call, when scratch is empty */
         p->st.rx_errors++; /* larger than scratch_size */
         return 0;
       }

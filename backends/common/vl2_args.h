@@ -170,8 +170,7 @@ vl2_be_errno(vl2_backend *be, int err, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(head, sizeof(head), fmt, ap);
     va_end(ap);
-    snprintf(be->errmsg, sizeof(be->errmsg), "%.100s: %s", head,
-             strerror(err));
+    snprintf(be->errmsg, sizeof(be->errmsg), "%.100s: %s", head, strerror(err));
   }
   return -err;
 }
@@ -223,8 +222,8 @@ static inline int vl2_args_u32(vl2_backend *be, const char *key,
   if (val[0] == '\0' || val[0] == '-' || end == NULL || *end != '\0' ||
       errno != 0 || x < min || x > max)
     return vl2_be_err(be, VL2_ERR_INVALID,
-                      "%.40s=%.40s: expected an integer in [%u, %u]", key,
-                      val, (unsigned)min, (unsigned)max);
+                      "%.40s=%.40s: expected an integer in [%u, %u]", key, val,
+                      (unsigned)min, (unsigned)max);
   *out = (uint32_t)x;
   return 0;
 }

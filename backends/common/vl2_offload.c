@@ -195,8 +195,8 @@ bool vl2_off_gso_prepare(const uint8_t *f, uint32_t len, uint8_t type,
   return true;
 }
 
-uint32_t vl2_off_gso_segment(const uint8_t *f, const vl2_off_gso *g,
-                             uint32_t i, uint8_t *dst) {
+uint32_t vl2_off_gso_segment(const uint8_t *f, const vl2_off_gso *g, uint32_t i,
+                             uint8_t *dst) {
   uint32_t off = i * g->size;
   uint32_t plen = g->payload - off < g->size ? g->payload - off : g->size;
   uint32_t flen = g->hdr_len + plen;
@@ -217,8 +217,14 @@ uint32_t vl2_off_gso_segment(const uint8_t *f, const vl2_off_gso *g,
     pseudo = sum_bytes(ip + 12, 8, sum_bytes(ph, 4, 0));
   } else {
     wr16(ip + 4, flen - g->l3_off - 40);
-    uint8_t ph[8] = {(uint8_t)(l4len >> 24), (uint8_t)(l4len >> 16),
-                     (uint8_t)(l4len >> 8), (uint8_t)l4len, 0, 0, 0, proto};
+    uint8_t ph[8] = {(uint8_t)(l4len >> 24),
+                     (uint8_t)(l4len >> 16),
+                     (uint8_t)(l4len >> 8),
+                     (uint8_t)l4len,
+                     0,
+                     0,
+                     0,
+                     proto};
     pseudo = sum_bytes(ip + 8, 32, sum_bytes(ph, 8, 0));
   }
 

@@ -24,14 +24,14 @@
 
 /* The GSO description of a super-frame (from a virtio_net_hdr). */
 typedef struct vl2_off_gso {
-  uint8_t type;      /* VIRTIO_NET_HDR_GSO_* without the ECN bit */
-  uint16_t size;     /* payload bytes per segment (MSS) */
-  uint32_t l3_off;   /* IP header offset in the (untagged) frame */
-  uint32_t l4_off;   /* TCP/UDP header offset */
-  uint32_t hdr_len;  /* bytes of headers copied into every segment */
-  uint32_t payload;  /* payload bytes after hdr_len */
-  uint32_t nseg;     /* number of segments */
-  bool v6;           /* IPv6 (else IPv4) */
+  uint8_t type;     /* VIRTIO_NET_HDR_GSO_* without the ECN bit */
+  uint16_t size;    /* payload bytes per segment (MSS) */
+  uint32_t l3_off;  /* IP header offset in the (untagged) frame */
+  uint32_t l4_off;  /* TCP/UDP header offset */
+  uint32_t hdr_len; /* bytes of headers copied into every segment */
+  uint32_t payload; /* payload bytes after hdr_len */
+  uint32_t nseg;    /* number of segments */
+  bool v6;          /* IPv6 (else IPv4) */
 } vl2_off_gso;
 
 /* Complete the Internet checksum of |f|[|start|, |len|) whose 16-bit
@@ -39,25 +39,25 @@ typedef struct vl2_off_gso {
  * semantics). Returns false, leaving |f| unchanged, when the offsets do
  * not fit in |len|. */
 bool vl2_off_csum_complete(uint8_t *f, uint32_t len, uint32_t start,
-                       uint32_t off);
+                           uint32_t off);
 
 /* Find the L4 checksum of an Ethernet frame |f| of |len| bytes (tags in
  * the data are skipped) for IPv4/IPv6 TCP or UDP, and write its start and
  * field offset. Returns false for anything else. */
 bool vl2_off_csum_locate(const uint8_t *f, uint32_t len, uint32_t *start,
-                     uint32_t *off);
+                         uint32_t *off);
 
 /* Fill |g| for a frame |f| of |len| bytes with virtio GSO type |type| and
  * segment size |gso_size|. Returns false for GSO this code cannot do
  * (UFO, unknown types, IP options it cannot parse, inconsistent lengths). */
 bool vl2_off_gso_prepare(const uint8_t *f, uint32_t len, uint8_t type,
-                     uint16_t gso_size, vl2_off_gso *g);
+                         uint16_t gso_size, vl2_off_gso *g);
 
 /* Write segment |i| (< g->nseg) of |f| into |dst| (room for at least
  * g->hdr_len + g->size bytes) with its IP length, IPv4 id and checksum,
  * TCP sequence number and flags or UDP length, and L4 checksum fixed.
  * Returns the segment's length. */
 uint32_t vl2_off_gso_segment(const uint8_t *f, const vl2_off_gso *g, uint32_t i,
-                         uint8_t *dst);
+                             uint8_t *dst);
 
 #endif /* !defined(VL2_OFFLOAD_H) */

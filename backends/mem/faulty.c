@@ -65,8 +65,8 @@ static void copy_err(vl2_backend *be) {
   memcpy(be->errmsg, p->inner->errmsg, sizeof(be->errmsg));
 }
 
-static vl2_ssize faulty_rx_burst(vl2_backend *be, vl2_frame *frames,
-                                 size_t n, vl2_tstamp now) {
+static vl2_ssize faulty_rx_burst(vl2_backend *be, vl2_frame *frames, size_t n,
+                                 vl2_tstamp now) {
   faulty_priv *p = be->priv;
   if (chance(p, p->cfg.rx_again))
     return 0;

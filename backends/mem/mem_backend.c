@@ -19,9 +19,9 @@
 #include "vl2_be_wrap.h"
 
 typedef struct ring {
-  uint8_t *buf;        /* cap * frame_max bytes */
-  uint32_t *len;       /* per slot */
-  vl2_tstamp *ts;      /* per slot */
+  uint8_t *buf;   /* cap * frame_max bytes */
+  uint32_t *len;  /* per slot */
+  vl2_tstamp *ts; /* per slot */
   uint32_t cap, head, cnt;
 } ring;
 
@@ -38,8 +38,7 @@ static int ring_init(vl2_backend *be, ring *r, uint32_t cap, uint32_t fmax) {
   r->buf = vl2_be_calloc(be, cap, fmax);
   r->len = vl2_be_calloc(be, cap, sizeof(*r->len));
   r->ts = vl2_be_calloc(be, cap, sizeof(*r->ts));
-  return r->buf != NULL && r->len != NULL && r->ts != NULL ? 0
-                                                           : VL2_ERR_NOMEM;
+  return r->buf != NULL && r->len != NULL && r->ts != NULL ? 0 : VL2_ERR_NOMEM;
 }
 
 static void ring_fini(vl2_backend *be, ring *r) {
@@ -172,8 +171,8 @@ int vl2_mem_backend_inject(vl2_backend *be, const void *data, size_t len,
   if (p->closed)
     return vl2_be_err(be, VL2_ERR_CLOSED, "mem: closed");
   if (len > p->frame_max)
-    return vl2_be_err(be, VL2_ERR_NOBUF, "mem: frame of %zu bytes > %u",
-                      len, (unsigned)p->frame_max);
+    return vl2_be_err(be, VL2_ERR_NOBUF, "mem: frame of %zu bytes > %u", len,
+                      (unsigned)p->frame_max);
   ring *r = &p->rx;
   if (r->cnt >= r->cap) {
     p->st.rx_dropped++;

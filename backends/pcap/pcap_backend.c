@@ -35,17 +35,17 @@
 #define ARENA_MIN (4u << 20)
 
 typedef struct pcap_priv {
-  pcap_t *p;              /* NULL when out-only */
-  vl2_pcap_writer *out;   /* offline tx sink, or NULL */
+  pcap_t *p;            /* NULL when out-only */
+  vl2_pcap_writer *out; /* offline tx sink, or NULL */
   bool live;
-  bool eof_idle;          /* eof=idle */
+  bool eof_idle; /* eof=idle */
   bool at_eof;
-  bool tx_ts_now;         /* tx_ts=now */
-  int dlt;                /* the file's/interface's DLT, or -1 */
-  uint32_t snap;          /* largest frame copied */
+  bool tx_ts_now; /* tx_ts=now */
+  int dlt;        /* the file's/interface's DLT, or -1 */
+  uint32_t snap;  /* largest frame copied */
   uint8_t *arena;
   size_t arena_cap, arena_used;
-  vl2_frame *cur;         /* output array of the running rx_burst */
+  vl2_frame *cur; /* output array of the running rx_burst */
   size_t cur_n;
   vl2_backend *be;
   vl2_tstamp last_now;
@@ -180,8 +180,8 @@ static vl2_ssize pcap_rx_burst(vl2_backend *be, vl2_frame *frames, size_t n,
       if (p->cur_n > 0)
         break; /* report what we have; the error comes back next time */
       if (rv == PCAP_ERROR_IFACE_NOT_UP || iface_gone(p))
-        return vl2_be_err(be, VL2_ERR_CLOSED, "pcap: %.40s: %.100s",
-                          p->iface, pcap_geterr(p->p));
+        return vl2_be_err(be, VL2_ERR_CLOSED, "pcap: %.40s: %.100s", p->iface,
+                          pcap_geterr(p->p));
       p->st.rx_errors++;
       return vl2_be_err(be, -EIO, "pcap: read: %.120s", pcap_geterr(p->p));
     }
@@ -201,8 +201,7 @@ static vl2_ssize pcap_tx_burst(vl2_backend *be, const vl2_frame *frames,
                         "pcap: no out= file to transmit to");
     for (i = 0; i < n; i++) {
       uint64_t ts = p->tx_ts_now ? p->last_now : vl2_pcap_realtime_ns();
-      int rv = vl2_pcap_writer_write(p->out, frames[i].data, frames[i].len,
-                                     ts);
+      int rv = vl2_pcap_writer_write(p->out, frames[i].data, frames[i].len, ts);
       if (rv < 0) {
         p->st.tx_errors++;
         if (i > 0)
@@ -222,8 +221,8 @@ static vl2_ssize pcap_tx_burst(vl2_backend *be, const vl2_frame *frames,
       if (e == ENXIO || e == ENODEV || e == ENETDOWN || iface_gone(p)) {
         if (i > 0)
           break;
-        return vl2_be_err(be, VL2_ERR_CLOSED, "pcap: %.40s: %.100s",
-                          p->iface, pcap_geterr(p->p));
+        return vl2_be_err(be, VL2_ERR_CLOSED, "pcap: %.40s: %.100s", p->iface,
+                          pcap_geterr(p->p));
       }
       if (e == EMSGSIZE || e == EINVAL) {
         p->st.tx_dropped++; /* this frame can never go: consume it */
@@ -285,11 +284,11 @@ static int set_filter(vl2_backend *be, pcap_priv *p, const char *filter) {
 static int live_err(vl2_backend *be, pcap_priv *p, int rv, const char *what) {
   const char *msg = pcap_geterr(p->p);
   const char *code = pcap_statustostr(rv);
-  int err = rv == PCAP_ERROR_NO_SUCH_DEVICE ? -ENODEV
-            : rv == PCAP_ERROR_PERM_DENIED ? -EPERM
-            : rv == PCAP_ERROR_IFACE_NOT_UP ? -ENETDOWN
+  int err = rv == PCAP_ERROR_NO_SUCH_DEVICE        ? -ENODEV
+            : rv == PCAP_ERROR_PERM_DENIED         ? -EPERM
+            : rv == PCAP_ERROR_IFACE_NOT_UP        ? -ENETDOWN
             : rv == PCAP_ERROR_PROMISC_PERM_DENIED ? -EPERM
-                                                    : -EIO;
+                                                   : -EIO;
   return vl2_be_err(be, err, "pcap: %s %.30s: %.50s%s%.60s", what, p->iface,
                     code, msg[0] != '\0' ? ": " : "", msg);
 }
@@ -328,17 +327,17 @@ static int parse_args(vl2_backend *be, const char *args, pcap_args *a) {
       rv = vl2_args_u32(be, key, val, 64, VL2_PCAP_MAX_SNAPLEN, &a->snaplen);
     else if (strcmp(key, "buffer") == 0)
       rv = vl2_args_u32(be, key, val, 4096, 1u << 30, &a->buffer);
-    else if (strcmp(key, "eof") == 0 && (strcmp(val, "close") == 0 ||
-                                         strcmp(val, "idle") == 0))
+    else if (strcmp(key, "eof") == 0 &&
+             (strcmp(val, "close") == 0 || strcmp(val, "idle") == 0))
       a->eof_idle = strcmp(val, "idle") == 0;
-    else if (strcmp(key, "sll") == 0 && (strcmp(val, "convert") == 0 ||
-                                         strcmp(val, "reject") == 0))
+    else if (strcmp(key, "sll") == 0 &&
+             (strcmp(val, "convert") == 0 || strcmp(val, "reject") == 0))
       a->sll_reject = strcmp(val, "reject") == 0;
-    else if (strcmp(key, "direction") == 0 && (strcmp(val, "in") == 0 ||
-                                               strcmp(val, "inout") == 0))
+    else if (strcmp(key, "direction") == 0 &&
+             (strcmp(val, "in") == 0 || strcmp(val, "inout") == 0))
       a->dir_in = strcmp(val, "in") == 0;
-    else if (strcmp(key, "tx_ts") == 0 && (strcmp(val, "clock") == 0 ||
-                                           strcmp(val, "now") == 0))
+    else if (strcmp(key, "tx_ts") == 0 &&
+             (strcmp(val, "clock") == 0 || strcmp(val, "now") == 0))
       a->tx_ts_now = strcmp(val, "now") == 0;
     else if (strcmp(key, "eof") == 0 || strcmp(key, "sll") == 0 ||
              strcmp(key, "direction") == 0 || strcmp(key, "tx_ts") == 0)
@@ -400,8 +399,8 @@ static int open_live(vl2_backend *be, pcap_priv *p, const pcap_args *a) {
   p->dlt = pcap_datalink(p->p);
   if (p->dlt != DLT_EN10MB)
     return vl2_be_err(be, VL2_ERR_UNSUPPORTED,
-                      "pcap: %.30s: link type %.30s is not Ethernet",
-                      a->iface, pcap_datalink_val_to_name(p->dlt));
+                      "pcap: %.30s: link type %.30s is not Ethernet", a->iface,
+                      pcap_datalink_val_to_name(p->dlt));
   if (a->dir_in && pcap_setdirection(p->p, PCAP_D_IN) != 0)
     return vl2_be_err(be, -EINVAL, "pcap: setdirection: %.100s",
                       pcap_geterr(p->p));

@@ -29,8 +29,7 @@ struct vl2_pcap_writer {
 };
 
 int vl2_pcap_writer_open(vl2_pcap_writer **pw, const char *path,
-                         uint32_t snaplen, uint32_t flags,
-                         const vl2_mem *mem) {
+                         uint32_t snaplen, uint32_t flags, const vl2_mem *mem) {
   if (pw == NULL || path == NULL || (flags & ~VL2_PCAP_WRITER_NSEC) != 0)
     return VL2_ERR_INVALID;
   *pw = NULL;

@@ -47,8 +47,8 @@ static vl2_ssize pw_rx_burst(vl2_backend *be, vl2_frame *frames, size_t n,
     return k;
   }
   if (p->flags & VL2_PCAPWRITE_RX) {
-    uint64_t clk = (p->flags & VL2_PCAPWRITE_TS_FRAME) ? 0
-                                                       : vl2_pcap_realtime_ns();
+    uint64_t clk =
+        (p->flags & VL2_PCAPWRITE_TS_FRAME) ? 0 : vl2_pcap_realtime_ns();
     for (vl2_ssize i = 0; i < k; i++)
       record(be, &frames[i],
              (p->flags & VL2_PCAPWRITE_TS_FRAME) ? frames[i].rx_ts : clk);
@@ -110,8 +110,8 @@ static const vl2_backend_ops pcapwrite_ops = {
     .get_stats = pw_get_stats,
 };
 
-int vl2_pcapwrite_open(vl2_backend **pbe, vl2_backend *inner,
-                       const char *path, uint32_t flags, const vl2_mem *mem) {
+int vl2_pcapwrite_open(vl2_backend **pbe, vl2_backend *inner, const char *path,
+                       uint32_t flags, const vl2_mem *mem) {
   const uint32_t all = VL2_PCAPWRITE_RX | VL2_PCAPWRITE_TX |
                        VL2_PCAPWRITE_TS_FRAME | VL2_PCAPWRITE_NSEC;
   if (pbe == NULL || inner == NULL || path == NULL || (flags & ~all) != 0)

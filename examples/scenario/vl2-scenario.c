@@ -121,7 +121,7 @@ static void drain_events(vl2_switch *sw) {
       continue;
     static const char *const names[] = {"?", "learned", "moved", "aged",
                                         "limit"};
-    printf("   event: %s %02x:%02x:%02x:%02x:%02x:%02x in VNI %u", 
+    printf("   event: %s %02x:%02x:%02x:%02x:%02x:%02x in VNI %u",
            ev.type < 5 ? names[ev.type] : "?", ev.mac.b[0], ev.mac.b[1],
            ev.mac.b[2], ev.mac.b[3], ev.mac.b[4], ev.mac.b[5], ev.vni);
     if (ev.port == VL2_PORT_REMOTE)
@@ -146,7 +146,8 @@ int main(int argc, char **argv) {
       quiet = 1;
     } else if (strcmp(argv[i], "--help") == 0) {
       printf("usage: %s [--quiet]\nRuns the libvl2 core on a built-in "
-             "scenario and prints its decisions.\n", argv[0]);
+             "scenario and prints its decisions.\n",
+             argv[0]);
       return 0;
     } else {
       fprintf(stderr, "%s: unknown option '%s' (try --help)\n", argv[0],
@@ -195,30 +196,31 @@ int main(int argc, char **argv) {
        VL2_ACT_FORWARD, 3);
   drain_events(sw);
   n = frame(b, MAC_A, MAC_B, 0, NULL);
-  step(sw, "2. vm-b answers vm-a (unicast; vm-a's MAC is known):", b, n,
-       VM_B, NULL, 0, VL2_ACT_FORWARD, 1);
+  step(sw, "2. vm-b answers vm-a (unicast; vm-a's MAC is known):", b, n, VM_B,
+       NULL, 0, VL2_ACT_FORWARD, 1);
   drain_events(sw);
   n = frame(b, MAC_B, MAC_A, 0, NULL);
   step(sw, "3. vm-a to vm-b (known unicast):", b, n, VM_A, NULL, 0,
        VL2_ACT_FORWARD, 1);
   n = frame(b, BCAST, MAC_C, 0, NULL);
-  step(sw, "4. vm-c broadcasts in VLAN 20 (isolated from VLAN 10):", b, n,
-       VM_C, NULL, 0, VL2_ACT_FORWARD, 1);
+  step(sw, "4. vm-c broadcasts in VLAN 20 (isolated from VLAN 10):", b, n, VM_C,
+       NULL, 0, VL2_ACT_FORWARD, 1);
   drain_events(sw);
   n = frame(b, BCAST, MAC_C, 2, tags);
-  step(sw, "5. vm-c tries VLAN hopping with a double-tagged frame:", b, n,
-       VM_C, NULL, 0, VL2_ACT_DROP, 0);
+  step(sw, "5. vm-c tries VLAN hopping with a double-tagged frame:", b, n, VM_C,
+       NULL, 0, VL2_ACT_DROP, 0);
   n = frame(b, MAC_A, MAC_D, 0, NULL);
-  step(sw, "6. a VM behind VTEP 192.0.2.2 sends to vm-a (decapsulated):", b,
-       n, 0, &vtep, 100, VL2_ACT_FORWARD, 1);
+  step(sw, "6. a VM behind VTEP 192.0.2.2 sends to vm-a (decapsulated):", b, n,
+       0, &vtep, 100, VL2_ACT_FORWARD, 1);
   drain_events(sw);
   n = frame(b, MAC_D, MAC_B, 0, NULL);
-  step(sw, "7. vm-b to that VM: tunnelled to the VTEP it was learned on:", b,
-       n, VM_B, NULL, 0, VL2_ACT_FORWARD, 1);
+  step(sw, "7. vm-b to that VM: tunnelled to the VTEP it was learned on:", b, n,
+       VM_B, NULL, 0, VL2_ACT_FORWARD, 1);
   now = 2 * VL2_SEC;
   n = frame(b, BCAST, MAC_A, 1, &tags[1]);
-  step(sw, "8. vm-a migrates behind the uplink and announces itself "
-           "(tagged VLAN 10):",
+  step(sw,
+       "8. vm-a migrates behind the uplink and announces itself "
+       "(tagged VLAN 10):",
        b, n, UPLINK, NULL, 0, VL2_ACT_FORWARD, 3);
   drain_events(sw);
   n = frame(b, MAC_A, MAC_B, 0, NULL);

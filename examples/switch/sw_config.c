@@ -357,9 +357,9 @@ static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg) {
 
 static int parse_port(ctx *x, const config_setting_t *g, sw_port_cfg *p) {
   static const char *const keys[] = {
-      "name",    "type",        "vlan",          "trunk",    "native", "flood",
-      "learn",   "spoof_guard", "neigh_inspect", "max_macs", "mac",    "mtu",
-      "persist", "offload",     NULL};
+      "name",  "type",  "vlan",        "trunk",         "native",
+      "flood", "learn", "spoof_guard", "neigh_inspect", "max_macs",
+      "mac",   "mtu",   "persist",     "offload",       NULL};
   if (need_group(x, g, "port") || check_keys(x, g, keys, "a port"))
     return -1;
   p->line = (int)config_setting_source_line(g);

@@ -272,8 +272,7 @@ static void emit_slot(app *a, txq *q, uint8_t *buf, size_t len,
       a->encap_errors++;
       return;
     }
-    o = (vl2_frame){
-        .data = buf + off, .len = (uint32_t)n, .remote = d->remote};
+    o = (vl2_frame){.data = buf + off, .len = (uint32_t)n, .remote = d->remote};
   }
   txq_push(a, q, &o);
 }
@@ -803,8 +802,7 @@ static bool port_vlans_same(const sw_port_cfg *p, const sw_config *pc,
 
 static bool port_dev_same(const sw_port_cfg *p, const sw_port_cfg *q) {
   return p->type == q->type && p->persist == q->persist && p->mtu == q->mtu &&
-         p->offload == q->offload &&
-         p->has_mac == q->has_mac &&
+         p->offload == q->offload && p->has_mac == q->has_mac &&
          (!p->has_mac || memcmp(&p->mac, &q->mac, sizeof p->mac) == 0);
 }
 

@@ -74,8 +74,8 @@ typedef struct fz_mem {
   size_t live_bytes;
   size_t live_blocks;
   size_t peak_bytes;
-  uint64_t n_allocs;   /* successful malloc/calloc/realloc calls */
-  uint64_t fail_at;    /* fail when n_calls reaches this (0: never) */
+  uint64_t n_allocs; /* successful malloc/calloc/realloc calls */
+  uint64_t fail_at;  /* fail when n_calls reaches this (0: never) */
   uint64_t n_calls;
   uint64_t n_failed;
 } fz_mem;
@@ -161,8 +161,8 @@ static inline void fz_mem_init(fz_mem *m, vl2_mem *hooks) {
 #define FZ_N_MACS 16
 
 /* VNIs used by the harnesses (the last ones are edge values). */
-static const uint32_t fz_vnis[FZ_N_VNIS] = {1, 2, 3, 100, 4242, 0,
-                                            0xffffff, 0x123456};
+static const uint32_t fz_vnis[FZ_N_VNIS] = {1,    2, 3,        100,
+                                            4242, 0, 0xffffff, 0x123456};
 static inline uint32_t fz_vni(uint8_t b) {
   if (b == 0xff)
     return 0x1000000; /* invalid: above 24 bits */
@@ -177,17 +177,48 @@ static inline vl2_ipaddr fz_remote(uint8_t b) {
   vl2_ipaddr a;
   memset(&a, 0, sizeof(a));
   switch (b % FZ_N_REMOTES) {
-  case 0: a.family = VL2_AF_INET; a.addr[0] = 192; a.addr[1] = 0;
-          a.addr[2] = 2; a.addr[3] = 1; break;
-  case 1: a.family = VL2_AF_INET; a.addr[0] = 192; a.addr[1] = 0;
-          a.addr[2] = 2; a.addr[3] = 2; break;
-  case 2: a.family = VL2_AF_INET; a.addr[0] = 198; a.addr[1] = 51;
-          a.addr[2] = 100; a.addr[3] = 7; break;
-  case 3: a.family = VL2_AF_INET6; a.addr[0] = 0x20; a.addr[1] = 0x01;
-          a.addr[2] = 0x0d; a.addr[3] = 0xb8; a.addr[15] = 1; break;
-  case 4: a.family = VL2_AF_INET6; a.addr[0] = 0x20; a.addr[1] = 0x01;
-          a.addr[2] = 0x0d; a.addr[3] = 0xb8; a.addr[15] = 2; break;
-  default: a.family = VL2_AF_INET; a.addr[0] = 10; a.addr[9] = 1; break;
+  case 0:
+    a.family = VL2_AF_INET;
+    a.addr[0] = 192;
+    a.addr[1] = 0;
+    a.addr[2] = 2;
+    a.addr[3] = 1;
+    break;
+  case 1:
+    a.family = VL2_AF_INET;
+    a.addr[0] = 192;
+    a.addr[1] = 0;
+    a.addr[2] = 2;
+    a.addr[3] = 2;
+    break;
+  case 2:
+    a.family = VL2_AF_INET;
+    a.addr[0] = 198;
+    a.addr[1] = 51;
+    a.addr[2] = 100;
+    a.addr[3] = 7;
+    break;
+  case 3:
+    a.family = VL2_AF_INET6;
+    a.addr[0] = 0x20;
+    a.addr[1] = 0x01;
+    a.addr[2] = 0x0d;
+    a.addr[3] = 0xb8;
+    a.addr[15] = 1;
+    break;
+  case 4:
+    a.family = VL2_AF_INET6;
+    a.addr[0] = 0x20;
+    a.addr[1] = 0x01;
+    a.addr[2] = 0x0d;
+    a.addr[3] = 0xb8;
+    a.addr[15] = 2;
+    break;
+  default:
+    a.family = VL2_AF_INET;
+    a.addr[0] = 10;
+    a.addr[9] = 1;
+    break;
   }
   return a;
 }
@@ -201,7 +232,9 @@ static inline vl2_mac fz_mac(uint8_t b) {
   } else if (i == 14) {
     /* all zero */
   } else if (i == 15) {
-    m.b[0] = 0x01; m.b[1] = 0x80; m.b[2] = 0xc2; /* reserved group */
+    m.b[0] = 0x01;
+    m.b[1] = 0x80;
+    m.b[2] = 0xc2; /* reserved group */
   } else {
     m.b[0] = 0x02;
     m.b[5] = (uint8_t)(i + 1);
@@ -244,8 +277,8 @@ static inline void fz_config(fz_in *in, vl2_switch_config *cfg) {
   cfg->max_macs_per_port = b & 3;
   cfg->max_macs_per_segment = (b >> 2) & 7;
   cfg->event_queue_cap = 1u + fz_u8(in) % 16;
-  static const vl2_duration ageing[8] = {0, VL2_MS, 10 * VL2_MS, VL2_SEC,
-                                         300 * VL2_SEC, 0, 5 * VL2_SEC, 1};
+  static const vl2_duration ageing[8] = {
+      0, VL2_MS, 10 * VL2_MS, VL2_SEC, 300 * VL2_SEC, 0, 5 * VL2_SEC, 1};
   cfg->ageing_ns = ageing[fz_u8(in) % 8];
   cfg->hash_seed = fz_u8(in);
 }
@@ -257,14 +290,30 @@ static inline void fz_step(fz_in *in, vl2_tstamp *now,
   uint8_t b = fz_u8(in);
   vl2_duration unit;
   switch (b & 7) {
-  case 0: unit = 0; break;
-  case 1: unit = VL2_US; break;
-  case 2: unit = VL2_MS; break;
-  case 3: unit = 100 * VL2_MS; break;
-  case 4: unit = VL2_SEC; break;
-  case 5: unit = cfg->ageing_ns / 2; break;
-  case 6: unit = cfg->ageing_ns; break;
-  default: unit = 100 * VL2_SEC; break;
+  case 0:
+    unit = 0;
+    break;
+  case 1:
+    unit = VL2_US;
+    break;
+  case 2:
+    unit = VL2_MS;
+    break;
+  case 3:
+    unit = 100 * VL2_MS;
+    break;
+  case 4:
+    unit = VL2_SEC;
+    break;
+  case 5:
+    unit = cfg->ageing_ns / 2;
+    break;
+  case 6:
+    unit = cfg->ageing_ns;
+    break;
+  default:
+    unit = 100 * VL2_SEC;
+    break;
   }
   vl2_duration d = unit * (1u + (b >> 3));
   if (*now + d < ((vl2_tstamp)1 << 60))
@@ -313,7 +362,7 @@ static inline fz_port *fz_model_port(fz_model *m, uint32_t port) {
 }
 /* The VID through which |port| reaches segment |vni|, or 0. */
 static inline vl2_vid fz_model_port_vid(const fz_model *m, uint32_t port,
-                                 uint32_t vni) {
+                                        uint32_t vni) {
   if (port >= FZ_MAX_PORTS || !m->ports[port].in_use)
     return 0;
   /* Only VIDs from fz_vids are ever mapped. */
@@ -324,7 +373,8 @@ static inline vl2_vid fz_model_port_vid(const fz_model *m, uint32_t port,
   }
   return 0;
 }
-static inline int fz_model_seg_has_remote(const fz_seg *s, const vl2_ipaddr *a) {
+static inline int fz_model_seg_has_remote(const fz_seg *s,
+                                          const vl2_ipaddr *a) {
   for (unsigned i = 0; i < s->n_remotes; i++)
     if (fz_addr_eq(&s->remotes[i], a))
       return 1;
@@ -347,7 +397,7 @@ static inline int fz_model_seg_has_ports(const fz_model *m, uint32_t vni) {
  * cleanly with NOMEM and leave no trace. */
 #define FZ_N_CONTROL_OPS 13
 static inline void fz_control_op(vl2_switch *sw, fz_model *m, fz_mem *mem,
-                          unsigned op, fz_in *in, vl2_tstamp now) {
+                                 unsigned op, fz_in *in, vl2_tstamp now) {
   uint8_t a = fz_u8(in), b = fz_u8(in), c = fz_u8(in);
   int rv;
   /* One allocation in ten ops fails, when the input says so. */
@@ -357,7 +407,7 @@ static inline void fz_control_op(vl2_switch *sw, fz_model *m, fz_mem *mem,
   uint64_t failed0 = mem->n_failed;
 
   switch (op) {
-  case 0: { /* port add */
+  case 0: {                                 /* port add */
     uint32_t port = a % (FZ_MAX_PORTS + 1); /* one past max_ports sometimes */
     vl2_port_config pc;
     vl2_port_config_default(&pc, (uint8_t)(b & 1));
@@ -367,10 +417,10 @@ static inline void fz_control_op(vl2_switch *sw, fz_model *m, fz_mem *mem,
       pc.flags = c & 0x7f;
     pc.max_macs = (c >> 6) & 1 ? 2 : 0;
     rv = vl2_switch_port_add(sw, port, &pc);
-    int valid = port < m->cfg.max_ports &&
-                (pc.mode == VL2_PORT_ACCESS
-                     ? pc.pvid >= 1 && pc.pvid <= VL2_VID_MAX
-                     : pc.pvid <= VL2_VID_MAX);
+    int valid =
+        port < m->cfg.max_ports &&
+        (pc.mode == VL2_PORT_ACCESS ? pc.pvid >= 1 && pc.pvid <= VL2_VID_MAX
+                                    : pc.pvid <= VL2_VID_MAX);
     if (!valid) {
       FZ_CHECK(rv == VL2_ERR_INVALID);
     } else if (m->ports[port].in_use) {
@@ -661,8 +711,8 @@ static inline void fz_control_op(vl2_switch *sw, fz_model *m, fz_mem *mem,
 
 /* Check the FDB as a whole against the model; |exact| when no entry can
  * have expired without being reclaimed (ageing off). */
-static inline void fz_check_fdb(const vl2_switch *sw, fz_model *m, vl2_tstamp now,
-                         int exact) {
+static inline void fz_check_fdb(const vl2_switch *sw, fz_model *m,
+                                vl2_tstamp now, int exact) {
   size_t count = vl2_fdb_count(sw);
   FZ_CHECK(count <= m->cfg.max_fdb);
   vl2_switch_stats st;
@@ -772,8 +822,7 @@ static inline size_t fz_mem_bound(const vl2_switch_config *cfg, size_t base) {
   size_t per_port = 4096 * 2 + (size_t)cfg->max_segments * 2 + 64;
   size_t per_seg = 2 * 4 * ((size_t)cfg->max_ports + 4) +
                    2 * 4 * ((size_t)cfg->max_remotes + 4) + 128;
-  return base + cfg->max_ports * per_port + cfg->max_segments * per_seg +
-         8192;
+  return base + cfg->max_ports * per_port + cfg->max_segments * per_seg + 8192;
 }
 
 #endif /* !defined(VL2_FUZZ_COMMON_H) */

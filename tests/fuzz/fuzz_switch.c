@@ -93,10 +93,10 @@ typedef struct fz_ctx {
 
 /* What the model expects of a frame's classification. */
 typedef struct expect {
-  int must_drop;       /* dropped at ingress (reason in the ingress set) */
-  uint32_t vni;        /* the segment otherwise */
-  uint16_t in_tpid;    /* the classifying tag's TPID, 0 when untagged */
-  int inner_tagged;    /* a tag stays behind the classifying one */
+  int must_drop;    /* dropped at ingress (reason in the ingress set) */
+  uint32_t vni;     /* the segment otherwise */
+  uint16_t in_tpid; /* the classifying tag's TPID, 0 when untagged */
+  int inner_tagged; /* a tag stays behind the classifying one */
 } expect;
 
 static uint16_t port_tpid(const fz_port *p) {
@@ -155,8 +155,8 @@ static expect classify(fz_model *m, const vl2_frame *f) {
   /* Source and destination MAC filters (after classification). */
   if ((d[6] & 1) || !(d[6] | d[7] | d[8] | d[9] | d[10] | d[11]))
     return e;
-  if (d[0] == 0x01 && d[1] == 0x80 && d[2] == 0xc2 && d[3] == 0 &&
-      d[4] == 0 && (d[5] & 0xf0) == 0)
+  if (d[0] == 0x01 && d[1] == 0x80 && d[2] == 0xc2 && d[3] == 0 && d[4] == 0 &&
+      (d[5] & 0xf0) == 0)
     return e;
   e.must_drop = 0;
   return e;
@@ -207,8 +207,7 @@ static void check_egress(fz_model *m, const vl2_frame *f, const expect *x,
     FZ_CHECK(len >= 18);
     FZ_CHECK(et == port_tpid(p));
     FZ_CHECK((ld16(o + 14) & 0x0fff) == vid);
-  } else if (FZ_STRICT || !x->inner_tagged ||
-             x->in_tpid == port_tpid(p)) {
+  } else if (FZ_STRICT || !x->inner_tagged || x->in_tpid == port_tpid(p)) {
     FZ_CHECK(et != port_tpid(p));
     if (FZ_STRICT)
       FZ_CHECK(!is_tpid(et));
@@ -261,8 +260,8 @@ static size_t run(fz_ctx *c, unsigned first, unsigned n, size_t cap) {
   memset(dests, 0xee, sizeof(dests));
 
   uint64_t calls = c->mem.n_calls;
-  vl2_ssize r = vl2_switch_process(c->sw, c->frames + first, n, out, dests,
-                                   cap, c->now);
+  vl2_ssize r =
+      vl2_switch_process(c->sw, c->frames + first, n, out, dests, cap, c->now);
   FZ_CHECK(c->mem.n_calls == calls);
   take_snap(c, &after);
   if (r == VL2_ERR_NOBUF) {
@@ -297,8 +296,7 @@ static size_t run(fz_ctx *c, unsigned first, unsigned n, size_t cap) {
       FZ_CHECK(v->vni == e->vni);
     }
     if (v->action == VL2_ACT_DROP) {
-      FZ_CHECK(v->reason > VL2_DROP_NONE &&
-               v->reason < VL2_DROP_REASON_COUNT);
+      FZ_CHECK(v->reason > VL2_DROP_NONE && v->reason < VL2_DROP_REASON_COUNT);
       FZ_CHECK(v->dest_cnt == 0);
       if (!e->must_drop)
         FZ_CHECK(!ingress_reason(v->reason));
@@ -335,10 +333,11 @@ static size_t run(fz_ctx *c, unsigned first, unsigned n, size_t cap) {
     if (flood)
       s_bum[si]++;
     const uint8_t *dmac = f->data;
-    uint32_t need = !(dmac[0] & 1) ? VL2_PORT_F_FLOOD_UNKNOWN
-                    : (dmac[0] & dmac[1] & dmac[2] & dmac[3] & dmac[4] &
-                       dmac[5]) == 0xff ? VL2_PORT_F_FLOOD_BCAST
-                                        : VL2_PORT_F_FLOOD_MCAST;
+    uint32_t need =
+        !(dmac[0] & 1) ? VL2_PORT_F_FLOOD_UNKNOWN
+        : (dmac[0] & dmac[1] & dmac[2] & dmac[3] & dmac[4] & dmac[5]) == 0xff
+            ? VL2_PORT_F_FLOOD_BCAST
+            : VL2_PORT_F_FLOOD_MCAST;
     if (dmac[0] & 1)
       FZ_CHECK(flood);
     for (uint32_t k = 0; k < v->dest_cnt; k++) {
@@ -514,8 +513,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       } else if (op == 14) {
         unsigned max = fz_u8(&in);
         vl2_event ev;
-        for (unsigned i = 0; i < max && vl2_switch_poll_event(c.sw, &ev);
-             i++)
+        for (unsigned i = 0; i < max && vl2_switch_poll_event(c.sw, &ev); i++)
           FZ_CHECK(fz_event_type_ok(ev.type) && ev.at <= c.now);
         drain_tx(&c, max);
       } else {

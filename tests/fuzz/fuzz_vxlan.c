@@ -157,7 +157,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const uint8_t *vx = pkt + info.inner_off - VL2_VXLAN_HLEN;
     FZ_CHECK(vx[0] == info.vxlan_flags);
     FZ_CHECK(info.vxlan_flags & VL2_VXLAN_FLAG_I);
-    FZ_CHECK(info.vni == ((uint32_t)vx[4] << 16 | (uint32_t)vx[5] << 8 | vx[6]));
+    FZ_CHECK(info.vni ==
+             ((uint32_t)vx[4] << 16 | (uint32_t)vx[5] << 8 | vx[6]));
     if (layer == VL2_VXLAN_LAYER_UDP) {
       FZ_CHECK(info.inner_off == VL2_VXLAN_HLEN);
       FZ_CHECK(info.src.family == VL2_AF_NONE);
@@ -176,8 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
   } else {
     FZ_CHECK(rv == VL2_ERR_MALFORMED);
-    FZ_CHECK(info.reason > VL2_VXLAN_R_NONE &&
-             info.reason < VL2_VXLAN_R_COUNT);
+    FZ_CHECK(info.reason > VL2_VXLAN_R_NONE && info.reason < VL2_VXLAN_R_COUNT);
     FZ_CHECK(info.reason != VL2_VXLAN_R_UNKNOWN_VNI &&
              info.reason != VL2_VXLAN_R_TOO_BIG);
     FZ_CHECK(strcmp(vl2_vxlan_reason_name(info.reason), "unknown") != 0);

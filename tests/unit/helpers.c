@@ -50,8 +50,7 @@ vl2_switch *vl2t_switch(vl2t_mem *tm, uint32_t max_fdb,
   cfg.max_fdb = max_fdb;
   cfg.ageing_ns = ageing_ns;
   vl2_switch *sw = NULL;
-  ck_assert_int_eq(vl2_switch_new(&sw, &cfg, tm != NULL ? &tm->mem : NULL),
-                   0);
+  ck_assert_int_eq(vl2_switch_new(&sw, &cfg, tm != NULL ? &tm->mem : NULL), 0);
   ck_assert_ptr_nonnull(sw);
   return sw;
 }

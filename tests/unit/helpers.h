@@ -14,11 +14,11 @@
 
 /* ---- allocator (failmalloc.c) ---- */
 typedef struct vl2t_mem {
-  vl2_mem mem;        /* pass &tm.mem to the library */
-  long live;          /* allocations not yet freed */
-  long total;         /* allocations made */
-  long fail_at;       /* fail the allocation with this 1-based number; 0:
-                         never */
+  vl2_mem mem;  /* pass &tm.mem to the library */
+  long live;    /* allocations not yet freed */
+  long total;   /* allocations made */
+  long fail_at; /* fail the allocation with this 1-based number; 0:
+                   never */
 } vl2t_mem;
 
 void vl2t_mem_init(vl2t_mem *tm);
@@ -44,8 +44,7 @@ size_t vl2t_frame(uint8_t *buf, uint64_t dst, uint64_t src, int vid);
 /* ---- switch ---- */
 /* A switch with the default config but |max_fdb| entries and ageing
  * |ageing_ns|, allocating through |tm| (may be NULL). */
-vl2_switch *vl2t_switch(vl2t_mem *tm, uint32_t max_fdb,
-                        vl2_duration ageing_ns);
+vl2_switch *vl2t_switch(vl2t_mem *tm, uint32_t max_fdb, vl2_duration ageing_ns);
 /* Add segment |vni| (flags) if absent and an access port |port| in VLAN
  * |vid| mapped to it. */
 void vl2t_access(vl2_switch *sw, uint32_t port, vl2_vid vid, uint32_t vni);

@@ -71,19 +71,19 @@ START_TEST(failed_open_keeps_message) {
   vl2t_mem_init(&tm);
   vl2_backend *be = (vl2_backend *)1;
   char msg[16];
-  ck_assert_int_eq(vl2_backend_open_err(&be, &fake_ops, "fail", 0, &tm.mem,
-                                        msg, sizeof(msg)),
+  ck_assert_int_eq(vl2_backend_open_err(&be, &fake_ops, "fail", 0, &tm.mem, msg,
+                                        sizeof(msg)),
                    -19);
   ck_assert_ptr_null(be);
   ck_assert_str_eq(msg, "fake: no such d"); /* truncated to fit */
   char big[128];
-  ck_assert_int_eq(vl2_backend_open_err(&be, &fake_ops, "fail", 0, &tm.mem,
-                                        big, sizeof(big)),
+  ck_assert_int_eq(vl2_backend_open_err(&be, &fake_ops, "fail", 0, &tm.mem, big,
+                                        sizeof(big)),
                    -19);
   ck_assert_str_eq(big, "fake: no such device");
-  ck_assert_int_eq(vl2_backend_open_err(&be, &fake_ops, "", 0, &tm.mem, big,
-                                        sizeof(big)),
-                   0);
+  ck_assert_int_eq(
+      vl2_backend_open_err(&be, &fake_ops, "", 0, &tm.mem, big, sizeof(big)),
+      0);
   ck_assert_str_eq(big, "");
   vl2_backend_close(be);
   VL2T_ASSERT_NO_LEAKS(&tm);

@@ -330,8 +330,7 @@ START_TEST(flush_by_port_segment_all) {
   vl2_port_stats ps;
   vl2_switch_port_get_stats(sw, 1, &ps);
   ck_assert_uint_eq(ps.macs, 0);
-  ck_assert_int_eq(vl2_fdb_flush_all(NULL, VL2_FDB_FLUSH_ALL),
-                   VL2_ERR_INVALID);
+  ck_assert_int_eq(vl2_fdb_flush_all(NULL, VL2_FDB_FLUSH_ALL), VL2_ERR_INVALID);
   vl2_switch_del(sw);
 }
 END_TEST

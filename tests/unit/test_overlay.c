@@ -161,8 +161,7 @@ START_TEST(frames_the_core_originates_carry_source_ports_too) {
   uint8_t pkt[40] = {0x45, 0, 0, 40};
   /* A miss: the packet waits and an ARP request is flooded, to the
    * remote endpoints as well. */
-  ck_assert_int_ge(vl2_neigh_send(sw, 100, &nh, NULL, pkt, sizeof(pkt), 0),
-                   0);
+  ck_assert_int_ge(vl2_neigh_send(sw, 100, &nh, NULL, pkt, sizeof(pkt), 0), 0);
   vl2_tx_meta meta;
   int remotes = 0;
   vl2_ssize n;
@@ -187,8 +186,8 @@ START_TEST(gso_super_frames_are_checked_by_segment_size) {
   ck_assert_int_eq(vl2_switch_remote_del(sw, 100, &r6), 0);
   static uint8_t big[VL2_VNET_HDR_LEN + 30000];
   uint8_t *fr = big + VL2_VNET_HDR_LEN;
-  size_t len = vl2t_frame_tags(fr, VL2T_BCAST, A, NULL, NULL, 0, 0x0800,
-                               30000 - 14);
+  size_t len =
+      vl2t_frame_tags(fr, VL2T_BCAST, A, NULL, NULL, 0, 0x0800, 30000 - 14);
   vl2_frame f;
   memset(&f, 0, sizeof(f));
   f.data = fr;

@@ -414,8 +414,8 @@ START_TEST(burst_stops_when_dests_fill) {
   vl2_verdict out[8];
   memset(in, 0, sizeof(in));
   for (int i = 0; i < 8; i++) {
-    in[i].len = (uint32_t)vl2t_frame(frames[i], VL2T_BCAST, A + (uint64_t)i,
-                                     -1);
+    in[i].len =
+        (uint32_t)vl2t_frame(frames[i], VL2T_BCAST, A + (uint64_t)i, -1);
     in[i].data = frames[i];
     in[i].port = 1;
   }
@@ -471,8 +471,7 @@ START_TEST(port_and_segment_lifecycle) {
   ck_assert_int_eq(vl2_switch_port_add(sw, 4, &pc), VL2_ERR_EXISTS);
   ck_assert_int_eq(vl2_switch_port_add(sw, 9, &pc), 0);
   ck_assert_int_eq(vl2_switch_port_vlan_add(sw, 9, 6, 200), VL2_ERR_INVALID);
-  ck_assert_int_eq(vl2_switch_segment_add(sw, 1u << 24, NULL),
-                   VL2_ERR_INVALID);
+  ck_assert_int_eq(vl2_switch_segment_add(sw, 1u << 24, NULL), VL2_ERR_INVALID);
   pc.pvid = 6;
   ck_assert_int_eq(vl2_switch_port_set(sw, 9, &pc), VL2_ERR_INVALID);
   vl2_switch_del(sw);
@@ -572,9 +571,8 @@ START_TEST(max_fanout_always_takes_a_frame) {
   f.data = buf;
   f.len = (uint32_t)len;
   f.port = 1;
-  ck_assert_int_eq(vl2_switch_process(sw, &f, 1, &v, d,
-                                      vl2_switch_max_fanout(sw), 0),
-                   1);
+  ck_assert_int_eq(
+      vl2_switch_process(sw, &f, 1, &v, d, vl2_switch_max_fanout(sw), 0), 1);
   ck_assert_uint_eq(d[0].type, VL2_DEST_REMOTE);
   vl2_switch_del(sw);
 }
@@ -604,9 +602,9 @@ START_TEST(bursts_of_one_flow_are_decided_and_counted_exactly) {
      * 10-11: ARP from A (never repeated: the neighbour code sees each). */
     uint64_t src = (i >= 4 && i < 8) ? C : A;
     uint16_t et = i >= 10 ? 0x0806 : 0x0800;
-    in[i].len = (uint32_t)vl2t_frame_tags(fr[i], i >= 10 ? VL2T_BCAST : B,
-                                          src, NULL, NULL, 0, et,
-                                          i >= 8 && i < 10 ? 30 : 46);
+    in[i].len =
+        (uint32_t)vl2t_frame_tags(fr[i], i >= 10 ? VL2T_BCAST : B, src, NULL,
+                                  NULL, 0, et, i >= 8 && i < 10 ? 30 : 46);
     if (i >= 8 && i < 10)
       fr[i][16] = 0x44; /* a different IPv4 total length */
     in[i].data = fr[i];

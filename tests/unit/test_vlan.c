@@ -37,8 +37,8 @@ END_TEST
 
 START_TEST(edits_byte_exact) {
   uint8_t untagged[128], tagged[128], buf[160];
-  size_t ul = vl2t_frame_tags(untagged, VL2T_MAC(2), VL2T_MAC(1), NULL, NULL,
-                              0, 0x0800, 20);
+  size_t ul = vl2t_frame_tags(untagged, VL2T_MAC(2), VL2T_MAC(1), NULL, NULL, 0,
+                              0x0800, 20);
   uint16_t tp = 0x8100, tc = 42;
   size_t tl = vl2t_frame_tags(tagged, VL2T_MAC(2), VL2T_MAC(1), &tp, &tc, 1,
                               0x0800, 20);

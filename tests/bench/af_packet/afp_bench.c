@@ -76,8 +76,7 @@ static void *blaster(void *arg) {
 
 static uint64_t sys_counter(const char *ifname, const char *what) {
   char path[128];
-  snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s", ifname,
-           what);
+  snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s", ifname, what);
   FILE *f = fopen(path, "r");
   unsigned long long v = 0;
   if (f != NULL) {

@@ -110,8 +110,7 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
       g_len = (size_t)atoi(argv[++i]);
     else {
-      fprintf(stderr, "usage: %s [-d MS] [-s FRAME_LEN] [--smoke]\n",
-              argv[0]);
+      fprintf(stderr, "usage: %s [-d MS] [-s FRAME_LEN] [--smoke]\n", argv[0]);
       return 2;
     }
   }

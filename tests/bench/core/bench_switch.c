@@ -50,13 +50,15 @@ static void put_mac(uint8_t *p, uint64_t m) {
   }
 }
 
-static uint64_t mac_of(uint64_t i) { return 0x020000000000ULL | (i * 2654435761ULL & 0xffffffffffULL); }
+static uint64_t mac_of(uint64_t i) {
+  return 0x020000000000ULL | (i * 2654435761ULL & 0xffffffffffULL);
+}
 
 typedef struct bench_case {
   const char *name;
-  uint32_t macs;     /* learned MACs (unicast cases) */
-  uint32_t members;  /* segment members (broadcast cases) */
-  uint32_t train;    /* frames of one flow in a row (unicast), 0 or 1: none */
+  uint32_t macs;    /* learned MACs (unicast cases) */
+  uint32_t members; /* segment members (broadcast cases) */
+  uint32_t train;   /* frames of one flow in a row (unicast), 0 or 1: none */
 } bench_case;
 
 typedef struct result {
@@ -187,8 +189,8 @@ static result run_case(const bench_case *bc, uint64_t total, int verify) {
   vl2_tstamp now = 1;
   t0 = now_ns();
   for (uint64_t k = 0; k < total; k += BURST) {
-    vl2_ssize got = vl2_switch_process(sw, &in[k % NFRAMES], BURST, v, d,
-                                       BURST * 64, now);
+    vl2_ssize got =
+        vl2_switch_process(sw, &in[k % NFRAMES], BURST, v, d, BURST * 64, now);
     if (got != BURST)
       fail("short burst");
     if (verify)
@@ -205,12 +207,9 @@ static result run_case(const bench_case *bc, uint64_t total, int verify) {
 
 int main(int argc, char **argv) {
   static const bench_case cases[] = {
-      {"unicast-1k", 1000, 0, 0},
-      {"unicast-100k", 100000, 0, 0},
-      {"unicast-1M", 1000000, 0, 0},
-      {"unicast-100k-train8", 100000, 0, 8},
-      {"broadcast-8", 0, 8, 0},
-      {"broadcast-64", 0, 64, 0},
+      {"unicast-1k", 1000, 0, 0},    {"unicast-100k", 100000, 0, 0},
+      {"unicast-1M", 1000000, 0, 0}, {"unicast-100k-train8", 100000, 0, 8},
+      {"broadcast-8", 0, 8, 0},      {"broadcast-64", 0, 64, 0},
   };
   size_t ncases = sizeof(cases) / sizeof(cases[0]);
   int smoke = 0;
@@ -243,8 +242,8 @@ int main(int argc, char **argv) {
                                    : 32000000;
     total -= total % BURST;
     result r = run_case(&bc, total, smoke);
-    printf("%-14s %12.2f %10.1f %14.1f %11.1fx\n", cases[c].name, r.mpps,
-           r.ns, r.base_ns, r.ns / r.base_ns);
+    printf("%-14s %12.2f %10.1f %14.1f %11.1fx\n", cases[c].name, r.mpps, r.ns,
+           r.base_ns, r.ns / r.base_ns);
   }
   return 0;
 }

@@ -212,9 +212,9 @@ static int cmd_txburst(const char *args, long count) {
     return 1;
   for (size_t i = 0; i < n; i++) {
     uint8_t *b = bufs + i * 64;
-    memset(b, 0xff, 6);                                   /* broadcast */
+    memset(b, 0xff, 6); /* broadcast */
     memcpy(b + 6, "\x02\x00\x00\x00\x00\x01", 6);
-    b[12] = 0x88, b[13] = 0xb5;                           /* local exp. */
+    b[12] = 0x88, b[13] = 0xb5; /* local exp. */
     b[14] = (uint8_t)(i >> 24), b[15] = (uint8_t)(i >> 16);
     b[16] = (uint8_t)(i >> 8), b[17] = (uint8_t)i;
     fr[i].data = b;
@@ -232,8 +232,8 @@ static int cmd_vanish(const char *args, long timeout_ms) {
   vl2_backend *rx = open_or_die(args, 1);
   vl2_backend *tx = open_or_die(args, 2);
   vl2_frame fr[BURST];
-  static const uint8_t frame[60] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                    0x02, 0, 0, 0, 0, 2, 0x88, 0xb5};
+  static const uint8_t frame[60] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02,
+                                    0,    0,    0,    0,    2,    0x88, 0xb5};
   vl2_frame out = {.data = frame, .len = sizeof(frame)};
   vl2_ssize rrv = 0, trv = 0;
   vl2_tstamp end = now_ns() + (vl2_tstamp)timeout_ms * VL2_MS;
@@ -305,8 +305,8 @@ static int cmd_fwd(const char *a_args, const char *b_args, long seconds) {
     vl2_ssize r1 = pump(a, b, &drops);
     vl2_ssize r2 = pump(b, a, &drops);
     if (r1 < 0 || r2 < 0) {
-      fprintf(stderr, "fwd: %td/%td %s %s\n", r1, r2,
-              vl2_backend_last_error(a), vl2_backend_last_error(b));
+      fprintf(stderr, "fwd: %td/%td %s %s\n", r1, r2, vl2_backend_last_error(a),
+              vl2_backend_last_error(b));
       rc = 1;
       break;
     }

@@ -22,22 +22,21 @@ static void mkframe(uint8_t *b, size_t len, uint32_t seq) {
 }
 
 static uint32_t seqof(const uint8_t *b) {
-  return (uint32_t)b[14] << 24 | (uint32_t)b[15] << 16 |
-         (uint32_t)b[16] << 8 | b[17];
+  return (uint32_t)b[14] << 24 | (uint32_t)b[15] << 16 | (uint32_t)b[16] << 8 |
+         b[17];
 }
 
 START_TEST(test_args) {
   vl2_backend *be = NULL;
-  ck_assert_int_eq(vl2_backend_open(&be, &vl2_mem_backend_ops, "bogus=1", 0,
-                                    NULL),
-                   VL2_ERR_INVALID);
+  ck_assert_int_eq(
+      vl2_backend_open(&be, &vl2_mem_backend_ops, "bogus=1", 0, NULL),
+      VL2_ERR_INVALID);
   ck_assert_ptr_null(be);
-  ck_assert_int_eq(vl2_backend_open(&be, &vl2_mem_backend_ops, "rx_cap=0", 0,
-                                    NULL),
-                   VL2_ERR_INVALID);
+  ck_assert_int_eq(
+      vl2_backend_open(&be, &vl2_mem_backend_ops, "rx_cap=0", 0, NULL),
+      VL2_ERR_INVALID);
   ck_assert_int_eq(vl2_backend_open(&be, &vl2_mem_backend_ops,
-                                    "rx_cap=4,tx_cap=8,frame_max=100", 7,
-                                    NULL),
+                                    "rx_cap=4,tx_cap=8,frame_max=100", 7, NULL),
                    0);
   ck_assert_str_eq(vl2_backend_name(be), "mem");
   ck_assert_uint_eq(vl2_backend_port(be), 7);
@@ -57,8 +56,8 @@ START_TEST(test_roundtrip) {
   uint8_t f[64];
   for (uint32_t i = 0; i < 10; i++) {
     mkframe(f, 60, i);
-    ck_assert_int_eq(vl2_mem_backend_inject(be, f, 60, i == 0 ? 1234 :
-                                            VL2_TSTAMP_NONE), 0);
+    ck_assert_int_eq(
+        vl2_mem_backend_inject(be, f, 60, i == 0 ? 1234 : VL2_TSTAMP_NONE), 0);
   }
   vl2_frame fr[4];
   vl2_ssize k = vl2_backend_rx_burst(be, fr, 4, 99);

@@ -135,9 +135,9 @@ START_TEST(test_live_filter) {
   snprintf(args, sizeof(args), "iface=%s,filter=bogus filter", g_a);
   ck_assert_int_eq(vl2_backend_open(&be, &vl2_pcap_ops, args, 2, NULL),
                    VL2_ERR_INVALID);
-  ck_assert_int_eq(vl2_backend_open(&be, &vl2_pcap_ops,
-                                    "iface=vl2t_nonexist0", 2, NULL),
-                   -ENODEV);
+  ck_assert_int_eq(
+      vl2_backend_open(&be, &vl2_pcap_ops, "iface=vl2t_nonexist0", 2, NULL),
+      -ENODEV);
   snprintf(args, sizeof(args), "iface=%s,file=/x.pcap", g_a);
   ck_assert_int_eq(vl2_backend_open(&be, &vl2_pcap_ops, args, 2, NULL),
                    VL2_ERR_INVALID);

@@ -44,11 +44,10 @@ static void cap_free(capture *c) {
 
 /* Read |path| through the backend with |extra| args; returns rx_burst's
  * final error (VL2_ERR_CLOSED at end of file) or open's error. */
-static int read_all(const char *path, const char *extra, capture *c,
-                    char *err, size_t errlen) {
+static int read_all(const char *path, const char *extra, capture *c, char *err,
+                    size_t errlen) {
   char args[1024];
-  snprintf(args, sizeof(args), "file=%s%s%s", path, extra[0] ? "," : "",
-           extra);
+  snprintf(args, sizeof(args), "file=%s%s%s", path, extra[0] ? "," : "", extra);
   memset(c, 0, sizeof(*c));
   vl2_backend *be = NULL;
   int rv = vl2_backend_open(&be, &vl2_pcap_ops, args, 5, NULL);
@@ -98,8 +97,8 @@ static long tcpdump_count(const char *path, const char *filter) {
   long n = -1;
   ck_assert_int_eq(fscanf(f, "%ld", &n), 1);
   int st = pclose(f);
-  ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) <= 1,
-                "%s failed", cmd);
+  ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) <= 1, "%s failed",
+                cmd);
   return n;
 }
 
@@ -132,13 +131,11 @@ static void roundtrip_one(const char *path, const capture *a, bool nsec) {
   char out[512];
   snprintf(out, sizeof(out), "%s/rt.pcap", g_tmp);
   vl2_pcap_writer *w = NULL;
-  ck_assert_int_eq(vl2_pcap_writer_open(&w, out, 0,
-                                        nsec ? VL2_PCAP_WRITER_NSEC : 0,
-                                        NULL),
-                   0);
+  ck_assert_int_eq(
+      vl2_pcap_writer_open(&w, out, 0, nsec ? VL2_PCAP_WRITER_NSEC : 0, NULL),
+      0);
   for (size_t i = 0; i < a->n; i++)
-    ck_assert_int_eq(vl2_pcap_writer_write(w, a->data[i], a->len[i],
-                                           a->ts[i]),
+    ck_assert_int_eq(vl2_pcap_writer_write(w, a->data[i], a->len[i], a->ts[i]),
                      0);
   ck_assert_uint_eq(vl2_pcap_writer_count(w), a->n);
   ck_assert_int_eq(vl2_pcap_writer_close(w), 0);
@@ -286,17 +283,17 @@ START_TEST(test_filter_and_errors) {
   ck_assert_int_eq(got_arp, total_arp);
 
   vl2_backend *be = NULL;
-  ck_assert_int_eq(vl2_backend_open(&be, &vl2_pcap_ops,
-                                    "file=/nonexistent/x.pcap", 0, NULL),
-                   -ENOENT);
+  ck_assert_int_eq(
+      vl2_backend_open(&be, &vl2_pcap_ops, "file=/nonexistent/x.pcap", 0, NULL),
+      -ENOENT);
   ck_assert_int_eq(vl2_backend_open(&be, &vl2_pcap_ops, "", 0, NULL),
                    VL2_ERR_INVALID);
-  ck_assert_int_eq(vl2_backend_open(&be, &vl2_pcap_ops,
-                                    "file=/x,colour=blue", 0, NULL),
-                   VL2_ERR_INVALID);
-  ck_assert_int_eq(vl2_backend_open(&be, &vl2_pcap_ops, "file=/x,eof=maybe",
-                                    0, NULL),
-                   VL2_ERR_INVALID);
+  ck_assert_int_eq(
+      vl2_backend_open(&be, &vl2_pcap_ops, "file=/x,colour=blue", 0, NULL),
+      VL2_ERR_INVALID);
+  ck_assert_int_eq(
+      vl2_backend_open(&be, &vl2_pcap_ops, "file=/x,eof=maybe", 0, NULL),
+      VL2_ERR_INVALID);
   /* A link type we do not read. */
   snprintf(path, sizeof(path), "%s/raw.pcap", g_tmp);
   pcap_t *dead = pcap_open_dead(DLT_RAW, 65535);
@@ -368,21 +365,17 @@ START_TEST(test_writer) {
   char path[512];
   snprintf(path, sizeof(path), "%s/w.pcap", g_tmp);
   vl2_pcap_writer *w = NULL;
-  ck_assert_int_eq(vl2_pcap_writer_open(&w, "/nonexistent/dir/x.pcap", 0, 0,
-                                        NULL),
-                   -ENOENT);
+  ck_assert_int_eq(
+      vl2_pcap_writer_open(&w, "/nonexistent/dir/x.pcap", 0, 0, NULL), -ENOENT);
   ck_assert_int_eq(vl2_pcap_writer_open(&w, path, 0, 0x80, NULL),
                    VL2_ERR_INVALID);
-  ck_assert_int_eq(vl2_pcap_writer_open(&w, path, 100, VL2_PCAP_WRITER_NSEC,
-                                        NULL),
-                   0);
+  ck_assert_int_eq(
+      vl2_pcap_writer_open(&w, path, 100, VL2_PCAP_WRITER_NSEC, NULL), 0);
   uint8_t f[300];
   for (size_t i = 0; i < sizeof(f); i++)
     f[i] = (uint8_t)(i * 7);
-  ck_assert_int_eq(vl2_pcap_writer_write(w, f, 60, 1700000000123456789ull),
-                   0);
-  ck_assert_int_eq(vl2_pcap_writer_write(w, f, 300, 1700000001000000001ull),
-                   0);
+  ck_assert_int_eq(vl2_pcap_writer_write(w, f, 60, 1700000000123456789ull), 0);
+  ck_assert_int_eq(vl2_pcap_writer_write(w, f, 300, 1700000001000000001ull), 0);
   ck_assert_int_eq(vl2_pcap_writer_flush(w), 0);
   ck_assert_int_eq(vl2_pcap_writer_close(w), 0);
   ck_assert_int_eq(vl2_pcap_writer_close(NULL), 0);
@@ -415,14 +408,12 @@ START_TEST(test_pcapwrite) {
   vl2_backend *mem = NULL, *be = NULL;
   ck_assert_int_eq(vl2_backend_open(&mem, &vl2_mem_backend_ops, "", 9, NULL),
                    0);
-  ck_assert_int_eq(vl2_pcapwrite_open(&be, mem, "/nonexistent/d/x.pcap", 0,
-                                      NULL),
-                   -ENOENT);
-  ck_assert_int_eq(vl2_pcapwrite_open(&be, mem, path,
-                                      VL2_PCAPWRITE_TS_FRAME |
-                                          VL2_PCAPWRITE_NSEC,
-                                      NULL),
-                   0);
+  ck_assert_int_eq(
+      vl2_pcapwrite_open(&be, mem, "/nonexistent/d/x.pcap", 0, NULL), -ENOENT);
+  ck_assert_int_eq(
+      vl2_pcapwrite_open(&be, mem, path,
+                         VL2_PCAPWRITE_TS_FRAME | VL2_PCAPWRITE_NSEC, NULL),
+      0);
   ck_assert_str_eq(vl2_backend_name(be), "pcapwrite");
   ck_assert_uint_eq(vl2_backend_port(be), 9);
   uint8_t f[5][80];
@@ -442,8 +433,8 @@ START_TEST(test_pcapwrite) {
   ck_assert_int_eq(read_all(path, "", &c, err, sizeof(err)), VL2_ERR_CLOSED);
   ck_assert_uint_eq(c.n, 7);
   const int order[7] = {0, 1, 2, 0, 1, 3, 4};
-  const uint64_t ts[7] = {1000000000, 2000000000, 3000000000, 7, 7,
-                          4000000000, 5000000000};
+  const uint64_t ts[7] = {1000000000, 2000000000, 3000000000, 7,
+                          7,          4000000000, 5000000000};
   for (int i = 0; i < 7; i++) {
     ck_assert_uint_eq(c.len[i], 60 + (uint32_t)order[i]);
     ck_assert_mem_eq(c.data[i], f[order[i]], c.len[i]);

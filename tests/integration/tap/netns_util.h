@@ -116,8 +116,8 @@ static inline bool vl2t_is_test(const uint8_t *b, size_t len) {
 }
 
 static inline uint32_t vl2t_seq(const uint8_t *b) {
-  return (uint32_t)b[14] << 24 | (uint32_t)b[15] << 16 |
-         (uint32_t)b[16] << 8 | b[17];
+  return (uint32_t)b[14] << 24 | (uint32_t)b[15] << 16 | (uint32_t)b[16] << 8 |
+         b[17];
 }
 
 /* Receive incoming test frames on raw socket |s| until |want| arrived or
@@ -137,12 +137,11 @@ static inline size_t vl2t_psock_collect(int s, size_t want, int ms,
     for (;;) {
       struct sockaddr_ll from;
       socklen_t fl = sizeof(from);
-      ssize_t r = recvfrom(s, buf, sizeof(buf), 0, (struct sockaddr *)&from,
-                           &fl);
+      ssize_t r =
+          recvfrom(s, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
       if (r < 0)
         break;
-      if (from.sll_pkttype == PACKET_OUTGOING ||
-          !vl2t_is_test(buf, (size_t)r))
+      if (from.sll_pkttype == PACKET_OUTGOING || !vl2t_is_test(buf, (size_t)r))
         continue;
       uint32_t seq = vl2t_seq(buf);
       size_t l = vl2t_len_of(seq, maxlen);

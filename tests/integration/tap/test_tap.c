@@ -166,8 +166,8 @@ START_TEST(test_down_link_drops_counted) {
   ck_assert_int_eq(vl2_backend_open(&be, &vl2_tap_ops, args, 4, NULL), 0);
   uint8_t b[60];
   vl2t_frame(b, 60, 1, 0);
-  vl2_frame f[3] = {{.data = b, .len = 60}, {.data = b, .len = 60},
-                    {.data = b, .len = 60}};
+  vl2_frame f[3] = {
+      {.data = b, .len = 60}, {.data = b, .len = 60}, {.data = b, .len = 60}};
   ck_assert_int_eq(vl2_backend_tx_burst(be, f, 3), 3);
   vl2_backend_stats st;
   ck_assert_int_eq(vl2_backend_get_stats(be, &st), 0);
@@ -265,8 +265,7 @@ START_TEST(test_vnet_csum) {
   }
   ck_assert_int_eq(vl2_backend_tx_burst(be, tx, 100), 100);
   size_t bad, order;
-  ck_assert_uint_eq(vl2t_psock_collect(ps, 100, 3000, 1514, &bad, &order),
-                    100);
+  ck_assert_uint_eq(vl2t_psock_collect(ps, 100, 3000, 1514, &bad, &order), 100);
   ck_assert_uint_eq(bad, 0);
   /* and frames from the namespace arrive without the header. */
   send_frames(ps, 0, 50, 1514, 1);
@@ -303,8 +302,7 @@ START_TEST(test_multiqueue) {
   }
   ck_assert_int_eq(vl2_backend_tx_burst(be, tx, 400), 400);
   size_t bad, order;
-  ck_assert_uint_eq(vl2t_psock_collect(ps, 400, 3000, 1514, &bad, &order),
-                    400);
+  ck_assert_uint_eq(vl2t_psock_collect(ps, 400, 3000, 1514, &bad, &order), 400);
   ck_assert_uint_eq(bad, 0);
   close(ps);
   vl2_backend_close(be);
@@ -315,8 +313,7 @@ START_TEST(test_attach_persist_args) {
   char name[IF_NAMESIZE], args[256];
   vl2t_ifname(name, "p");
   vl2_backend *be = NULL;
-  ck_assert_int_eq(vl2_backend_open(&be, &vl2_tap_ops, "colour=blue", 0,
-                                    NULL),
+  ck_assert_int_eq(vl2_backend_open(&be, &vl2_tap_ops, "colour=blue", 0, NULL),
                    VL2_ERR_INVALID);
   ck_assert_int_eq(vl2_backend_open(&be, &vl2_tap_ops, "mtu=12", 0, NULL),
                    VL2_ERR_INVALID);
@@ -325,17 +322,14 @@ START_TEST(test_attach_persist_args) {
   ck_assert_int_eq(vl2_backend_open(&be, &vl2_tap_ops, "csum=1", 0, NULL),
                    VL2_ERR_INVALID);
   snprintf(args, sizeof(args), "name=%s,mode=attach", name);
-  ck_assert_int_eq(vl2_backend_open(&be, &vl2_tap_ops, args, 0, NULL),
-                   -ENODEV);
+  ck_assert_int_eq(vl2_backend_open(&be, &vl2_tap_ops, args, 0, NULL), -ENODEV);
   snprintf(args, sizeof(args), "name=%s,persist=1,up=0", name);
   ck_assert_int_eq(vl2_backend_open(&be, &vl2_tap_ops, args, 0, NULL), 0);
   vl2_backend_close(be);
   ck_assert_uint_ne(if_nametoindex(name), 0); /* persistent */
   snprintf(args, sizeof(args), "name=%s,mode=create", name);
-  ck_assert_int_eq(vl2_backend_open(&be, &vl2_tap_ops, args, 0, NULL),
-                   -EBUSY);
-  snprintf(args, sizeof(args), "name=%s,mode=attach,persist=0,mtu=1280",
-           name);
+  ck_assert_int_eq(vl2_backend_open(&be, &vl2_tap_ops, args, 0, NULL), -EBUSY);
+  snprintf(args, sizeof(args), "name=%s,mode=attach,persist=0,mtu=1280", name);
   ck_assert_int_eq(vl2_backend_open(&be, &vl2_tap_ops, args, 0, NULL), 0);
   ck_assert_int_eq(vl2_tap_ifindex(be), (int)if_nametoindex(name));
   vl2_backend_close(be);

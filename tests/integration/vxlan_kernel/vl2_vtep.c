@@ -185,8 +185,7 @@ static void udp_rx(vtep *v) {
   for (vl2_ssize i = 0; i < n; i++) {
     vl2_frame f = fr[i];
     uint16_t reason = 0;
-    if (vl2_vxlan_decap_frame(&v->vx, &f, VL2_VXLAN_LAYER_UDP, &reason) !=
-        0) {
+    if (vl2_vxlan_decap_frame(&v->vx, &f, VL2_VXLAN_LAYER_UDP, &reason) != 0) {
       v->decap_fail[reason < VL2_VXLAN_R_MAX ? reason : 0]++;
       continue;
     }
@@ -211,8 +210,8 @@ static void summary(vtep *v) {
     printf("tap_last_error %s\n", vl2_backend_last_error(v->tap));
   if (v->tx_fail_udp)
     printf("udp_last_error %s\n", vl2_backend_last_error(v->udp));
-  printf("edit_fail %llu\nencap_fail %llu\n",
-         (unsigned long long)v->edit_fail, (unsigned long long)v->encap_fail);
+  printf("edit_fail %llu\nencap_fail %llu\n", (unsigned long long)v->edit_fail,
+         (unsigned long long)v->encap_fail);
   printf("fwd_from_tap %llu\nfwd_from_remote %llu\n",
          (unsigned long long)v->fwd_from_tap,
          (unsigned long long)v->fwd_from_remote);
@@ -242,8 +241,7 @@ static void summary(vtep *v) {
   if (vl2_backend_get_stats(v->udp, &bs) == 0)
     printf("udp_backend rx %llu tx %llu rx_dropped %llu tx_errors %llu\n",
            (unsigned long long)bs.rx_frames, (unsigned long long)bs.tx_frames,
-           (unsigned long long)bs.rx_dropped,
-           (unsigned long long)bs.tx_errors);
+           (unsigned long long)bs.rx_dropped, (unsigned long long)bs.tx_errors);
   uint64_t cur = 0;
   vl2_fdb_entry e;
   while (vl2_fdb_next(v->sw, &cur, &e, now) == 1) {
@@ -334,8 +332,8 @@ int main(int argc, char **argv) {
   }
 
   char args[256], err[256];
-  snprintf(args, sizeof args, "name=%s,mode=create,mtu=%lu%s%s", tap_name,
-           mtu, mac ? ",mac=" : "", mac ? mac : "");
+  snprintf(args, sizeof args, "name=%s,mode=create,mtu=%lu%s%s", tap_name, mtu,
+           mac ? ",mac=" : "", mac ? mac : "");
   if ((rv = vl2_backend_open_err(&v.tap, &vl2_tap_ops, args, TAP_PORT, NULL,
                                  err, sizeof err)) != 0) {
     fprintf(stderr, "vl2-vtep: tap %s: %s\n", args, err);
@@ -355,8 +353,7 @@ int main(int argc, char **argv) {
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
 
-  printf("ready tap %s vni %lu local %s\n", vl2_tap_ifname(v.tap), vni,
-         local);
+  printf("ready tap %s vni %lu local %s\n", vl2_tap_ifname(v.tap), vni, local);
   fflush(stdout);
 
   vl2_tstamp end = duration > 0
