@@ -25,14 +25,17 @@ function(vl2_add_backend)
                         PRIVATE $<BUILD_INTERFACE:vl2_be_common> ${B_LIBS})
   set_target_properties(${t} PROPERTIES
     OUTPUT_NAME vl2-${B_NAME} EXPORT_NAME ${B_NAME}
-    VERSION ${VL2_LIB_VERSION} SOVERSION ${VL2_SOVERSION})
+    VERSION ${VL2_LIB_VERSION} SOVERSION ${VL2_SOVERSION}
+    INSTALL_RPATH "${VL2_LIB_INSTALL_RPATH}")
   vl2_warnings(${t})
+  # The installed CMake package lists the backends it has (components).
+  set_property(GLOBAL APPEND PROPERTY VL2_BUILT_BACKENDS ${B_NAME})
 
   install(TARGETS ${t} EXPORT vl2Targets
           LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
           INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-  set(prefix ${CMAKE_INSTALL_PREFIX})
+  set(prefix ${VL2_PC_PREFIX})
   configure_file(${PROJECT_SOURCE_DIR}/pkgconfig/libvl2-${B_NAME}.pc.in
                  ${PROJECT_BINARY_DIR}/libvl2-${B_NAME}.pc @ONLY)
   install(FILES ${PROJECT_SOURCE_DIR}/include/vl2/${B_NAME}.h

@@ -4,11 +4,21 @@
 /* A program outside the project that uses an installed libvl2: built
  * through pkg-config, through CMake's find_package(vl2), and statically,
  * by tests/consumer. It prints what it found and exits 0 when the linked
- * library matches the installed headers. */
+ * library matches the installed headers.
+ *
+ * Built against a backend (pkg-config --libs libvl2-<name> alone, or
+ * find_package(vl2 COMPONENTS <name>) with only vl2::<name>), it also
+ * includes the backend's header (VL2_CONSUMER_BACKEND_HEADER) and reads
+ * its ops table (VL2_CONSUMER_BACKEND_OPS), so both the backend library and
+ * the core (vl2_version() below) must come with the backend's metadata. */
 #include <stdio.h>
 #include <string.h>
 
 #include <vl2/vl2.h>
+#ifdef VL2_CONSUMER_BACKEND_HEADER
+#include <vl2/backend_ops.h>
+#include VL2_CONSUMER_BACKEND_HEADER
+#endif
 
 int main(void) {
   const vl2_info *info = vl2_version(0);
@@ -34,6 +44,16 @@ int main(void) {
     printf("vl2_strerror() does not name the error codes\n");
     return 1;
   }
+#ifdef VL2_CONSUMER_BACKEND_OPS
+  {
+    const vl2_backend_ops *ops = &VL2_CONSUMER_BACKEND_OPS;
+    if (ops->name == NULL || ops->open == NULL) {
+      printf("the backend's ops table is incomplete\n");
+      return 1;
+    }
+    printf("backend \"%s\" linked\n", ops->name);
+  }
+#endif
   printf("libvl2 consumer OK\n");
   return 0;
 }
