@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The libvl2 authors
+ */
+/*
+ * vl2-switch's shared state and the interfaces between its parts. One
+ * file per concern, each with one job:
+ *
+ *   vl2-switch.c    options, start-up, daemon mode, shutdown (main)
+ *   sw_loop.c       the epoll loop: descriptors, timers, signals
+ *   sw_datapath.c   the forwarding path: receive bursts, the core's
+ *                   decision, egress (tag edit, VXLAN, offload), tx queues
+ *   sw_events.c     the core's events (FDB learned, moved, aged, ...)
+ *   sw_ports.c      TAP and AF_PACKET ports: open, add to the switch, close
+ *   sw_overlay.c    segments' remote VTEPs and the VXLAN/UDP underlay
+ *   sw_apply.c      applying a configuration as a difference; reload
+ *   sw_views.c      JSON views of the running switch (ports, segments,
+ *                   FDB, neighbours, counters)
+ *   sw_commands.c   control requests: one line in, one JSON reply out
+ *   sw_control.c    the UNIX control socket server and its clients
+ *   sw_log.c        logging (stderr or syslog) and allocation failure
+ *   sw_config.c     the configuration file, parsed and validated
+ *
+ * Everything runs on one thread; nothing here is reentrant.
+ */
+#ifndef VL2SW_APP_H
+#define VL2SW_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include <vl2/backend.h>
+#include <vl2/switch.h>
+#include <vl2/vxlan.h>
+
+#include "sw_config.h"
+
+#define BURST 32
+#define HEADROOM 64
+#define FRAME_MAX 9216
+#define SLOT (HEADROOM + FRAME_MAX + 64)
+#define TXQ_CAP 64
+#define MAX_CLIENTS 16
+#define CLIENT_BUF 1024
+
+/* What an epoll event's data names (kind << 32 | index). */
+enum { K_SIG = 1, K_LISTEN, K_CLIENT, K_PORT, K_UDP };
+/* Log levels (--log-level). */
+enum { L_ERR, L_WARN, L_INFO, L_DEBUG };
+
+typedef struct txq {
+  vl2_backend *be;
+  vl2_frame f[TXQ_CAP];
+  uint8_t *slots; /* TXQ_CAP * SLOT */
+  size_t n;
+  bool dirty;
+  uint64_t dropped; /* frames the backend did not take */
+} txq;
+
+typedef struct port_rt {
+  bool used;
+  bool in_switch;
+  bool created; /* we created the TAP (it goes when we close it) */
+  uint32_t id;
+  sw_port_cfg cfg; /* own copy (vlans owned) */
+  vl2_backend *be;
+  txq q;
+} port_rt;
+
+typedef struct vtep_rt {
+  vl2_ipaddr addr;
+  bool from_config;
+} vtep_rt;
+
+typedef struct seg_rt {
+  uint32_t vni;
+  vtep_rt *v;
+  size_t n, cap;
+} seg_rt;
+
+typedef struct client {
+  int fd;
+  size_t len;
+  char buf[CLIENT_BUF];
+} client;
+
+typedef struct app {
+  sw_config cfg;
+  const char *cfg_path; /* absolute, NULL: built-in */
+  vl2_switch *sw;
+  port_rt *ports;
+  uint32_t nports; /* = cfg.max_ports at creation */
+  seg_rt *segs;
+  size_t nsegs;
+  vl2_backend *udp;
+  txq uq;
+  vl2_vxlan_config vx;
+  int ep, sigfd, lfd;
+  const char *ctl_path;
+  client clients[MAX_CLIENTS];
+  vl2_dest *dests;
+  size_t dests_cap;
+  txq **dirty;
+  size_t ndirty;
+  uint8_t *scratch; /* SLOT bytes for poll_tx */
+  bool stop;
+  uint64_t decap_errors, encap_errors, no_underlay, tx_dropped;
+  /* frames carrying a virtio-net header finished here for destinations
+   * without offload: checksums completed, super-frames segmented, and
+   * frames that could not be finished */
+  uint64_t off_csum, off_segmented, off_errors;
+  uint64_t reloads, reload_failures;
+} app;
+
+/* sw_log.c */
+extern int log_level;   /* L_ERR .. L_DEBUG */
+extern bool log_syslog; /* syslog(3) instead of stderr */
+__attribute__((format(printf, 2, 3))) void logm(int lvl, const char *fmt, ...);
+/* calloc() that logs and exits on failure (n == 0 allocates one). */
+void *xcalloc(size_t n, size_t sz);
+
+/* sw_loop.c */
+vl2_tstamp now_ns(void); /* CLOCK_MONOTONIC, ns */
+int ep_add(app *a, int fd, int kind, uint32_t idx);
+void ep_del(app *a, int fd); /* fd < 0: nothing */
+void run(app *a);            /* until a->stop */
+
+/* sw_datapath.c */
+void txq_init(txq *q, vl2_backend *be);
+void txq_fini(txq *q);
+void flush_all(app *a);
+void drain_tx(app *a, vl2_tstamp now); /* frames the core originates */
+void port_rx(app *a, port_rt *p);
+void udp_rx(app *a);
+
+/* sw_events.c */
+void drain_events(app *a);
+
+/* sw_ports.c */
+void port_cfg_copy(sw_port_cfg *dst, const sw_port_cfg *src);
+int port_switch_add(app *a, port_rt *p, const sw_config *c, char *err,
+                    size_t errlen);
+int port_open(app *a, const sw_port_cfg *pc, const sw_config *c, char *err,
+              size_t errlen);
+void port_close(app *a, port_rt *p);
+port_rt *port_by_name(app *a, const char *name);
+
+/* sw_overlay.c */
+seg_rt *seg_find(app *a, uint32_t vni);
+vtep_rt *vtep_find(seg_rt *s, const vl2_ipaddr *ip);
+int vtep_add(app *a, seg_rt *s, const vl2_ipaddr *ip, bool from_cfg, char *err,
+             size_t errlen);
+int vtep_del(app *a, seg_rt *s, const vl2_ipaddr *ip);
+void seg_forget(app *a, uint32_t vni);
+int underlay_open(app *a, const sw_config *c, char *err, size_t errlen);
+void underlay_close(app *a);
+bool underlay_same(const sw_config *x, const sw_config *y);
+
+/* sw_apply.c */
+int fdb_apply(app *a, const sw_fdb_cfg *f, char *err, size_t errlen);
+int apply(app *a, sw_config *nc, char *err, size_t errlen);
+int reload(app *a, char *err, size_t errlen);
+
+/* sw_views.c: each returns a new JSON object the caller puts */
+json_object *jstr(const char *s);
+json_object *ju64(uint64_t v);
+#define JADD(o, k, v) json_object_object_add((o), (k), (v))
+const char *port_name(app *a, uint32_t id);
+json_object *cmd_ports(app *a);
+json_object *cmd_segments(app *a);
+json_object *cmd_fdb(app *a);
+json_object *cmd_neigh(app *a);
+json_object *cmd_stats(app *a);
+
+/* sw_commands.c: |line| (NUL-terminated, modified) to a new JSON reply */
+json_object *handle_cmd(app *a, char *line);
+
+/* sw_control.c */
+int control_open(app *a, char *err, size_t errlen);
+void control_close(app *a);
+void accept_clients(app *a);
+void client_read(app *a, client *c);
+
+#endif
