@@ -983,7 +983,14 @@ static void thaw_mac(vl2_switch *sw, mt_ent *t, vl2_tstamp now) {
 int vl2_neigh_mac_move_ok(vl2_switch *sw, const vl2_segment *seg, uint64_t mac,
                           vl2_tstamp now) {
   const vl2_switch_config *c = &sw->cfg;
-  if (c->move_threshold == 0)
+  uint32_t threshold = c->move_threshold;
+  vl2_duration window = c->move_window_ns;
+  if (threshold == 0 && (seg->flags & VL2_SEG_F_EVPN)) {
+    /* RFC 7432 section 15.1 defaults: N = 5 moves within M = 180 s. */
+    threshold = 5;
+    window = 180 * VL2_SEC;
+  }
+  if (threshold == 0)
     return 1;
   vl2_neigh_state *nb = sw->neigh;
   uint64_t key = vl2_fdb_key(seg->idx, mac);
@@ -1020,11 +1027,11 @@ int vl2_neigh_mac_move_ok(vl2_switch *sw, const vl2_segment *seg, uint64_t mac,
     t->key = key;
     t->win_start = now;
   }
-  if (t->count == 0 || now - t->win_start >= c->move_window_ns) {
+  if (t->count == 0 || now - t->win_start >= window) {
     t->win_start = now;
     t->count = 0;
   }
-  if (++t->count > c->move_threshold) {
+  if (++t->count > threshold) {
     t->frozen_until = now + c->move_holddown_ns;
     if (t->frozen_until == 0)
       t->frozen_until = 1;
@@ -1641,7 +1648,8 @@ int vl2_neigh_add_static(vl2_switch *sw, const vl2_neigh_entry *e) {
       nb->n_static--;
   }
   memcpy(x->mac, e->mac.b, 6);
-  x->flags = (uint8_t)(VL2_NEIGH_F_STATIC | (e->flags & VL2_NEIGH_F_ROUTER));
+  x->flags = (uint8_t)(VL2_NEIGH_F_STATIC |
+                       (e->flags & (VL2_NEIGH_F_ROUTER | VL2_NEIGH_F_EVPN)));
   x->state = VL2_NEIGH_REACHABLE;
   x->timer = VL2_TSTAMP_NONE;
   x->gc_at = VL2_TSTAMP_NONE;

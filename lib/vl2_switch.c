@@ -552,6 +552,10 @@ static void seg_apply(vl2_switch *sw, vl2_segment *seg,
                       const vl2_segment_config *cfg) {
   if (cfg != NULL) {
     seg->flags = cfg->flags;
+    /* EVPN: remote state only from the control plane (RFC 7432). */
+    if (seg->flags & VL2_SEG_F_EVPN)
+      seg->flags =
+          (seg->flags & ~VL2_SEG_F_LEARN_REMOTE) | VL2_SEG_F_STRICT_REMOTES;
     seg->max_macs = eff_limit(cfg->max_macs, sw->cfg.max_macs_per_segment);
   } else {
     seg->flags = VL2_SEG_F_LEARN_REMOTE;
@@ -716,11 +720,19 @@ int vl2_fdb_add_static(vl2_switch *sw, const vl2_fdb_entry *e) {
       return VL2_ERR_NOTFOUND;
     dest = e->port;
   }
+  uint16_t flags =
+      (uint16_t)(VL2_FDB_F_STATIC | (e->flags & VL2_FDB_F_EVPN) |
+                 ((dest & VL2_FDB_DEST_REMOTE) ? VL2_FDB_F_REMOTE : 0));
+  uint64_t key = vl2_fdb_key(seg->idx, vl2_mac_to_u64(e->mac.b));
+  vl2_fdb_slot *s = vl2_fdb_find(&sw->fdb, key);
+  if (s != NULL && s->dest == dest && s->flags == flags) {
+    /* Idempotent: the same entry again. An endpoint looked up (created)
+     * above is referenced by the entry already. */
+    return 0;
+  }
   /* Take the new reference first so a shared remote is never freed in
    * between, then drop the old entry. */
   dest_ref(sw, dest, 0, +1);
-  uint64_t key = vl2_fdb_key(seg->idx, vl2_mac_to_u64(e->mac.b));
-  vl2_fdb_slot *s = vl2_fdb_find(&sw->fdb, key);
   if (s != NULL)
     fdb_remove(sw, vl2_fdb_index(&sw->fdb, s));
   s = vl2_fdb_insert(&sw->fdb, key);
@@ -729,10 +741,32 @@ int vl2_fdb_add_static(vl2_switch *sw, const vl2_fdb_entry *e) {
     return VL2_ERR_LIMIT;
   }
   s->dest = dest;
-  s->flags = (uint16_t)(VL2_FDB_F_STATIC |
-                        ((dest & VL2_FDB_DEST_REMOTE) ? VL2_FDB_F_REMOTE : 0));
+  s->flags = flags;
   s->expires = VL2_TSTAMP_NONE;
   sw->fdb_static++;
+  return 0;
+}
+
+int vl2_fdb_del_if(vl2_switch *sw, const vl2_fdb_entry *e) {
+  if (sw == NULL || e == NULL)
+    return VL2_ERR_INVALID;
+  vl2_segment *seg = vl2_switch_find_segment(sw, e->vni);
+  if (seg == NULL)
+    return VL2_ERR_NOTFOUND;
+  vl2_fdb_slot *s =
+      vl2_fdb_find(&sw->fdb, vl2_fdb_key(seg->idx, vl2_mac_to_u64(e->mac.b)));
+  if (s == NULL)
+    return VL2_ERR_NOTFOUND;
+  uint32_t port;
+  vl2_ipaddr remote;
+  dest_describe(sw, s->dest, &port, &remote);
+  int same = (e->flags & VL2_FDB_F_REMOTE)
+                 ? (s->dest & VL2_FDB_DEST_REMOTE) &&
+                       memcmp(&remote, &e->remote, sizeof(remote)) == 0
+                 : !(s->dest & VL2_FDB_DEST_REMOTE) && port == e->port;
+  if (!same || ((e->flags & VL2_FDB_F_EVPN) && !(s->flags & VL2_FDB_F_EVPN)))
+    return VL2_FDB_KEPT;
+  fdb_remove(sw, vl2_fdb_index(&sw->fdb, s));
   return 0;
 }
 
@@ -959,7 +993,9 @@ static uint32_t learn(vl2_switch *sw, classified *c, const vl2_frame *f,
   vl2_segment *seg = c->seg;
   vl2_tstamp expires = sw->learn_expires; /* set per burst */
   if (s != NULL) {
-    if (s->flags & VL2_FDB_F_STATIC) {
+    /* A control-plane (EVPN) entry moves by local learning only. */
+    if ((s->flags & VL2_FDB_F_STATIC) &&
+        (!(s->flags & VL2_FDB_F_EVPN) || c->from_remote)) {
       if (s->dest != c->src_dest) {
         sw->st.static_conflicts++;
         c->counted = 1;
@@ -1020,7 +1056,15 @@ static uint32_t learn(vl2_switch *sw, classified *c, const vl2_frame *f,
   }
   if (s != NULL) {
     uint32_t old = s->dest;
+    int was_cp = (s->flags & VL2_FDB_F_STATIC) != 0;
     dest_ref(sw, dest, 1, +1);
+    if (was_cp) {
+      /* A control-plane entry becomes a learned one (MAC mobility). */
+      sw->fdb_static--;
+      seg->macs++;
+      if (expires != VL2_TSTAMP_NONE && expires < sw->sweep_at)
+        sw->sweep_at = expires;
+    }
     s->dest = dest;
     s->flags = (dest & VL2_FDB_DEST_REMOTE) ? VL2_FDB_F_REMOTE : 0;
     s->expires = expires;

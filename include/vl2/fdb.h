@@ -27,6 +27,15 @@ extern "C" {
 #define VL2_FDB_F_STATIC 0x01u
 /** FDB entry flag: the destination is a remote endpoint. */
 #define VL2_FDB_F_REMOTE 0x02u
+/**
+ * FDB entry flag: a control-plane entry (BGP EVPN type-2, RFC 7432
+ * section 9.2.2), always with ::VL2_FDB_F_STATIC. Unlike a plain static
+ * entry, local learning may move it (the MAC moved here: RFC 7432 section
+ * 15, MAC mobility), which turns it into a learned entry and emits
+ * ::VL2_EV_FDB_MOVED. Remote (data-plane) learning never overrides it and
+ * ageing never removes it.
+ */
+#define VL2_FDB_F_EVPN 0x04u
 
 /** An FDB entry as read or written through the API. */
 typedef struct vl2_fdb_entry {
@@ -45,13 +54,17 @@ typedef struct vl2_fdb_entry {
 
 /**
  * Add or replace a static entry. A static entry replaces a dynamic one for
- * the same (segment, MAC), and learning never changes it.
+ * the same (segment, MAC), and learning never changes it. With
+ * ::VL2_FDB_F_EVPN in `flags` it is a control-plane entry instead, which
+ * local learning may move (see ::VL2_FDB_F_EVPN). Adding an entry that is
+ * already there, unchanged, changes nothing (idempotent).
  *
  * @param sw
  *   The switch.
  * @param e
  *   `vni`, `mac`, and either `port` or (with ::VL2_FDB_F_REMOTE in
- *   `flags`) `remote`; copied. Other fields are ignored.
+ *   `flags`) `remote`, and optionally ::VL2_FDB_F_EVPN in `flags`;
+ *   copied. Other fields are ignored.
  * @return
  *   0 on success.
  * @retval VL2_ERR_INVALID NULL argument, a group MAC, or a bad address.
@@ -78,6 +91,30 @@ VL2_EXTERN int vl2_fdb_add_static(vl2_switch *sw, const vl2_fdb_entry *e);
  * @since 0.1.0
  */
 VL2_EXTERN int vl2_fdb_del(vl2_switch *sw, uint32_t vni, const vl2_mac *mac);
+
+/** vl2_fdb_del_if() result: the entry pointed elsewhere and was kept. */
+#define VL2_FDB_KEPT 1
+
+/**
+ * Remove the entry for a MAC only if it still points where the caller
+ * thinks: at `e->port`, or (with ::VL2_FDB_F_REMOTE in `e->flags`) at
+ * `e->remote`, and, with ::VL2_FDB_F_EVPN in `e->flags`, only if it is
+ * still a control-plane entry. A late withdrawal thus never deletes a MAC
+ * that has since moved here by local learning (RFC 7432 section 15).
+ *
+ * @param sw
+ *   The switch.
+ * @param e
+ *   `vni`, `mac`, `flags` (::VL2_FDB_F_REMOTE, ::VL2_FDB_F_EVPN) and
+ *   `port` or `remote`; read for the call.
+ * @return
+ *   0 when the entry was removed, ::VL2_FDB_KEPT when it points elsewhere
+ *   (or is no longer a control-plane entry) and was kept.
+ * @retval VL2_ERR_INVALID NULL argument.
+ * @retval VL2_ERR_NOTFOUND no such segment or entry.
+ * @since 0.2.0
+ */
+VL2_EXTERN int vl2_fdb_del_if(vl2_switch *sw, const vl2_fdb_entry *e);
 
 /**
  * Look a MAC up as forwarding would: expired dynamic entries are never

@@ -85,6 +85,11 @@ extern "C" {
 #define VL2_NEIGH_F_DIRECTORY 0x04u
 /** Entry flag: the IP binding is frozen by move dampening. */
 #define VL2_NEIGH_F_FROZEN 0x08u
+/** Entry flag: a static binding from a control plane (BGP EVPN type-2
+ * MAC/IP route, RFC 7432 section 9.2.2) for a host behind a remote
+ * endpoint; its `port` is ::VL2_PORT_REMOTE. Kept by
+ * vl2_neigh_add_static(), so the origin stays visible. */
+#define VL2_NEIGH_F_EVPN 0x10u
 
 /** Port value of a static entry bound to no particular port. */
 #define VL2_NEIGH_PORT_ANY 0xfffffffeu
@@ -114,8 +119,9 @@ typedef struct vl2_neigh_entry {
  * @param sw
  *   The switch.
  * @param e
- *   `vni`, `ip`, `mac`, `port` (a port id or ::VL2_NEIGH_PORT_ANY) and
- *   `flags` (only ::VL2_NEIGH_F_ROUTER is taken); copied.
+ *   `vni`, `ip`, `mac`, `port` (a port id, ::VL2_NEIGH_PORT_ANY, or
+ *   ::VL2_PORT_REMOTE for a host behind a remote endpoint) and `flags`
+ *   (::VL2_NEIGH_F_ROUTER and ::VL2_NEIGH_F_EVPN are taken); copied.
  * @return
  *   0 on success.
  * @retval VL2_ERR_INVALID NULL argument, a bad address (family, IPv4

@@ -371,6 +371,14 @@ VL2_EXTERN int vl2_switch_port_vlan_del(vl2_switch *sw, uint32_t port,
 #define VL2_SEG_F_ARP_SUPPRESS 0x04u
 /** Segment flag: directory mode (VL2 section 4.2.1; see neigh.h). */
 #define VL2_SEG_F_DIRECTORY 0x08u
+/** Segment flag: the segment's remote state comes from a control plane
+ * (BGP EVPN, RFC 7432 / RFC 8365): inner source MACs from remote
+ * endpoints are never learned (::VL2_SEG_F_LEARN_REMOTE is ignored),
+ * frames are accepted only from flood-list members (as with
+ * ::VL2_SEG_F_STRICT_REMOTES), and MAC move dampening (RFC 7432 section
+ * 15.1: more than 5 moves in 180 s freezes the MAC) is on even when the
+ * switch's `move_threshold` is 0. */
+#define VL2_SEG_F_EVPN 0x10u
 
 /** A segment's configuration; vl2_switch_segment_add() copies it. */
 typedef struct vl2_segment_config {
