@@ -6,6 +6,16 @@
  * The UDP underlay backend: VXLAN UDP payloads through a bound UDP socket,
  * batched with recvmmsg/sendmmsg (see include/vl2/udp.h).
  *
+ * Receive: one socket bound to the configured port, UDP_GRO on (the
+ * kernel hands over runs of datagrams of one flow in one buffer; they are
+ * split here at the reported segment size). Transmit: runs of equal-size
+ * payloads to one address from one socket go in one sendmsg with
+ * UDP_SEGMENT (GSO); with `sport_lo`/`sport_hi`, a pool of transmit
+ * sockets bound across that range puts each frame on the outer source
+ * port it asks for. Socket drops are read with SO_MEMINFO when asked for,
+ * never per packet (no SO_RXQ_OVFL: its per-packet copy hits a kernel
+ * BUG under load).
+ *
  * Where it fits: the I/O edge of the overlay. The embedding program
  * decapsulates what rx_burst returns (vl2_vxlan_decap_frame()) and
  * encapsulates what it gives tx_burst (vl2_vxlan_encap(), UDP layer).
@@ -17,7 +27,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/sock_diag.h> /* SK_MEMINFO_DROPS */
 #include <netinet/in.h>
+#include <netinet/udp.h> /* UDP_SEGMENT, UDP_GRO */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,10 +38,28 @@
 
 #include "vl2_args.h"
 
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#ifndef UDP_GRO
+#define UDP_GRO 104
+#endif
+
 #define DEFAULT_BATCH 32
 #define MAX_BATCH 1024
 #define DEFAULT_BUFSIZE 9216
-#define CMSG_ROOM 64 /* SO_RXQ_OVFL's uint32 (CMSG_SPACE(4) is 24) */
+#define GRO_BUFSIZE 65535
+#define CMSG_ROOM 64    /* UDP_GRO's int (CMSG_SPACE(4) is 24) */
+#define TX_CMSG_ROOM 32 /* UDP_SEGMENT's uint16 (CMSG_SPACE(2) is 24) */
+/* Datagrams per UDP_SEGMENT send: the kernel's UDP_MAX_SEGMENTS is 64 on
+ * older kernels (128 since 6.9); payload bytes per send stay below the
+ * 16-bit IP length with the IPv4 and UDP headers (65535 - 20 - 8). */
+#define GSO_MAX_SEGS 64
+#define GSO_MAX_BYTES 65507
+#define MAX_TX_SOCKS 1024
 
 typedef struct udp_priv {
   int fd;
@@ -43,11 +73,26 @@ typedef struct udp_priv {
   struct iovec *rx_iov;
   struct sockaddr_storage *rx_addr;
   uint8_t *rx_cmsg; /* batch * CMSG_ROOM */
+  /* Received messages not yet handed out: rx_cur < rx_got, the next
+   * segment of message rx_cur starts at rx_off. */
+  uint32_t rx_got, rx_cur, rx_off;
+  uint32_t rx_seg; /* segment size of message rx_cur */
   struct mmsghdr *tx_msgs;
-  struct iovec *tx_iov;
-  struct sockaddr_storage *tx_addr;
-  uint32_t kernel_drops; /* last SO_RXQ_OVFL value */
-  uint64_t truncated;
+  struct iovec *tx_iov;             /* iov_cap: one per frame */
+  uint32_t iov_cap;                 /* frames per sendmmsg */
+  struct sockaddr_storage *tx_addr; /* batch: one per message */
+  uint8_t *tx_cmsg;                 /* batch * TX_CMSG_ROOM */
+  uint32_t *tx_first, *tx_nseg;     /* batch: a message's frames */
+  uint32_t *tx_iovi;                /* batch: its first iov */
+  /* Transmit sockets: txfd[0 .. ntx-1] bound to sport_lo .. sport_hi,
+   * or none (ntx 0: everything leaves from fd). gso_ok[i] for txfd[i],
+   * gso_ok[ntx] for fd. */
+  int *txfd;
+  uint32_t ntx;
+  uint8_t *gso_ok;
+  bool use_gso;
+  bool drops_known; /* SO_MEMINFO works */
+  vl2_udp_stats us;
   vl2_backend_stats st;
 } udp_priv;
 
@@ -60,8 +105,12 @@ static void priv_free(vl2_backend *be, udp_priv *p) {
     return;
   if (p->fd >= 0)
     close(p->fd);
-  void *bufs[] = {p->rxbuf,   p->rx_msgs, p->rx_iov, p->rx_addr,
-                  p->rx_cmsg, p->tx_msgs, p->tx_iov, p->tx_addr};
+  for (uint32_t i = 0; p->txfd != NULL && i < p->ntx; i++)
+    if (p->txfd[i] >= 0)
+      close(p->txfd[i]);
+  void *bufs[] = {p->rxbuf,   p->rx_msgs, p->rx_iov,  p->rx_addr, p->rx_cmsg,
+                  p->tx_msgs, p->tx_iov,  p->tx_addr, p->tx_cmsg, p->tx_first,
+                  p->tx_nseg, p->tx_iovi, p->txfd,    p->gso_ok};
   for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
     be->mem.free(bufs[i], be->mem.user_data);
   be->mem.free(p, be->mem.user_data);
@@ -148,12 +197,58 @@ static int set_buf(vl2_backend *be, int fd, int force_opt, int opt,
                       (unsigned)bytes);
 }
 
+/* A socket of |p|'s family with the options every one of them gets. */
+static int new_socket(vl2_backend *be, const udp_priv *p, bool v6only,
+                      uint32_t sndbuf, int *pfd) {
+  int fd =
+      socket(p->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+  if (fd < 0)
+    return vl2_be_errno(be, errno, "udp: socket");
+  int v6 = v6only ? 1 : 0, rv;
+  if (p->family == AF_INET6 &&
+      setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6, sizeof(v6)) != 0) {
+    rv = vl2_be_errno(be, errno, "udp: setsockopt(IPV6_V6ONLY)");
+    close(fd);
+    return rv;
+  }
+  if (sndbuf != 0 && (rv = set_buf(be, fd, SO_SNDBUFFORCE, SO_SNDBUF, sndbuf,
+                                   "sndbuf")) != 0) {
+    close(fd);
+    return rv;
+  }
+  *pfd = fd;
+  return 0;
+}
+
+static void set_port(struct sockaddr_storage *ss, uint16_t port) {
+  if (ss->ss_family == AF_INET)
+    ((struct sockaddr_in *)ss)->sin_port = htons(port);
+  else
+    ((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
+/* The kernel's count of datagrams dropped on |fd| (full receive buffer,
+ * bad checksum, ...): SO_MEMINFO's SK_MEMINFO_DROPS, read, never asked
+ * for per packet (SO_RXQ_OVFL's per-packet copy crashes some kernels under
+ * load). */
+static int read_drops(int fd, uint64_t *drops) {
+  uint32_t mi[SK_MEMINFO_VARS];
+  socklen_t sl = sizeof(mi);
+  memset(mi, 0, sizeof(mi));
+  if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mi, &sl) != 0 ||
+      sl < (SK_MEMINFO_DROPS + 1) * sizeof(uint32_t))
+    return -1;
+  *drops = mi[SK_MEMINFO_DROPS];
+  return 0;
+}
+
 static int udp_open(vl2_backend *be, const char *args) {
   char key[VL2_ARGS_KEY_MAX], val[VL2_ARGS_VAL_MAX];
   char local[64] = "0.0.0.0";
   uint32_t port = 4789, dport = 0, rcvbuf = 0, sndbuf = 0;
-  uint32_t batch = DEFAULT_BATCH, bufsize = DEFAULT_BUFSIZE;
-  bool v6only = true, have_dport = false;
+  uint32_t batch = DEFAULT_BATCH, bufsize = 0;
+  uint32_t sport_lo = 0, sport_hi = 0;
+  bool v6only = true, have_dport = false, gso = true, gro = true;
   vl2_args it;
   int rv;
   vl2_args_init(&it, args);
@@ -175,6 +270,14 @@ static int udp_open(vl2_backend *be, const char *args) {
       rv = vl2_args_u32(be, key, val, 1, MAX_BATCH, &batch);
     else if (strcmp(key, "bufsize") == 0)
       rv = vl2_args_u32(be, key, val, 64, 65535, &bufsize);
+    else if (strcmp(key, "gso") == 0)
+      rv = vl2_args_bool(be, key, val, &gso);
+    else if (strcmp(key, "gro") == 0)
+      rv = vl2_args_bool(be, key, val, &gro);
+    else if (strcmp(key, "sport_lo") == 0)
+      rv = vl2_args_u32(be, key, val, 1, 65535, &sport_lo);
+    else if (strcmp(key, "sport_hi") == 0)
+      rv = vl2_args_u32(be, key, val, 1, 65535, &sport_hi);
     else
       rv = vl2_args_unknown(be, key);
     if (rv < 0)
@@ -184,6 +287,19 @@ static int udp_open(vl2_backend *be, const char *args) {
     return vl2_be_err(be, rv, "udp: bad argument string");
   if (!have_dport)
     dport = port != 0 ? port : 4789;
+  if ((sport_lo == 0) != (sport_hi == 0) || sport_hi < sport_lo ||
+      sport_hi - sport_lo >= MAX_TX_SOCKS)
+    return vl2_be_err(be, VL2_ERR_INVALID,
+                      "udp: sport_lo=%u,sport_hi=%u: give both, lo <= hi, at "
+                      "most %u ports",
+                      (unsigned)sport_lo, (unsigned)sport_hi,
+                      (unsigned)MAX_TX_SOCKS);
+  /* GRO hands over up to 64 KiB at once: it needs full-size buffers, so
+   * an explicitly smaller bufsize turns it off. */
+  if (bufsize == 0)
+    bufsize = gro ? GRO_BUFSIZE : DEFAULT_BUFSIZE;
+  else if (bufsize < GRO_BUFSIZE)
+    gro = false;
 
   struct sockaddr_storage ss;
   socklen_t sl;
@@ -200,53 +316,79 @@ static int udp_open(vl2_backend *be, const char *args) {
   p->dport = htons((uint16_t)dport);
   p->batch = batch;
   p->bufsize = bufsize;
+  p->ntx = sport_lo != 0 ? sport_hi - sport_lo + 1 : 0;
   p->rxbuf = zalloc(be, batch, bufsize);
   p->rx_msgs = zalloc(be, batch, sizeof(*p->rx_msgs));
   p->rx_iov = zalloc(be, batch, sizeof(*p->rx_iov));
   p->rx_addr = zalloc(be, batch, sizeof(*p->rx_addr));
   p->rx_cmsg = zalloc(be, batch, CMSG_ROOM);
   p->tx_msgs = zalloc(be, batch, sizeof(*p->tx_msgs));
-  p->tx_iov = zalloc(be, batch, sizeof(*p->tx_iov));
+  p->iov_cap = batch * 2 + GSO_MAX_SEGS;
+  p->tx_iov = zalloc(be, p->iov_cap, sizeof(*p->tx_iov));
   p->tx_addr = zalloc(be, batch, sizeof(*p->tx_addr));
+  p->tx_cmsg = zalloc(be, batch, TX_CMSG_ROOM);
+  p->tx_first = zalloc(be, batch, sizeof(*p->tx_first));
+  p->tx_nseg = zalloc(be, batch, sizeof(*p->tx_nseg));
+  p->tx_iovi = zalloc(be, batch, sizeof(*p->tx_iovi));
+  p->txfd = zalloc(be, p->ntx + 1, sizeof(*p->txfd));
+  p->gso_ok = zalloc(be, p->ntx + 1, 1);
   if (!p->rxbuf || !p->rx_msgs || !p->rx_iov || !p->rx_addr || !p->rx_cmsg ||
-      !p->tx_msgs || !p->tx_iov || !p->tx_addr) {
+      !p->tx_msgs || !p->tx_iov || !p->tx_addr || !p->tx_cmsg || !p->tx_first ||
+      !p->tx_nseg || !p->tx_iovi || !p->txfd || !p->gso_ok) {
+    p->ntx = 0; /* no descriptors to close yet */
     priv_free(be, p);
     return vl2_be_err(be, VL2_ERR_NOMEM, "udp: out of memory");
   }
+  for (uint32_t i = 0; i < p->ntx; i++)
+    p->txfd[i] = -1;
 
-  p->fd =
-      socket(p->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
-  if (p->fd < 0) {
-    rv = vl2_be_errno(be, errno, "udp: socket");
+  if ((rv = new_socket(be, p, v6only, sndbuf, &p->fd)) != 0) {
     priv_free(be, p);
     return rv;
   }
-  int one = 1, v6 = v6only ? 1 : 0;
-  if (p->family == AF_INET6 &&
-      setsockopt(p->fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6, sizeof(v6)) != 0) {
-    rv = vl2_be_errno(be, errno, "udp: setsockopt(IPV6_V6ONLY)");
+  if (rcvbuf != 0 && (rv = set_buf(be, p->fd, SO_RCVBUFFORCE, SO_RCVBUF, rcvbuf,
+                                   "rcvbuf")) != 0) {
     priv_free(be, p);
     return rv;
   }
-  /* Count the kernel's drops for a full receive buffer (best effort). */
-  (void)setsockopt(p->fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
-  if ((rcvbuf != 0 && (rv = set_buf(be, p->fd, SO_RCVBUFFORCE, SO_RCVBUF,
-                                    rcvbuf, "rcvbuf")) != 0) ||
-      (sndbuf != 0 && (rv = set_buf(be, p->fd, SO_SNDBUFFORCE, SO_SNDBUF,
-                                    sndbuf, "sndbuf")) != 0)) {
-    priv_free(be, p);
-    return rv;
-  }
-  if (p->family == AF_INET)
-    ((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
-  else
-    ((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
+  set_port(&ss, (uint16_t)port);
   if (bind(p->fd, (struct sockaddr *)&ss, sl) != 0) {
     rv = vl2_be_errno(be, errno, "udp: bind %.60s port %u", local,
                       (unsigned)port);
     priv_free(be, p);
     return rv;
   }
+  /* Kernel features, probed once: UDP_SEGMENT is there when the kernel
+   * knows the option (getsockopt answers); UDP_GRO when it can be set. */
+  int one = 1, v = 0;
+  socklen_t vl = sizeof(v);
+  p->use_gso = gso && getsockopt(p->fd, SOL_UDP, UDP_SEGMENT, &v, &vl) == 0;
+  if (gro && setsockopt(p->fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) == 0)
+    p->us.gro = 1;
+  uint64_t d;
+  p->drops_known = read_drops(p->fd, &d) == 0;
+  for (uint32_t i = 0; i < p->ntx; i++) {
+    if ((rv = new_socket(be, p, v6only, sndbuf, &p->txfd[i])) != 0) {
+      priv_free(be, p);
+      return rv;
+    }
+    set_port(&ss, (uint16_t)(sport_lo + i));
+    if (bind(p->txfd[i], (struct sockaddr *)&ss, sl) != 0) {
+      rv = vl2_be_errno(be, errno, "udp: bind %.60s source port %u", local,
+                        (unsigned)(sport_lo + i));
+      priv_free(be, p);
+      return rv;
+    }
+    /* Transmit only: anything sent to these ports is not read. */
+    (void)shutdown(p->txfd[i], SHUT_RD);
+  }
+  for (uint32_t i = 0; i <= p->ntx; i++)
+    p->gso_ok[i] = p->use_gso ? 1 : 0;
+  p->us.gso = p->use_gso ? 1 : 0;
+  p->us.drops_known = p->drops_known ? 1 : 0;
+  p->us.tx_sockets = p->ntx;
+  p->us.sport_lo = (uint16_t)sport_lo;
+  p->us.sport_hi = (uint16_t)sport_hi;
   for (uint32_t i = 0; i < batch; i++) {
     p->rx_iov[i].iov_base = p->rxbuf + (size_t)i * bufsize;
     p->rx_iov[i].iov_len = bufsize;
@@ -260,11 +402,10 @@ static void udp_close(vl2_backend *be) {
   be->priv = NULL;
 }
 
-static vl2_ssize udp_rx_burst(vl2_backend *be, vl2_frame *frames, size_t n,
-                              vl2_tstamp now) {
-  udp_priv *p = be->priv;
-  unsigned cnt = (unsigned)(n < p->batch ? n : p->batch);
-  for (unsigned i = 0; i < cnt; i++) {
+/* Receive a batch of messages into the (fully consumed) receive buffers;
+ * 0 when none waited, 1 when some arrived, or an error. */
+static int rx_fill(vl2_backend *be, udp_priv *p) {
+  for (unsigned i = 0; i < p->batch; i++) {
     struct msghdr *m = &p->rx_msgs[i].msg_hdr;
     m->msg_name = &p->rx_addr[i];
     m->msg_namelen = sizeof(p->rx_addr[i]);
@@ -274,38 +415,86 @@ static vl2_ssize udp_rx_burst(vl2_backend *be, vl2_frame *frames, size_t n,
     m->msg_controllen = CMSG_ROOM;
     m->msg_flags = 0;
   }
-  int got = recvmmsg(p->fd, p->rx_msgs, cnt, MSG_DONTWAIT, NULL);
+  int got = recvmmsg(p->fd, p->rx_msgs, p->batch, MSG_DONTWAIT, NULL);
   if (got < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
       return 0;
     p->st.rx_errors++;
     return vl2_be_errno(be, errno, "udp: recvmmsg");
   }
-  size_t k = 0;
-  for (int i = 0; i < got; i++) {
-    struct msghdr *m = &p->rx_msgs[i].msg_hdr;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c != NULL;
-         c = CMSG_NXTHDR(m, c)) {
-      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL &&
-          c->cmsg_len >= CMSG_LEN(sizeof(uint32_t))) {
-        uint32_t d;
-        memcpy(&d, CMSG_DATA(c), sizeof(d));
-        p->kernel_drops = d;
-      }
+  p->rx_got = (uint32_t)got;
+  p->rx_cur = 0;
+  p->rx_off = 0;
+  return got > 0;
+}
+
+/* The segment size of received message |m|: UDP_GRO's value when the
+ * kernel coalesced several datagrams, else 0. */
+static uint32_t gro_size(struct msghdr *m) {
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c))
+    if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO &&
+        c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+      int g;
+      memcpy(&g, CMSG_DATA(c), sizeof(g));
+      return g > 0 ? (uint32_t)g : 0;
     }
+  return 0;
+}
+
+/* Hands out the datagrams of received messages; a message the kernel
+ * coalesced (UDP_GRO) is split at its segment size, the last piece may be
+ * shorter. Messages are received only when every piece of the previous
+ * batch was handed out, so earlier frames stay valid until the next
+ * call. */
+static vl2_ssize udp_rx_burst(vl2_backend *be, vl2_frame *frames, size_t n,
+                              vl2_tstamp now) {
+  udp_priv *p = be->priv;
+  size_t k = 0;
+  if (p->rx_cur >= p->rx_got) {
+    int rv = rx_fill(be, p);
+    if (rv <= 0)
+      return rv;
+  }
+  while (k < n && p->rx_cur < p->rx_got) {
+    uint32_t i = p->rx_cur;
+    struct msghdr *m = &p->rx_msgs[i].msg_hdr;
+    uint32_t len = p->rx_msgs[i].msg_len;
     if (m->msg_flags & MSG_TRUNC) {
-      p->truncated++;
+      p->us.truncated++;
+      p->rx_cur++;
       continue;
     }
-    vl2_frame *f = &frames[k++];
-    memset(f, 0, sizeof(*f));
-    f->data = p->rx_iov[i].iov_base;
-    f->len = p->rx_msgs[i].msg_len;
-    f->port = be->port;
-    f->rx_ts = now;
-    to_ipaddr(&p->rx_addr[i], &f->remote);
-    p->st.rx_frames++;
-    p->st.rx_bytes += f->len;
+    if (p->rx_off == 0) {
+      uint32_t seg = gro_size(m);
+      if (seg == 0 || seg >= len)
+        seg = len;
+      else {
+        p->us.gro_batches++;
+        p->us.gro_segments += (len + seg - 1) / seg;
+      }
+      p->rx_seg = seg; /* for the rest of the message */
+    }
+    uint32_t seg = p->rx_seg;
+    vl2_ipaddr remote;
+    to_ipaddr(&p->rx_addr[i], &remote);
+    const uint8_t *base = p->rx_iov[i].iov_base;
+    while (k < n && p->rx_off < len) {
+      uint32_t l = len - p->rx_off < seg ? len - p->rx_off : seg;
+      vl2_frame *f = &frames[k++];
+      memset(f, 0, sizeof(*f));
+      f->data = base + p->rx_off;
+      f->len = l;
+      f->port = be->port;
+      f->rx_ts = now;
+      f->remote = remote;
+      p->st.rx_frames++;
+      p->st.rx_bytes += l;
+      p->rx_off += l;
+    }
+    if (p->rx_off >= len) {
+      p->rx_cur++;
+      p->rx_off = 0;
+    }
   }
   return (vl2_ssize)k;
 }
@@ -318,50 +507,134 @@ static int is_dest_error(int e) {
          e == EADDRNOTAVAIL || e == ECONNREFUSED || e == EDESTADDRREQ;
 }
 
+/* The transmit socket index for a frame asking for source port |sport|:
+ * the pool socket bound to it, another pool socket when it is outside the
+ * range (the same one for the same port), or p->ntx (the receive socket)
+ * without a pool or for port 0. */
+static uint32_t sock_for(const udp_priv *p, uint32_t sport) {
+  if (p->ntx == 0 || sport == 0 || sport > 65535)
+    return p->ntx;
+  if (sport >= p->us.sport_lo && sport <= p->us.sport_hi)
+    return sport - p->us.sport_lo;
+  return sport % p->ntx;
+}
+
+static int sock_fd(const udp_priv *p, uint32_t s) {
+  return s == p->ntx ? p->fd : p->txfd[s];
+}
+
+/* Frames go out in order. Consecutive frames to the same address from the
+ * same socket with equal lengths (the last may be shorter) become one
+ * message with a UDP_SEGMENT control message: the kernel sends them as
+ * separate datagrams from one buffer (GSO). Consecutive messages of one
+ * socket go in one sendmmsg. */
 static vl2_ssize udp_tx_burst(vl2_backend *be, const vl2_frame *frames,
                               size_t n) {
   udp_priv *p = be->priv;
   size_t done = 0;
+  size_t nogso_until = 0; /* frames before this index are sent singly */
   while (done < n) {
-    /* Fill up to |batch| messages; frames whose address the socket cannot
-     * reach are consumed as errors. */
-    unsigned cnt = 0;
-    size_t idx[MAX_BATCH];
+    unsigned nmsg = 0, niov = 0;
+    uint32_t sock = UINT32_MAX;
+    socklen_t sls[MAX_BATCH];
     size_t i = done;
-    for (; i < n && cnt < p->batch; i++) {
+    for (; i < n && niov < p->iov_cap; i++) {
+      const vl2_frame *f = &frames[i];
+      uint32_t s = sock_for(p, f->port);
+      if (sock != UINT32_MAX && s != sock)
+        break;
       socklen_t sl;
-      if (to_sockaddr(p, &frames[i].remote, &p->tx_addr[cnt], &sl) != 0) {
-        if (cnt != 0)
+      if (nmsg > 0) {
+        /* Extend the previous message? */
+        unsigned pm = nmsg - 1;
+        uint32_t first = p->tx_first[pm], cnt = p->tx_nseg[pm];
+        uint32_t seg = frames[first].len;
+        uint32_t last = frames[first + cnt - 1].len;
+        struct sockaddr_storage tmp;
+        if (p->gso_ok[s] && i >= nogso_until && first + cnt == i &&
+            last == seg && f->len <= seg && f->len > 0 && cnt < GSO_MAX_SEGS &&
+            (size_t)seg * cnt + f->len <= GSO_MAX_BYTES &&
+            to_sockaddr(p, &f->remote, &tmp, &sl) == 0 && sl == sls[pm] &&
+            memcmp(&tmp, &p->tx_addr[pm], sl) == 0) {
+          p->tx_iov[niov].iov_base = (void *)(uintptr_t)f->data;
+          p->tx_iov[niov].iov_len = f->len;
+          niov++;
+          p->tx_nseg[pm]++;
+          sock = s;
+          continue;
+        }
+      }
+      if (nmsg == p->batch)
+        break;
+      if (to_sockaddr(p, &f->remote, &p->tx_addr[nmsg], &sl) != 0) {
+        if (nmsg != 0)
           break; /* send what is queued first; consumed next round */
         p->st.tx_errors++;
         vl2_be_err(be, VL2_ERR_INVALID,
                    "udp: remote family %u unreachable from this socket",
-                   (unsigned)frames[i].remote.family);
+                   (unsigned)f->remote.family);
         done = i + 1;
         continue;
       }
-      struct msghdr *m = &p->tx_msgs[cnt].msg_hdr;
-      memset(m, 0, sizeof(*m));
-      p->tx_iov[cnt].iov_base = (void *)(uintptr_t)frames[i].data;
-      p->tx_iov[cnt].iov_len = frames[i].len;
-      m->msg_name = &p->tx_addr[cnt];
-      m->msg_namelen = sl;
-      m->msg_iov = &p->tx_iov[cnt];
-      m->msg_iovlen = 1;
-      idx[cnt++] = i;
+      sls[nmsg] = sl;
+      p->tx_iov[niov].iov_base = (void *)(uintptr_t)f->data;
+      p->tx_iov[niov].iov_len = f->len;
+      p->tx_first[nmsg] = (uint32_t)i;
+      p->tx_nseg[nmsg] = 1;
+      p->tx_iovi[nmsg] = niov;
+      niov++;
+      nmsg++;
+      sock = s;
     }
-    if (cnt == 0)
+    if (nmsg == 0)
       continue; /* only unreachable frames so far (done advanced) */
-    int sent = sendmmsg(p->fd, p->tx_msgs, cnt, MSG_DONTWAIT);
+    for (unsigned m = 0; m < nmsg; m++) {
+      struct msghdr *h = &p->tx_msgs[m].msg_hdr;
+      memset(h, 0, sizeof(*h));
+      h->msg_name = &p->tx_addr[m];
+      h->msg_namelen = sls[m];
+      h->msg_iov = &p->tx_iov[p->tx_iovi[m]];
+      h->msg_iovlen = p->tx_nseg[m];
+      if (p->tx_nseg[m] > 1) {
+        uint8_t *cb = p->tx_cmsg + (size_t)m * TX_CMSG_ROOM;
+        memset(cb, 0, TX_CMSG_ROOM);
+        h->msg_control = cb;
+        h->msg_controllen = CMSG_SPACE(sizeof(uint16_t));
+        struct cmsghdr *c = CMSG_FIRSTHDR(h);
+        c->cmsg_level = SOL_UDP;
+        c->cmsg_type = UDP_SEGMENT;
+        c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+        uint16_t gs = (uint16_t)frames[p->tx_first[m]].len;
+        memcpy(CMSG_DATA(c), &gs, sizeof(gs));
+      }
+    }
+    int sent = sendmmsg(sock_fd(p, sock), p->tx_msgs, nmsg, MSG_DONTWAIT);
     if (sent < 0) {
       int e = errno;
+      uint32_t f0 = p->tx_first[0], c0 = p->tx_nseg[0];
       if (e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS || e == EINTR)
         break;
+      if (c0 > 1 && e == EIO) {
+        /* The kernel cannot segment on this route (no checksum offload
+         * on the egress device): datagram by datagram from now on, on
+         * this socket. */
+        p->gso_ok[sock] = 0;
+        p->us.gso_fallbacks++;
+        vl2_be_errno(be, e, "udp: UDP_SEGMENT refused; sending singly");
+        continue;
+      }
+      if (c0 > 1 && (e == EINVAL || e == EMSGSIZE)) {
+        /* Too big for GSO on this path (segment above the path MTU):
+         * these frames again, one datagram each. */
+        p->us.gso_refused++;
+        nogso_until = f0 + c0;
+        continue;
+      }
       if (is_dest_error(e)) {
         /* The first message failed for its destination: drop it. */
-        p->st.tx_errors++;
+        p->st.tx_errors += c0;
         vl2_be_errno(be, e, "udp: sendmmsg");
-        done = idx[0] + 1;
+        done = f0 + c0;
         continue;
       }
       if (done == 0)
@@ -371,12 +644,19 @@ static vl2_ssize udp_tx_burst(vl2_backend *be, const vl2_frame *frames,
     if (sent == 0)
       break;
     for (int s = 0; s < sent; s++) {
-      p->st.tx_frames++;
-      p->st.tx_bytes += frames[idx[s]].len;
+      uint32_t f0 = p->tx_first[s], c = p->tx_nseg[s];
+      if (c > 1) {
+        p->us.gso_sends++;
+        p->us.gso_segments += c;
+      }
+      for (uint32_t j = 0; j < c; j++) {
+        p->st.tx_frames++;
+        p->st.tx_bytes += frames[f0 + j].len;
+      }
     }
     /* When it stopped early, the next round retries the rest, which
      * classifies the error of the message that stopped it. */
-    done = idx[sent - 1] + 1;
+    done = p->tx_first[sent - 1] + p->tx_nseg[sent - 1];
   }
   return (vl2_ssize)done;
 }
@@ -386,10 +666,17 @@ static int udp_get_fd(const vl2_backend *be) {
   return p != NULL ? p->fd : -1;
 }
 
+static uint64_t socket_drops(const udp_priv *p) {
+  uint64_t d = 0;
+  if (p->drops_known && read_drops(p->fd, &d) != 0)
+    d = 0;
+  return d;
+}
+
 static int udp_get_stats(const vl2_backend *be, vl2_backend_stats *st) {
   const udp_priv *p = be->priv;
   *st = p->st;
-  st->rx_dropped = p->truncated + p->kernel_drops;
+  st->rx_dropped = p->us.truncated + socket_drops(p);
   return 0;
 }
 
@@ -427,5 +714,18 @@ int vl2_udp_get_local(const vl2_backend *be, vl2_ipaddr *addr, uint16_t *port) {
     *port =
         ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
                                        : ((struct sockaddr_in *)&ss)->sin_port);
+  return 0;
+}
+
+int vl2_udp_get_stats(const vl2_backend *be, vl2_udp_stats *st) {
+  if (be == NULL || st == NULL || be->ops != &vl2_udp_ops || be->priv == NULL)
+    return VL2_ERR_INVALID;
+  const udp_priv *p = be->priv;
+  *st = p->us;
+  uint32_t off = 0;
+  for (uint32_t i = 0; i <= p->ntx; i++)
+    off += p->gso_ok[i] ? 0 : 1;
+  st->gso_off_sockets = off;
+  st->socket_drops = socket_drops(p);
   return 0;
 }

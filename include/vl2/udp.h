@@ -23,6 +23,32 @@
  * Receive and transmit are batched with recvmmsg(2) and sendmmsg(2); every
  * buffer is allocated at open, so the data path never allocates.
  *
+ * Kernel offloads (udp(7)), probed at open and reported by
+ * vl2_udp_get_stats():
+ * - GRO (`UDP_GRO`): the kernel may hand over a run of datagrams of one
+ *   flow in one buffer with their segment size; rx_burst() splits it and
+ *   returns each datagram as its own frame, in order (the last may be
+ *   shorter). Needs 65535-byte receive buffers.
+ * - GSO (`UDP_SEGMENT`): tx_burst() sends consecutive frames to the same
+ *   address from the same source port with equal lengths (the last may be
+ *   shorter, at most 64 per run, 65507 bytes in all) in one sendmsg; the
+ *   kernel emits them as separate datagrams, each with its UDP checksum
+ *   (so the receiver's GRO can take them). Where the kernel refuses
+ *   (`EIO`: the egress device cannot finish checksums) the socket falls
+ *   back to one datagram per frame for good, counted in `gso_fallbacks`;
+ *   a run the path cannot take (`EINVAL`: a datagram larger than the path
+ *   MTU) is resent one by one, counted in `gso_refused`.
+ * - Per-flow source ports: with `sport_lo` and `sport_hi`, the backend
+ *   binds one transmit socket to each port of that range, and sends a
+ *   frame from the port its `port` field names (a frame's `port` is the
+ *   outer UDP source port on transmit: typically ::vl2_dest.udp_sport,
+ *   with the ::vl2_vxlan_config range set to the same ports, so the
+ *   packets of one inner flow keep one port and distinct flows spread,
+ *   RFC 7348 section 5). A port outside the range maps to a socket of
+ *   the pool (always the same one for the same port); 0 means the
+ *   receive socket. Receiving stays on the one bound `port`. Without a
+ *   range, every packet leaves from the bound port and `port` is ignored.
+ *
  * Arguments (vl2_backend_open()'s string):
  * - `local=ADDR`: the IPv4 or IPv6 address to bind (default `0.0.0.0`;
  *   `::` for every IPv6 address);
@@ -36,18 +62,19 @@
  *   system's); forced past the sysctl limits when privileged;
  * - `batch=N`: messages per system call, 1..1024 (default 32);
  * - `bufsize=N`: receive buffer per message, 64..65535 bytes (default
- *   9216, enough for a 9000-byte underlay MTU); longer datagrams are
- *   dropped and counted in `rx_dropped`.
+ *   65535 with GRO, else 9216, enough for a 9000-byte underlay MTU);
+ *   longer datagrams are dropped and counted in `rx_dropped`; a value
+ *   below 65535 turns GRO off;
+ * - `gso=BOOL`, `gro=BOOL`: use the kernel offload when it has it
+ *   (default 1 each);
+ * - `sport_lo=N`, `sport_hi=N`: the source-port range of the transmit
+ *   pool, 1..65535, both or neither, at most 1024 ports (default none).
  *
- * Counters: `rx_dropped` adds the kernel's count of datagrams dropped for
- * a full socket buffer (SO_RXQ_OVFL) to truncated ones; `tx_errors` counts
- * frames refused for their destination (no route, unsupported family,
- * too big), which are consumed, not retried.
- *
- * Limitation: every packet leaves from the bound port, so the per-flow
- * outer UDP source port of RFC 7348 section 5 is not applied; use a raw
- * or AF_PACKET underlay with ::VL2_VXLAN_LAYER_IP / ::VL2_VXLAN_LAYER_ETH
- * when ECMP entropy matters.
+ * Counters: `rx_dropped` adds the kernel's count of datagrams dropped on
+ * the receive socket (a full receive buffer, a bad checksum; read with
+ * SO_MEMINFO when the counters are read, never per packet) to truncated
+ * ones; `tx_errors` counts frames refused for their destination (no
+ * route, unsupported family, too big), which are consumed, not retried.
  *
  * Not thread-safe: one thread per instance.
  * @{
@@ -67,6 +94,54 @@ extern "C" {
  * vl2_backend_open().
  */
 VL2_EXTERN extern const vl2_backend_ops vl2_udp_ops;
+
+/**
+ * What the UDP backend uses of the kernel, and how it went (see the
+ * offload list above). Counters only grow.
+ */
+typedef struct vl2_udp_stats {
+  uint8_t gso;              /**< 1: UDP_SEGMENT is used (the kernel has it and
+                                 `gso` is on). */
+  uint8_t gro;              /**< 1: UDP_GRO is on for the receive socket. */
+  uint8_t drops_known;      /**< 1: `socket_drops` is read from the kernel
+                                 (SO_MEMINFO); 0: not available, it stays 0. */
+  uint8_t reserved0;        /**< Zero. */
+  uint16_t sport_lo;        /**< Transmit pool's lowest source port, or 0. */
+  uint16_t sport_hi;        /**< Its highest, or 0. */
+  uint32_t tx_sockets;      /**< Sockets in the transmit pool (0: none; every
+                                 packet leaves from the bound port). */
+  uint32_t gso_off_sockets; /**< Sockets on which GSO is off: all when
+                                 `gso` is 0, else those that fell back. */
+  uint64_t gso_sends;       /**< Messages sent with UDP_SEGMENT. */
+  uint64_t gso_segments;    /**< Datagrams in them. */
+  uint64_t gso_fallbacks;   /**< Sockets switched to one datagram per send
+                                 because the kernel refused GSO (`EIO`). */
+  uint64_t gso_refused;     /**< Runs resent one datagram at a time because
+                                 the path could not take them (`EINVAL`). */
+  uint64_t gro_batches;     /**< Received buffers holding several datagrams
+                                 (UDP_GRO). */
+  uint64_t gro_segments;    /**< Datagrams in them. */
+  uint64_t socket_drops;    /**< The kernel's drop count for the receive
+                                 socket (SO_MEMINFO `SK_MEMINFO_DROPS`), read
+                                 at the call. */
+  uint64_t truncated;       /**< Datagrams longer than `bufsize`, dropped. */
+  uint64_t reserved[4];     /**< Zero. */
+} vl2_udp_stats;
+
+/**
+ * Read the UDP backend's offload state and counters.
+ *
+ * @param be
+ *   A backend opened with ::vl2_udp_ops.
+ * @param st
+ *   Written.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID @p be or @p st is NULL, or @p be is not a UDP
+ *         backend.
+ * @since 0.2.0
+ */
+VL2_EXTERN int vl2_udp_get_stats(const vl2_backend *be, vl2_udp_stats *st);
 
 /**
  * The address and port the backend's socket is bound to (the port the
