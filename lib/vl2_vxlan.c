@@ -12,6 +12,8 @@
  */
 #include <vl2/vxlan.h>
 
+#include "vl2_tunnel.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -141,7 +143,7 @@ int vl2_vxlan_config_default_versioned(int version, vl2_vxlan_config *cfg) {
 /* Whether |a| is a well-formed address record: a known family, zero
  * padding, and zero bytes after an IPv4 address. Word-wide: it runs on
  * every encapsulation. */
-static inline int addr_ok(const vl2_ipaddr *a) {
+int vl2_tun_addr_ok(const vl2_ipaddr *a) {
   uint64_t hi;
   uint32_t mid;
   memcpy(&mid, a->addr + 4, 4);
@@ -153,7 +155,7 @@ static inline int addr_ok(const vl2_ipaddr *a) {
   return a->family == VL2_AF_NONE || a->family == VL2_AF_INET6;
 }
 
-static inline int config_ok(const vl2_vxlan_config *cfg) {
+int vl2_tun_config_ok(const vl2_vxlan_config *cfg) {
   return cfg->dst_port != 0 && cfg->sport_lo != 0 &&
          cfg->sport_lo <= cfg->sport_hi && cfg->ttl != 0 &&
          (cfg->flags & ~(uint32_t)VL2_VXLAN_F_ALL) == 0 &&
@@ -161,35 +163,36 @@ static inline int config_ok(const vl2_vxlan_config *cfg) {
           (cfg->underlay_mtu >= 68 && cfg->underlay_mtu <= 65535)) &&
          (cfg->reserved[0] | cfg->reserved[1] | cfg->reserved[2] |
           cfg->reserved[4] | cfg->reserved[3]) == 0 &&
-         addr_ok(&cfg->local);
+         vl2_tun_addr_ok(&cfg->local);
 }
 
 int vl2_vxlan_config_check(const vl2_vxlan_config *cfg) {
-  return cfg != NULL && config_ok(cfg) ? 0 : VL2_ERR_INVALID;
+  return cfg != NULL && vl2_tun_config_ok(cfg) ? 0 : VL2_ERR_INVALID;
 }
 
 /* ---- sizes ------------------------------------------------------------- */
 
-/* Outer IP + UDP + VXLAN bytes for |family|, or 0. */
-static size_t ip_overhead(unsigned family) {
+/* Outer IP + UDP + tunnel-header (|thlen| bytes) for |family|, or 0. */
+static size_t ip_overhead(unsigned family, size_t thlen) {
   switch (family) {
   case VL2_AF_INET:
-    return IP4_HLEN + UDP_HLEN + VL2_VXLAN_HLEN;
+    return IP4_HLEN + UDP_HLEN + thlen;
   case VL2_AF_INET6:
-    return IP6_HLEN + UDP_HLEN + VL2_VXLAN_HLEN;
+    return IP6_HLEN + UDP_HLEN + thlen;
   default:
     return 0;
   }
 }
 
-static inline size_t overhead_of(unsigned family, unsigned layer) {
+static inline size_t overhead_of(unsigned family, unsigned layer,
+                                 size_t thlen) {
   switch (layer) {
   case VL2_VXLAN_LAYER_UDP:
-    return VL2_VXLAN_HLEN;
+    return thlen;
   case VL2_VXLAN_LAYER_IP:
-    return ip_overhead(family);
+    return ip_overhead(family, thlen);
   case VL2_VXLAN_LAYER_ETH: {
-    size_t o = ip_overhead(family);
+    size_t o = ip_overhead(family, thlen);
     return o != 0 ? o + ETH_HLEN : 0;
   }
   default:
@@ -197,14 +200,15 @@ static inline size_t overhead_of(unsigned family, unsigned layer) {
   }
 }
 
-static inline size_t max_frame_of(unsigned family, uint32_t underlay_mtu) {
-  size_t hdr = ip_overhead(family);
+static inline size_t max_frame_of(unsigned family, uint32_t underlay_mtu,
+                                  size_t thlen) {
+  size_t hdr = ip_overhead(family, thlen);
   if (hdr == 0)
     return 0;
   /* The 16-bit fields: IPv4 total length covers the IP header; the UDP
-   * length (and IPv6 payload length) covers UDP + VXLAN + inner. */
+   * length (and IPv6 payload length) covers UDP + tunnel header + inner. */
   size_t field_max =
-      family == VL2_AF_INET ? 65535u - hdr : 65535u - UDP_HLEN - VL2_VXLAN_HLEN;
+      family == VL2_AF_INET ? 65535u - hdr : 65535u - UDP_HLEN - thlen;
   if (underlay_mtu == 0)
     return field_max;
   if (underlay_mtu <= hdr)
@@ -339,11 +343,19 @@ static inline uint16_t sport_map(uint32_t hash, uint16_t lo, uint16_t hi) {
 /* Public entry points. Internal callers use the static inline versions:
  * with -fPIC the compiler may not inline exported functions. */
 size_t vl2_vxlan_overhead(unsigned family, unsigned layer) {
-  return overhead_of(family, layer);
+  return overhead_of(family, layer, VL2_VXLAN_HLEN);
 }
 
 size_t vl2_vxlan_max_frame(unsigned family, uint32_t underlay_mtu) {
-  return max_frame_of(family, underlay_mtu);
+  return max_frame_of(family, underlay_mtu, VL2_VXLAN_HLEN);
+}
+
+size_t vl2_tun_overhead(unsigned family, unsigned layer, size_t thlen) {
+  return overhead_of(family, layer, thlen);
+}
+
+size_t vl2_tun_max_frame(unsigned family, uint32_t underlay_mtu, size_t thlen) {
+  return max_frame_of(family, underlay_mtu, thlen);
 }
 
 uint32_t vl2_vxlan_flow_hash(const uint8_t *frame, size_t len, uint64_t seed) {
@@ -382,6 +394,14 @@ static const char *const reason_names[VL2_VXLAN_R_COUNT] = {
     [VL2_VXLAN_R_TRUNC_INNER] = "trunc_inner",
     [VL2_VXLAN_R_UNKNOWN_VNI] = "unknown_vni",
     [VL2_VXLAN_R_TOO_BIG] = "too_big",
+    [VL2_VXLAN_R_TRUNC_GENEVE] = "trunc_geneve",
+    [VL2_VXLAN_R_GENEVE_VERSION] = "bad_version",
+    [VL2_VXLAN_R_GENEVE_OPT_LEN] = "opt_len",
+    [VL2_VXLAN_R_GENEVE_OPT_TRUNC] = "opt_trunc",
+    [VL2_VXLAN_R_GENEVE_CRIT_OPT] = "unknown_crit_opt",
+    [VL2_VXLAN_R_GENEVE_OAM] = "oam",
+    [VL2_VXLAN_R_GENEVE_PROTO] = "not_eth",
+    [VL2_VXLAN_R_NOT_MEMBER] = "not_member",
 };
 
 const char *vl2_vxlan_reason_name(unsigned reason) {
@@ -405,12 +425,13 @@ static uint8_t inner_tos(const uint8_t *f, size_t len, uint8_t dflt) {
   return dflt;
 }
 
-vl2_ssize vl2_vxlan_encap(uint8_t *buf, size_t *off, size_t len,
-                          const vl2_vxlan_config *cfg,
-                          const vl2_vxlan_encap_params *p) {
+vl2_ssize vl2_tun_encap(uint8_t *buf, size_t *off, size_t len,
+                        const vl2_vxlan_config *cfg,
+                        const vl2_vxlan_encap_params *p, const uint8_t *thdr,
+                        size_t thlen) {
   if (buf == NULL || off == NULL || cfg == NULL || p == NULL ||
-      !config_ok(cfg) || p->vni > VL2_VNI_MAX || p->reserved0 != 0 ||
-      p->reserved1 != 0 || !addr_ok(&p->remote))
+      !vl2_tun_config_ok(cfg) || p->vni > VL2_VNI_MAX || p->reserved0 != 0 ||
+      p->reserved1 != 0 || !vl2_tun_addr_ok(&p->remote))
     return VL2_ERR_INVALID;
   unsigned family = p->remote.family;
   unsigned layer = p->layer;
@@ -421,22 +442,21 @@ vl2_ssize vl2_vxlan_encap(uint8_t *buf, size_t *off, size_t len,
     return VL2_ERR_INVALID;
   if (layer != VL2_VXLAN_LAYER_UDP && cfg->local.family != family)
     return VL2_ERR_INVALID;
-  size_t hdr = overhead_of(family, layer);
+  size_t hdr = overhead_of(family, layer, thlen);
   if (*off < hdr)
     return VL2_ERR_NOBUF;
   if (len < VL2_VXLAN_INNER_MIN)
     return VL2_ERR_MALFORMED;
-  if (len > max_frame_of(family, cfg->underlay_mtu))
+  if (len > max_frame_of(family, cfg->underlay_mtu, thlen))
     return VL2_ERR_LIMIT;
 
   const uint8_t *inner = buf + *off;
   uint8_t *pkt = buf + *off - hdr;
-  uint8_t *vx = buf + *off - VL2_VXLAN_HLEN;
+  uint8_t *th = buf + *off - thlen;
 
-  /* VXLAN header (RFC 7348 section 5): I flag, reserved 0, VNI. */
-  vx[0] = VL2_VXLAN_FLAG_I;
-  vx[1] = vx[2] = vx[3] = 0;
-  st32(vx + 4, p->vni << 8);
+  /* The tunnel header (VXLAN, Geneve) right in front of the inner frame;
+   * the outer headers in front of it. */
+  memcpy(th, thdr, thlen);
   if (layer == VL2_VXLAN_LAYER_UDP) {
     *off -= hdr;
     return (vl2_ssize)(len + hdr);
@@ -452,7 +472,7 @@ vl2_ssize vl2_vxlan_encap(uint8_t *buf, size_t *off, size_t len,
   uint8_t tos = (cfg->flags & VL2_VXLAN_F_TOS_INHERIT)
                     ? inner_tos(inner, len, cfg->tos)
                     : cfg->tos;
-  uint16_t ulen = (uint16_t)(UDP_HLEN + VL2_VXLAN_HLEN + len);
+  uint16_t ulen = (uint16_t)(UDP_HLEN + thlen + len);
 
   uint8_t *ip = layer == VL2_VXLAN_LAYER_ETH ? pkt + ETH_HLEN : pkt;
   uint8_t *udp;
@@ -490,7 +510,8 @@ vl2_ssize vl2_vxlan_encap(uint8_t *buf, size_t *off, size_t len,
   st16(udp + 6, 0);
   if (udp_csum) {
     uint64_t sum = pseudo_sum(family, src_addr, dst_addr, ulen);
-    sum = csum_add(sum, udp, UDP_HLEN + VL2_VXLAN_HLEN);
+    sum = csum_add(sum, udp, UDP_HLEN); /* even: thlen is a multiple of 4 */
+    sum = csum_add(sum, th, thlen);
     sum = csum_add(sum, inner, len);
     uint16_t c = csum_fold(sum);
     st16(udp + 6, c != 0 ? c : 0xffff); /* RFC 768: 0 means "none" */
@@ -502,6 +523,16 @@ vl2_ssize vl2_vxlan_encap(uint8_t *buf, size_t *off, size_t len,
   }
   *off -= hdr;
   return (vl2_ssize)(len + hdr);
+}
+
+vl2_ssize vl2_vxlan_encap(uint8_t *buf, size_t *off, size_t len,
+                          const vl2_vxlan_config *cfg,
+                          const vl2_vxlan_encap_params *p) {
+  /* VXLAN header (RFC 7348 section 5): I flag, reserved 0, VNI. */
+  uint8_t vx[VL2_VXLAN_HLEN] = {VL2_VXLAN_FLAG_I, 0, 0, 0, 0, 0, 0, 0};
+  if (p != NULL)
+    st32(vx + 4, (p->vni & VL2_VNI_MAX) << 8);
+  return vl2_tun_encap(buf, off, len, cfg, p, vx, sizeof(vx));
 }
 
 /* ---- decapsulation ----------------------------------------------------- */
@@ -519,8 +550,10 @@ static int dst_ok(const vl2_vxlan_config *cfg, unsigned family,
   return cfg->local.family == family && memcmp(cfg->local.addr, addr, n) == 0;
 }
 
-/* Validate the UDP header and VXLAN header at |pkt + off|, |avail| bytes of
- * IP payload; |family| 0 means the UDP-payload layer (no UDP header). */
+/* Validate the UDP header at |pkt + off|, |avail| bytes of IP payload, and
+ * leave the UDP payload's offset and length in |out->inner_off|,
+ * |out->inner_len|; |family| 0 means the UDP-payload layer (no UDP
+ * header). */
 static int parse_udp(const vl2_vxlan_config *cfg, const uint8_t *pkt,
                      size_t off, size_t avail, unsigned family,
                      vl2_vxlan_info *out) {
@@ -550,6 +583,15 @@ static int parse_udp(const vl2_vxlan_config *cfg, const uint8_t *pkt,
     off += UDP_HLEN;
     vlen = (size_t)ulen - UDP_HLEN;
   }
+  out->inner_off = (uint32_t)off;
+  out->inner_len = (uint32_t)vlen;
+  return 0;
+}
+
+/* Validate the VXLAN header at the UDP payload |out->inner_off|,
+ * |out->inner_len|, and narrow those to the inner frame. */
+static int parse_vxlan(const uint8_t *pkt, vl2_vxlan_info *out) {
+  size_t off = out->inner_off, vlen = out->inner_len;
   const uint8_t *vx = pkt + off;
   if (vlen < VL2_VXLAN_HLEN)
     return refuse(out, VL2_VXLAN_R_TRUNC_VXLAN);
@@ -620,17 +662,8 @@ static int parse_ip(const vl2_vxlan_config *cfg, const uint8_t *pkt, size_t off,
   return parse_udp(cfg, pkt, off + IP6_HLEN, plen, VL2_AF_INET6, out);
 }
 
-int vl2_vxlan_decap(const vl2_vxlan_config *cfg, const uint8_t *pkt, size_t len,
-                    unsigned layer, vl2_vxlan_info *out) {
-  vl2_vxlan_config dflt;
-  if (out == NULL || (pkt == NULL && len > 0))
-    return VL2_ERR_INVALID;
-  if (cfg == NULL) {
-    vl2_vxlan_config_default(&dflt);
-    cfg = &dflt;
-  } else if (!config_ok(cfg)) {
-    return VL2_ERR_INVALID;
-  }
+int vl2_tun_decap(const vl2_vxlan_config *cfg, const uint8_t *pkt, size_t len,
+                  unsigned layer, vl2_vxlan_info *out) {
   memset(out, 0, sizeof(*out));
   out->layer = (uint8_t)layer;
   switch (layer) {
@@ -651,6 +684,23 @@ int vl2_vxlan_decap(const vl2_vxlan_config *cfg, const uint8_t *pkt, size_t len,
   default:
     return VL2_ERR_INVALID;
   }
+}
+
+int vl2_vxlan_decap(const vl2_vxlan_config *cfg, const uint8_t *pkt, size_t len,
+                    unsigned layer, vl2_vxlan_info *out) {
+  vl2_vxlan_config dflt;
+  if (out == NULL || (pkt == NULL && len > 0))
+    return VL2_ERR_INVALID;
+  if (cfg == NULL) {
+    vl2_vxlan_config_default(&dflt);
+    cfg = &dflt;
+  } else if (!vl2_tun_config_ok(cfg)) {
+    return VL2_ERR_INVALID;
+  }
+  int rv = vl2_tun_decap(cfg, pkt, len, layer, out);
+  if (rv != 0)
+    return rv;
+  return parse_vxlan(pkt, out);
 }
 
 int vl2_vxlan_decap_frame(const vl2_vxlan_config *cfg, vl2_frame *f,
