@@ -21,6 +21,7 @@
 #include <vl2/vlan.h>
 #include <vl2/backend.h>
 #include <vl2/vxlan.h>
+#include <vl2/geneve.h>
 
 /** @} */
 #endif /* !defined(VL2_VL2_H) */

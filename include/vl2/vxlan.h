@@ -313,9 +313,10 @@ VL2_EXTERN uint16_t vl2_vxlan_sport(const uint8_t *frame, size_t len,
  * @{ */
 
 /**
- * Why a packet was refused by vl2_vxlan_decap() (or a frame by
- * vl2_vxlan_encap()). Callers count drops by these; each has a name from
- * vl2_vxlan_reason_name().
+ * Why a packet was refused by vl2_vxlan_decap() or vl2_geneve_decap() (or
+ * a frame by vl2_vxlan_encap() or vl2_geneve_encap()): one list for every
+ * UDP tunnel, so a tunnel ingress counts drops in one array. Callers count
+ * drops by these; each has a name from vl2_vxlan_reason_name().
  */
 typedef enum vl2_vxlan_reason {
   VL2_VXLAN_R_NONE = 0,    /**< Not refused. */
@@ -355,7 +356,30 @@ typedef enum vl2_vxlan_reason {
                                 vl2_vxlan_decap()). */
   VL2_VXLAN_R_TOO_BIG,     /**< Encapsulation: the packet would exceed
                                 the underlay MTU (never fragmented). */
-  VL2_VXLAN_R_COUNT        /**< Number of reasons defined so far. */
+  /* Geneve (RFC 8926, see geneve.h) shares the outer checks above and
+   * adds these: */
+  VL2_VXLAN_R_TRUNC_GENEVE,     /**< Shorter than the Geneve header (RFC 8926
+                                     section 3.4). */
+  VL2_VXLAN_R_GENEVE_VERSION,   /**< Geneve version is not 0 (RFC 8926
+                                     section 3.4: MUST be dropped). */
+  VL2_VXLAN_R_GENEVE_OPT_LEN,   /**< Geneve Opt Len runs past the UDP
+                                     payload, or leaves less than an inner
+                                     Ethernet header. */
+  VL2_VXLAN_R_GENEVE_OPT_TRUNC, /**< A Geneve option's length runs past
+                                     the options (RFC 8926 section 3.5). */
+  VL2_VXLAN_R_GENEVE_CRIT_OPT,  /**< A Geneve option marked critical that
+                                     this endpoint does not know (RFC 8926
+                                     section 3.5.1: MUST be dropped). */
+  VL2_VXLAN_R_GENEVE_OAM,       /**< The Geneve O bit: a control packet,
+                                     never forwarded as data (RFC 8926
+                                     section 3.4). */
+  VL2_VXLAN_R_GENEVE_PROTO,     /**< Geneve protocol type is not
+                                     Transparent Ethernet Bridging
+                                     (0x6558). */
+  VL2_VXLAN_R_NOT_MEMBER,       /**< The sending endpoint may not send into
+                                     the segment (decided by the caller or
+                                     the switch's tunnel ingress). */
+  VL2_VXLAN_R_COUNT             /**< Number of reasons defined so far. */
 } vl2_vxlan_reason;
 
 /** Room for reasons added later: size counter arrays with this. */
