@@ -413,9 +413,10 @@ def main(argv):
         print(__doc__)
         return 2
     replay, pcap_dir = argv[1], argv[2]
-    if not os.path.isdir(os.path.join(pcap_dir, "tcpdump")):
-        print("SKIP: %s/tcpdump not found" % pcap_dir)
-        return 77
+    for need in ("tcpdump", "MANIFEST.md"):
+        if not os.path.exists(os.path.join(pcap_dir, need)):
+            print("SKIP: %s/%s not found" % (pcap_dir, need))
+            return 77
     mapping = manifest_map(pcap_dir)
     if argv[3] == "--list":
         for k in sorted(mapping):
