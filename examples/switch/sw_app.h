@@ -5,7 +5,8 @@
  * vl2-switch's shared state and the interfaces between its parts. One
  * file per concern, each with one job:
  *
- *   vl2-switch.c    options, start-up, daemon mode, shutdown (main)
+ *   vl2-switch.c    options, start-up, shutdown (main)
+ *   sw_daemon.c     daemon mode (detaching), the pid file
  *   sw_loop.c       the epoll loop: descriptors, timers, signals
  *   sw_datapath.c   the forwarding path: receive bursts, the core's
  *                   decision, egress (tag edit, VXLAN, offload), tx queues
@@ -99,6 +100,8 @@ typedef struct app {
   vl2_vxlan_config vx;
   int ep, sigfd, lfd;
   const char *ctl_path;
+  const char *pid_path; /* --pidfile, or NULL */
+  int pid_fd;           /* open and locked while we run, or -1 */
   client clients[MAX_CLIENTS];
   vl2_dest *dests;
   size_t dests_cap;
@@ -115,11 +118,40 @@ typedef struct app {
 } app;
 
 /* sw_log.c */
-extern int log_level;   /* L_ERR .. L_DEBUG */
-extern bool log_syslog; /* syslog(3) instead of stderr */
+/* Daemon mode's log when nothing listens on /dev/log. */
+#define SW_FALLBACK_LOG "/var/log/vl2-switch.log"
+enum { LOG_TO_STDERR, LOG_TO_SYSLOG, LOG_TO_FILE };
+extern int log_level; /* L_ERR .. L_DEBUG */
 __attribute__((format(printf, 2, 3))) void logm(int lvl, const char *fmt, ...);
+/* Send the log to |target| (LOG_TO_*; |path| for LOG_TO_FILE, appended
+ * to). -1 with |err| when the file cannot be opened (the log stays where
+ * it was). */
+int log_to(int target, const char *path, char *err, size_t errlen);
+/* Whether a syslog daemon listens on /dev/log. */
+bool log_syslog_available(void);
+/* Re-open the log file (after logrotate moved it); SIGHUP does this. */
+void log_reopen(void);
+void log_close(void);               /* back to stderr */
+int log_parse_level(const char *s); /* L_*, or -1 */
+const char *signal_name(int sig);   /* "SIGTERM"; static buffer */
 /* calloc() that logs and exits on failure (n == 0 allocates one). */
 void *xcalloc(size_t n, size_t sz);
+
+/* sw_daemon.c */
+/* Daemon mode: fork; the parent waits for daemon_ready() (exit 0) or the
+ * child's exit (its status) and never returns; the child, in a new
+ * session, returns 0 with the pipe's write end in |ready_fd|. -1 (the
+ * error on stderr) when it cannot fork. */
+int daemon_detach(int *ready_fd);
+/* Start-up is complete: stdin/stdout/stderr to /dev/null, release the
+ * parent. |ready_fd| < 0: nothing. */
+void daemon_ready(int ready_fd);
+char *abs_path(const char *path); /* malloc'd; NULL: out of memory */
+/* Open and lock the pid file (a running vl2-switch holding it is an
+ * error); pidfile_write() puts our pid in; pidfile_remove() at exit. */
+int pidfile_open(app *a, const char *path, char *err, size_t errlen);
+int pidfile_write(app *a, char *err, size_t errlen);
+void pidfile_remove(app *a);
 
 /* sw_loop.c */
 vl2_tstamp now_ns(void); /* CLOCK_MONOTONIC, ns */
@@ -137,6 +169,10 @@ void udp_rx(app *a);
 
 /* sw_events.c */
 void drain_events(app *a);
+const char *event_name(unsigned type); /* "fdb-learned"; NULL: unknown */
+/* One line describing |ev| in words ("fdb-moved: MAC vni N from port A to
+ * port B"). */
+void event_format(app *a, const vl2_event *ev, char *buf, size_t len);
 
 /* sw_ports.c */
 void port_cfg_copy(sw_port_cfg *dst, const sw_port_cfg *src);

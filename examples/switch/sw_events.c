@@ -3,44 +3,138 @@
  */
 /*
  * vl2-switch's handling of the core's events (FDB entries learned, moved,
- * aged, refused by a limit): drained after every loop turn, logged at
- * debug level.
+ * aged, refused by a limit; neighbour bindings added, moved, aged, failed,
+ * frozen and thawed; directory lookups): drained after every loop turn,
+ * named and described in words, and logged at debug level.
  */
-#include <vl2/switch.h>
+#include <stdio.h>
 
 #include "sw_app.h"
+
+const char *event_name(unsigned type) {
+  switch (type) {
+  case VL2_EV_FDB_LEARNED:
+    return "fdb-learned";
+  case VL2_EV_FDB_MOVED:
+    return "fdb-moved";
+  case VL2_EV_FDB_AGED:
+    return "fdb-aged";
+  case VL2_EV_FDB_LIMIT:
+    return "fdb-limit";
+  case VL2_EV_NEIGH_ADDED:
+    return "neigh-added";
+  case VL2_EV_NEIGH_MOVED:
+    return "neigh-moved";
+  case VL2_EV_NEIGH_AGED:
+    return "neigh-aged";
+  case VL2_EV_NEIGH_FAILED:
+    return "neigh-failed";
+  case VL2_EV_NEIGH_FROZEN:
+    return "neigh-frozen";
+  case VL2_EV_NEIGH_THAWED:
+    return "neigh-thawed";
+  case VL2_EV_NEIGH_LOOKUP:
+    return "neigh-lookup";
+  case VL2_EV_NEIGH_LOOKUP_TIMEOUT:
+    return "neigh-lookup-timeout";
+  default:
+    return NULL;
+  }
+}
+
+static const char *limit_name(unsigned reason) {
+  switch (reason) {
+  case VL2_LIMIT_PORT:
+    return "the port's max_macs";
+  case VL2_LIMIT_SEGMENT:
+    return "the segment's max_macs";
+  case VL2_LIMIT_TABLE:
+    return "the FDB's max_fdb";
+  default:
+    return "a limit";
+  }
+}
+
+/* "port NAME", "remote IP" or "port ID" for a location. */
+static void where(app *a, uint32_t port, const vl2_ipaddr *remote, char *buf,
+                  size_t len) {
+  char ip[64];
+  if (port == VL2_PORT_REMOTE) {
+    sw_format_ip(remote, ip, sizeof ip);
+    snprintf(buf, len, "remote %s", ip);
+  } else if (port < a->nports && a->ports[port].used) {
+    snprintf(buf, len, "port %s", a->ports[port].cfg.name);
+  } else {
+    snprintf(buf, len, "port %u", port);
+  }
+}
+
+void event_format(app *a, const vl2_event *ev, char *buf, size_t len) {
+  char mac[32], old[32], ip[64], at[96], from[96];
+  sw_format_mac(&ev->mac, mac, sizeof mac);
+  sw_format_mac(&ev->old_mac, old, sizeof old);
+  sw_format_ip(&ev->ip, ip, sizeof ip);
+  where(a, ev->port, &ev->remote, at, sizeof at);
+  where(a, ev->old_port, &ev->old_remote, from, sizeof from);
+  const char *name = event_name(ev->type);
+  switch (ev->type) {
+  case VL2_EV_FDB_LEARNED:
+    snprintf(buf, len, "%s: %s vni %u on %s", name, mac, ev->vni, at);
+    break;
+  case VL2_EV_FDB_MOVED:
+    snprintf(buf, len, "%s: %s vni %u from %s to %s", name, mac, ev->vni, from,
+             at);
+    break;
+  case VL2_EV_FDB_AGED:
+    snprintf(buf, len, "%s: %s vni %u", name, mac, ev->vni);
+    break;
+  case VL2_EV_FDB_LIMIT:
+    snprintf(buf, len, "%s: %s vni %u on %s not learned: %s reached", name, mac,
+             ev->vni, at, limit_name(ev->reason));
+    break;
+  case VL2_EV_NEIGH_ADDED:
+    snprintf(buf, len, "%s: %s vni %u lladdr %s on %s", name, ip, ev->vni, mac,
+             at);
+    break;
+  case VL2_EV_NEIGH_MOVED:
+    snprintf(buf, len, "%s: %s vni %u lladdr %s (was %s) on %s", name, ip,
+             ev->vni, mac, old, at);
+    break;
+  case VL2_EV_NEIGH_AGED:
+    snprintf(buf, len, "%s: %s vni %u lladdr %s", name, ip, ev->vni, mac);
+    break;
+  case VL2_EV_NEIGH_FAILED:
+    snprintf(buf, len, "%s: %s vni %u unresolved, %u packet(s) dropped", name,
+             ip, ev->vni, ev->reason);
+    break;
+  case VL2_EV_NEIGH_FROZEN:
+  case VL2_EV_NEIGH_THAWED:
+    if (ev->ip.family == VL2_AF_NONE)
+      snprintf(buf, len, "%s: MAC %s vni %u", name, mac, ev->vni);
+    else
+      snprintf(buf, len, "%s: %s vni %u lladdr %s", name, ip, ev->vni, mac);
+    break;
+  case VL2_EV_NEIGH_LOOKUP:
+    snprintf(buf, len, "%s: %s vni %u asked by %s on %s", name, ip, ev->vni,
+             mac, at);
+    break;
+  case VL2_EV_NEIGH_LOOKUP_TIMEOUT:
+    snprintf(buf, len, "%s: %s vni %u unanswered", name, ip, ev->vni);
+    break;
+  default:
+    snprintf(buf, len, "event-%u: vni %u mac %s on %s (reason %u)", ev->type,
+             ev->vni, mac, at, ev->reason);
+    break;
+  }
+}
 
 void drain_events(app *a) {
   vl2_event ev;
   while (vl2_switch_poll_event(a->sw, &ev) == 1) {
     if (log_level < L_DEBUG)
       continue;
-    char mac[32], ip[64];
-    sw_format_mac(&ev.mac, mac, sizeof mac);
-    const char *where = "remote";
-    if (ev.port != VL2_PORT_REMOTE && ev.port < a->nports &&
-        a->ports[ev.port].used)
-      where = a->ports[ev.port].cfg.name;
-    sw_format_ip(&ev.remote, ip, sizeof ip);
-    switch (ev.type) {
-    case VL2_EV_FDB_LEARNED:
-      logm(L_DEBUG, "fdb: learned %s vni %u on %s%s%s", mac, ev.vni, where,
-           ev.port == VL2_PORT_REMOTE ? " " : "",
-           ev.port == VL2_PORT_REMOTE ? ip : "");
-      break;
-    case VL2_EV_FDB_MOVED:
-      logm(L_DEBUG, "fdb: %s vni %u moved to %s", mac, ev.vni, where);
-      break;
-    case VL2_EV_FDB_AGED:
-      logm(L_DEBUG, "fdb: %s vni %u aged out", mac, ev.vni);
-      break;
-    case VL2_EV_FDB_LIMIT:
-      logm(L_DEBUG, "fdb: %s vni %u on %s not learned: limit %u", mac, ev.vni,
-           where, ev.reason);
-      break;
-    default:
-      logm(L_DEBUG, "event %u vni %u mac %s", ev.type, ev.vni, mac);
-      break;
-    }
+    char line[512];
+    event_format(a, &ev, line, sizeof line);
+    logm(L_DEBUG, "%s", line);
   }
 }
