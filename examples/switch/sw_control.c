@@ -113,7 +113,19 @@ int control_open(app *a, char *err, size_t errlen) {
     }
     close(probe);
   }
-  unlink(a->ctl_path);
+  /* Only ever remove a socket: --control pointed at a file by mistake
+   * must not delete it. */
+  struct stat st;
+  if (lstat(a->ctl_path, &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      snprintf(err, errlen,
+               "control socket %s: exists and is not a socket; not "
+               "removing it",
+               a->ctl_path);
+      return -1;
+    }
+    unlink(a->ctl_path);
+  }
   mode_t old = umask(0117);
   int rv = bind(a->lfd, (struct sockaddr *)&sa, sizeof sa);
   umask(old);

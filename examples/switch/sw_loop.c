@@ -42,10 +42,12 @@ static void handle_signals(app *a) {
   while (read(a->sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
     if (si.ssi_signo == SIGHUP) {
       char e[512];
+      log_reopen();
       logm(L_INFO, "SIGHUP: reloading");
       reload(a, e, sizeof e);
     } else {
-      logm(L_INFO, "signal %u: shutting down", si.ssi_signo);
+      logm(L_INFO, "%s (from pid %u): shutting down",
+           signal_name((int)si.ssi_signo), si.ssi_pid);
       a->stop = true;
     }
   }

@@ -24,7 +24,6 @@
 #include <sys/epoll.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
-#include <syslog.h>
 #include <unistd.h>
 
 #include <vl2/version.h>
@@ -45,26 +44,22 @@ static void usage(FILE *f) {
         "                         format, see vl2-switch.conf(5))\n"
         "  -t, --check            validate the configuration and exit\n"
         "  -f, --foreground       do not detach; log to stderr\n"
+        "  -s, --socket PATH      control socket (default "
+        "/run/vl2-switch.sock;\n"
+        "                         -C, --control PATH is the same)\n"
+        "  -p, --pidfile FILE     write the process id to FILE (removed at "
+        "exit)\n"
         "  -l, --log-level LEVEL  error, warning, info (default) or debug\n"
-        "  -s, --syslog           log to syslog instead of stderr\n"
-        "  -C, --control PATH     control socket (default "
-        "/run/vl2-switch.sock)\n"
+        "  -L, --log-file FILE    log to FILE (re-opened on SIGHUP)\n"
+        "      --syslog           log to syslog (the default when detached)\n"
         "  -h, --help             show this help and exit\n"
         "  -V, --version          show the version and exit\n"
         "\n"
+        "Without --foreground it detaches once it runs and logs to syslog, or\n"
+        "to " SW_FALLBACK_LOG " when nothing listens on /dev/log.\n"
         "Signals: SIGHUP reloads the configuration, SIGINT/SIGTERM stop.\n"
         "Control it with vl2ctl(8).\n",
         f);
-}
-
-static int parse_level(const char *s) {
-  static const char *const n[] = {"error", "warning", "info", "debug"};
-  for (int i = 0; i < 4; i++)
-    if (strcmp(s, n[i]) == 0)
-      return i;
-  if (strcmp(s, "warn") == 0)
-    return L_WARN;
-  return -1;
 }
 
 static void shutdown_all(app *a) {
@@ -81,27 +76,68 @@ static void shutdown_all(app *a) {
   free(a->dirty);
   free(a->scratch);
   sw_config_free(&a->cfg);
+  pidfile_remove(a);
   if (a->sigfd >= 0)
     close(a->sigfd);
   if (a->ep >= 0)
     close(a->ep);
 }
 
+/* Where the log goes: --log-file; else syslog when asked for (--syslog,
+ * or detached) and /dev/log answers; else stderr in the foreground, and
+ * the fallback file when detached (said on stderr before detaching). */
+static int log_setup(bool foreground, bool want_syslog, const char *log_file) {
+  char err[512];
+  if (log_file) {
+    if (log_to(LOG_TO_FILE, log_file, err, sizeof err) == 0)
+      return 0;
+    fprintf(stderr, "vl2-switch: %s\n", err);
+    return -1;
+  }
+  if (!want_syslog && foreground)
+    return 0;
+  if (log_syslog_available())
+    return log_to(LOG_TO_SYSLOG, NULL, err, sizeof err);
+  if (foreground) {
+    fputs("vl2-switch: --syslog: nothing listens on /dev/log; logging to "
+          "standard error\n",
+          stderr);
+    return 0;
+  }
+  if (log_to(LOG_TO_FILE, SW_FALLBACK_LOG, err, sizeof err)) {
+    fprintf(stderr,
+            "vl2-switch: nothing listens on /dev/log and %s; choose a log "
+            "with --log-file FILE, or run with --foreground\n",
+            err);
+    return -1;
+  }
+  fprintf(stderr,
+          "vl2-switch: nothing listens on /dev/log; logging to %s "
+          "(choose with --log-file)\n",
+          SW_FALLBACK_LOG);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  enum { OPT_SYSLOG = 256 };
   static const struct option opts[] = {
       {"config", required_argument, NULL, 'c'},
       {"check", no_argument, NULL, 't'},
       {"foreground", no_argument, NULL, 'f'},
-      {"log-level", required_argument, NULL, 'l'},
-      {"syslog", no_argument, NULL, 's'},
+      {"socket", required_argument, NULL, 's'},
       {"control", required_argument, NULL, 'C'},
+      {"pidfile", required_argument, NULL, 'p'},
+      {"log-level", required_argument, NULL, 'l'},
+      {"log-file", required_argument, NULL, 'L'},
+      {"syslog", no_argument, NULL, OPT_SYSLOG},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
   const char *config = NULL, *control = "/run/vl2-switch.sock";
-  bool foreground = false, check = false;
-  int c;
-  while ((c = getopt_long(argc, argv, "c:tfl:sC:hV", opts, NULL)) != -1) {
+  const char *pidfile = NULL, *logfile = NULL;
+  bool foreground = false, check = false, want_syslog = false;
+  int c, rc = 1;
+  while ((c = getopt_long(argc, argv, "c:tfs:C:p:l:L:hV", opts, NULL)) != -1) {
     switch (c) {
     case 'c':
       config = optarg;
@@ -113,7 +149,7 @@ int main(int argc, char **argv) {
       foreground = true;
       break;
     case 'l':
-      log_level = parse_level(optarg);
+      log_level = log_parse_level(optarg);
       if (log_level < 0) {
         fprintf(stderr,
                 "vl2-switch: --log-level: unknown level '%s' "
@@ -122,11 +158,18 @@ int main(int argc, char **argv) {
         return 2;
       }
       break;
-    case 's':
-      log_syslog = true;
+    case OPT_SYSLOG:
+      want_syslog = true;
       break;
+    case 's':
     case 'C':
       control = optarg;
+      break;
+    case 'p':
+      pidfile = optarg;
+      break;
+    case 'L':
+      logfile = optarg;
       break;
     case 'h':
       usage(stdout);
@@ -146,16 +189,19 @@ int main(int argc, char **argv) {
             argv[optind]);
     return 2;
   }
-  if (log_syslog)
-    openlog("vl2-switch", LOG_PID, LOG_DAEMON);
+  if (logfile && want_syslog) {
+    fputs("vl2-switch: --log-file and --syslog exclude each other\n"
+          "Try 'vl2-switch --help' for more information.\n",
+          stderr);
+    return 2;
+  }
 
   app A;
   app *a = &A;
   memset(a, 0, sizeof *a);
-  a->ep = a->sigfd = a->lfd = -1;
+  a->ep = a->sigfd = a->lfd = a->pid_fd = -1;
   for (size_t i = 0; i < MAX_CLIENTS; i++)
     a->clients[i].fd = -1;
-  a->ctl_path = control;
 
   char err[768];
   char abspath[PATH_MAX];
@@ -174,7 +220,6 @@ int main(int argc, char **argv) {
       fprintf(stderr, "vl2-switch: %s%s\n", config, err + strlen(abspath));
     else
       fprintf(stderr, "vl2-switch: %s\n", err);
-    logm(L_DEBUG, "configuration refused");
     return 1;
   }
   if (check) {
@@ -182,6 +227,49 @@ int main(int argc, char **argv) {
            config ? config : "(built-in)", nc.port_cnt, nc.seg_cnt);
     sw_config_free(&nc);
     return 0;
+  }
+
+  /* Paths survive the daemon's chdir("/"). */
+  char *ctl_abs = abs_path(control);
+  char *pid_abs = pidfile ? abs_path(pidfile) : NULL;
+  char *log_abs = logfile ? abs_path(logfile) : NULL;
+  if (!ctl_abs || (pidfile && !pid_abs) || (logfile && !log_abs)) {
+    fprintf(stderr, "vl2-switch: cannot resolve a relative path: %s\n",
+            strerror(errno));
+    sw_config_free(&nc);
+    goto fail;
+  }
+  a->ctl_path = ctl_abs;
+  if (log_setup(foreground, want_syslog, log_abs)) {
+    sw_config_free(&nc);
+    goto fail;
+  }
+
+  /* Detach before anything that belongs to the process exists: the child
+   * makes the epoll set and the signalfd it waits on. */
+  int ready_fd = -1;
+  if (!foreground) {
+    if (daemon_detach(&ready_fd)) {
+      sw_config_free(&nc);
+      goto fail;
+    }
+    if (chdir("/"))
+      logm(L_WARN, "chdir /: %s", strerror(errno));
+  }
+  sigset_t ss;
+  sigemptyset(&ss);
+  sigaddset(&ss, SIGINT);
+  sigaddset(&ss, SIGTERM);
+  sigaddset(&ss, SIGHUP);
+  sigprocmask(SIG_BLOCK, &ss, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  if (pid_abs && (pidfile_open(a, pid_abs, err, sizeof err) ||
+                  pidfile_write(a, err, sizeof err))) {
+    fprintf(stderr, "vl2-switch: %s\n", err);
+    pidfile_remove(a);
+    sw_config_free(&nc);
+    goto fail;
   }
 
   vl2_switch_config sc;
@@ -203,8 +291,9 @@ int main(int argc, char **argv) {
   if (rv) {
     fprintf(stderr, "vl2-switch: cannot create the switch: %s\n",
             vl2_strerror(rv));
+    pidfile_remove(a);
     sw_config_free(&nc);
-    return 1;
+    goto fail;
   }
   a->nports = nc.max_ports;
   a->ports = xcalloc(a->nports, sizeof *a->ports);
@@ -213,26 +302,20 @@ int main(int argc, char **argv) {
   a->dests = xcalloc(a->dests_cap, sizeof *a->dests);
   a->scratch = xcalloc(1, SLOT);
 
-  sigset_t ss;
-  sigemptyset(&ss);
-  sigaddset(&ss, SIGINT);
-  sigaddset(&ss, SIGTERM);
-  sigaddset(&ss, SIGHUP);
-  sigprocmask(SIG_BLOCK, &ss, NULL);
-  signal(SIGPIPE, SIG_IGN);
   a->ep = epoll_create1(EPOLL_CLOEXEC);
   a->sigfd = signalfd(-1, &ss, SFD_NONBLOCK | SFD_CLOEXEC);
   if (a->ep < 0 || a->sigfd < 0 || ep_add(a, a->sigfd, K_SIG, 0)) {
     fprintf(stderr, "vl2-switch: epoll/signalfd: %s\n", strerror(errno));
     shutdown_all(a);
-    return 1;
+    sw_config_free(&nc);
+    goto fail;
   }
   if (control_open(a, err, sizeof err)) {
     fprintf(stderr, "vl2-switch: %s\n", err);
     a->lfd = a->lfd >= 0 ? (close(a->lfd), -1) : -1;
     shutdown_all(a);
     sw_config_free(&nc);
-    return 1;
+    goto fail;
   }
   /* Start-up is a reload against an empty configuration; any error undoes
    * everything (closing the ports removes the TAPs we created). */
@@ -240,23 +323,21 @@ int main(int argc, char **argv) {
     fprintf(stderr, "vl2-switch: start-up failed, undoing it: %s\n", err);
     sw_config_free(&nc);
     shutdown_all(a);
-    return 1;
+    goto fail;
   }
-  logm(L_INFO, "running: %s, control socket %s",
-       a->cfg_path ? a->cfg_path : "built-in configuration", a->ctl_path);
-  if (!foreground) {
-    if (!log_syslog) {
-      log_syslog = true;
-      openlog("vl2-switch", LOG_PID, LOG_DAEMON);
-    }
-    if (daemon(1, 0)) {
-      logm(L_ERR, "daemon: %s", strerror(errno));
-      shutdown_all(a);
-      return 1;
-    }
-  }
+  logm(L_INFO, "running%s: %s, control socket %s%s%s",
+       foreground ? "" : " in the background",
+       a->cfg_path ? a->cfg_path : "built-in configuration", a->ctl_path,
+       a->pid_path ? ", pid file " : "", a->pid_path ? a->pid_path : "");
+  daemon_ready(ready_fd);
   run(a);
   shutdown_all(a);
   logm(L_INFO, "stopped");
-  return 0;
+  rc = 0;
+fail:
+  log_close();
+  free(ctl_abs);
+  free(pid_abs);
+  free(log_abs);
+  return rc;
 }

@@ -179,8 +179,9 @@ static void usage(FILE *f) {
         "  version                        the switch's version\n"
         "\n"
         "Options:\n"
-        "  -s, --control PATH  control socket (default "
-        "/run/vl2-switch.sock)\n"
+        "  -s, --socket PATH   control socket (default "
+        "/run/vl2-switch.sock;\n"
+        "                      --control PATH is the same)\n"
         "  -j, --json          print the reply as JSON\n"
         "  -h, --help          show this help and exit\n"
         "  -V, --version       show the version and exit\n",
@@ -189,6 +190,7 @@ static void usage(FILE *f) {
 
 int main(int argc, char **argv) {
   static const struct option opts[] = {
+      {"socket", required_argument, NULL, 's'},
       {"control", required_argument, NULL, 's'},
       {"json", no_argument, NULL, 'j'},
       {"help", no_argument, NULL, 'h'},
