@@ -496,6 +496,20 @@ static void tx_pop(vl2_neigh_state *nb) {
   nb->tx_len--;
 }
 
+int vl2_neigh_tx_flood(vl2_switch *sw, uint32_t seg_idx, uint16_t kind,
+                       const uint8_t *frame, size_t len) {
+  vl2_neigh_state *nb = sw->neigh;
+  uint32_t b = len <= nb->buf_sz ? buf_get(sw, BUF_GEN) : NB_NONE;
+  if (b == NB_NONE) {
+    CNT(nb, seg_idx, tx_overflow);
+    return VL2_ERR_NOBUF;
+  }
+  memcpy(buf_at(nb, b), frame, len);
+  nb->buf_len[b] = (uint32_t)len;
+  tx_push(sw, b, seg_idx, kind, TO_FLOOD, 0, VL2_PORT_F_FLOOD_MCAST);
+  return 0;
+}
+
 /* The port's VLAN for the segment and whether frames to it carry a tag. */
 static int port_tag(const vl2_port *p, uint32_t seg, vl2_vid *vid) {
   *vid = p->seg2vid[seg];

@@ -48,6 +48,13 @@ int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
 int vl2_neigh_mac_move_ok(vl2_switch *sw, const vl2_segment *seg, uint64_t mac,
                           vl2_tstamp now);
 
+/* Queue |frame| (|len| bytes, untagged) for every member of segment
+ * |seg_idx| that takes flooded multicast, as output kind |kind|
+ * (vl2_switch_poll_tx()). 0, or VL2_ERR_NOBUF when the output queue is
+ * full or the frame too long (counted in tx_overflow). */
+int vl2_neigh_tx_flood(vl2_switch *sw, uint32_t seg_idx, uint16_t kind,
+                       const uint8_t *frame, size_t len);
+
 /* Segment with index |seg_idx| is being deleted: drop its entries,
  * pending lookups, trackers and per-segment state (no events). */
 void vl2_neigh_segment_gone(vl2_switch *sw, uint32_t seg_idx);

@@ -17,7 +17,9 @@
 
 #include <vl2/vlan.h>
 
+#include "vl2_mdb.h"
 #include "vl2_neigh.h" /* neighbour: ARP/ND hooks */
+#include "vl2_storm.h"
 #include "vl2_wire.h"
 
 /* ------------------------------------------------------------------ */
@@ -96,6 +98,8 @@ static void switch_free(vl2_switch *sw) {
   vl2_mem_free(uth_mem, sw->evq);
   vl2_fdb_table_fini(&sw->fdb, uth_mem);
   vl2_neigh_fini(sw); /* neighbour */
+  vl2_storm_fini(sw);
+  vl2_mdb_fini(sw);
   vl2_mem_free(uth_mem, sw);
 }
 
@@ -472,6 +476,8 @@ int vl2_switch_port_del(vl2_switch *sw, uint32_t port) {
   if (p == NULL)
     return VL2_ERR_NOTFOUND;
   flush(sw, 1, port, 0, 0, VL2_FDB_FLUSH_ALL);
+  vl2_storm_port_gone(sw, port);
+  vl2_mdb_dest_gone(sw, UINT32_MAX, port);
   for (uint32_t s = 0; s < sw->cfg.max_segments; s++)
     if (p->seg2vid[s] != 0)
       seg_remove_port(&sw->segs[s], port);
@@ -532,6 +538,7 @@ int vl2_switch_port_vlan_del(vl2_switch *sw, uint32_t port, vl2_vid vid) {
   if (s == VL2_SEG_NONE)
     return VL2_ERR_NOTFOUND;
   flush(sw, 1, port, 1, s, VL2_FDB_FLUSH_ALL);
+  vl2_mdb_dest_gone(sw, s, port);
   seg_remove_port(&sw->segs[s], port);
   p->vid2seg[vid] = VL2_SEG_NONE;
   p->seg2vid[s] = 0;
@@ -621,6 +628,8 @@ int vl2_switch_segment_del(vl2_switch *sw, uint32_t vni) {
     return VL2_ERR_BUSY;
   flush(sw, 0, 0, 1, seg->idx, VL2_FDB_FLUSH_ALL);
   vl2_neigh_segment_gone(sw, seg->idx); /* neighbour */
+  vl2_storm_segment_gone(sw, seg->idx);
+  vl2_mdb_segment_gone(sw, seg->idx);
   for (uint32_t i = 0; i < seg->n_remotes; i++)
     remote_unref(sw, seg->remotes[i]);
   seg->n_remotes = 0;
@@ -674,6 +683,7 @@ int vl2_switch_remote_del(vl2_switch *sw, uint32_t vni,
       /* The flood-list reference keeps |idx| alive through the flush. */
       flush(sw, 1, VL2_FDB_DEST_REMOTE | (uint32_t)idx, 1, seg->idx,
             VL2_FDB_FLUSH_DYNAMIC);
+      vl2_mdb_dest_gone(sw, seg->idx, VL2_FDB_DEST_REMOTE | (uint32_t)idx);
       remote_unref(sw, (uint32_t)idx);
       update_max_fanout(sw);
       return 0;
@@ -851,6 +861,12 @@ vl2_tstamp vl2_switch_next_deadline(const vl2_switch *sw) {
   if (sw == NULL)
     return VL2_TSTAMP_NONE;
   vl2_tstamp nd = vl2_neigh_next_deadline(sw); /* neighbour */
+  vl2_tstamp t = vl2_storm_next_deadline(sw);
+  if (t < nd)
+    nd = t;
+  t = vl2_mdb_next_deadline(sw);
+  if (t < nd)
+    nd = t;
   return nd < sw->sweep_at ? nd : sw->sweep_at;
 }
 
@@ -861,6 +877,8 @@ int vl2_switch_run_timers(vl2_switch *sw, vl2_tstamp now) {
     sw->now = now;
   now = sw->now;
   vl2_neigh_run_timers(sw, now); /* neighbour: ageing, retries, directory */
+  vl2_storm_run_timers(sw, now);
+  vl2_mdb_run_timers(sw, now);
   if (sw->sweep_at == VL2_TSTAMP_NONE || now < sw->sweep_at)
     return 0;
   vl2_tstamp next = VL2_TSTAMP_NONE;
@@ -1589,6 +1607,8 @@ static const char *const drop_names[VL2_DROP_REASON_COUNT] = {
     [VL2_DROP_NEIGH_UNBOUND] = "neigh_unbound",
     [VL2_DROP_DIR_FULL] = "dir_full",
     [VL2_DROP_OVERLAY_MTU] = "overlay_mtu",
+    [VL2_DROP_STORM_CONTROL] = "storm_control",
+    [VL2_DROP_MCAST_INVALID] = "mcast_invalid",
 };
 
 const char *vl2_drop_reason_name(unsigned reason) {

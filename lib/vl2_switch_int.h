@@ -29,6 +29,10 @@
 
 /* neighbour: the ARP/ND module's state (vl2_neigh.c). */
 typedef struct vl2_neigh_state vl2_neigh_state;
+/* storm control (vl2_storm.c) and IGMP/MLD snooping (vl2_mdb.c); NULL
+ * until configured. */
+typedef struct vl2_storm_state vl2_storm_state;
+typedef struct vl2_mdb_state vl2_mdb_state;
 
 typedef struct vl2_port {
   uint8_t in_use;
@@ -99,6 +103,8 @@ struct vl2_switch {
   vl2_switch_stats st;
 
   vl2_neigh_state *neigh; /* neighbour: table, resolver, tx queue */
+  vl2_storm_state *storm; /* storm control, or NULL */
+  vl2_mdb_state *mdb;     /* IGMP/MLD snooping, or NULL */
 };
 
 /* Emit an event (dropped and counted when the queue is full). */

@@ -648,6 +648,13 @@ typedef enum vl2_drop_reason {
   VL2_DROP_OVERLAY_MTU,       /**< The frame would exceed the underlay
                                    MTU once VXLAN-encapsulated (RFC 7348
                                    section 4.3: never fragmented). */
+  VL2_DROP_STORM_CONTROL,     /**< A flooded frame over its port's storm
+                                   rate or its segment's replication
+                                   budget (see storm.h). */
+  VL2_DROP_MCAST_INVALID,     /**< An IGMP or MLD message that fails
+                                   validation while snooping (see mdb.h;
+                                   RFC 3376 section 4, RFC 3810 section
+                                   5). */
   VL2_DROP_REASON_COUNT       /**< Number of reasons defined so far. */
 } vl2_drop_reason;
 

@@ -22,6 +22,8 @@
 #include <vl2/backend.h>
 #include <vl2/vxlan.h>
 #include <vl2/geneve.h>
+#include <vl2/storm.h>
+#include <vl2/mdb.h>
 
 /** @} */
 #endif /* !defined(VL2_VL2_H) */
