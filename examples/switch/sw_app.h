@@ -118,6 +118,10 @@ typedef struct app {
 } app;
 
 /* sw_log.c */
+/* The control socket when none is given (vl2ctl has the same); its
+ * directory is made when missing (systemd's RuntimeDirectory= makes it for
+ * the service's user). */
+#define SW_DEFAULT_SOCKET "/run/vl2-switch/vl2-switch.sock"
 /* Daemon mode's log when nothing listens on /dev/log. */
 #define SW_FALLBACK_LOG "/var/log/vl2-switch.log"
 enum { LOG_TO_STDERR, LOG_TO_SYSLOG, LOG_TO_FILE };
@@ -138,6 +142,10 @@ const char *signal_name(int sig);   /* "SIGTERM"; static buffer */
 void *xcalloc(size_t n, size_t sz);
 
 /* sw_daemon.c */
+/* Tell the service manager (NOTIFY_SOCKET, see sd_notify(3)) a state
+ * change: "READY=1", "RELOADING=1", "STOPPING=1", "STATUS=...". Nothing
+ * when not run by one, or built without libsystemd. */
+__attribute__((format(printf, 1, 2))) void service_notify(const char *fmt, ...);
 /* Daemon mode: fork; the parent waits for daemon_ready() (exit 0) or the
  * child's exit (its status) and never returns; the child, in a new
  * session, returns 0 with the pipe's write end in |ready_fd|. -1 (the

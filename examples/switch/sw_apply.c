@@ -303,18 +303,25 @@ int apply(app *a, sw_config *nc, char *err, size_t errlen) {
 int reload(app *a, char *err, size_t errlen) {
   sw_config nc;
   a->reloads++;
+  /* systemd: reloading until READY=1 (MONOTONIC_USEC for notify-reload) */
+  service_notify("RELOADING=1\nMONOTONIC_USEC=%llu",
+                 (unsigned long long)(now_ns() / 1000));
   if (sw_config_load(a->cfg_path, &nc, err, errlen)) {
     a->reload_failures++;
     logm(L_ERR, "reload refused, keeping the running configuration: %s", err);
+    service_notify("READY=1\nSTATUS=reload refused: %s", err);
     return -1;
   }
   int n = apply(a, &nc, err, errlen);
   if (n) {
     a->reload_failures++;
     logm(L_ERR, "reload applied with %d error(s)", n);
+    service_notify("READY=1\nSTATUS=reload applied with %d error(s): %s", n,
+                   err);
     return -1;
   }
   logm(L_INFO, "configuration reloaded from %s",
        a->cfg_path ? a->cfg_path : "(built-in)");
+  service_notify("READY=1\nSTATUS=running, configuration reloaded");
   return 0;
 }

@@ -95,6 +95,13 @@ int control_open(app *a, char *err, size_t errlen) {
     return -1;
   }
   strcpy(sa.sun_path, a->ctl_path);
+  /* The default's directory, when no service manager made it. */
+  if (strcmp(a->ctl_path, SW_DEFAULT_SOCKET) == 0 &&
+      mkdir("/run/vl2-switch", 0755) && errno != EEXIST) {
+    snprintf(err, errlen, "control socket directory /run/vl2-switch: %s",
+             strerror(errno));
+    return -1;
+  }
   a->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (a->lfd < 0) {
     snprintf(err, errlen, "control socket: %s", strerror(errno));

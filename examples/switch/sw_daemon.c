@@ -3,7 +3,9 @@
  */
 /*
  * vl2-switch as a service: detaching into the background (daemon mode,
- * the default without --foreground) and the pid file.
+ * the default without --foreground), the pid file, and telling a service
+ * manager (systemd, through libsystemd's sd_notify) when it is ready,
+ * reloading and stopping.
  *
  * Daemon mode forks before anything that belongs to a process is made
  * (the epoll set, the signalfd: signalfd(2) says an epoll set that got a
@@ -17,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +27,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifdef VL2SW_HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
 #include "sw_app.h"
+
+void service_notify(const char *fmt, ...) {
+#ifdef VL2SW_HAVE_SYSTEMD
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  /* 0 when NOTIFY_SOCKET is unset (not under a service manager). */
+  int rv = sd_notify(0, msg);
+  if (rv < 0)
+    logm(L_WARN, "sd_notify: %s", strerror(-rv));
+#else
+  (void)fmt;
+#endif
+}
 
 int daemon_detach(int *ready_fd) {
   int p[2];

@@ -48,6 +48,8 @@ static void handle_signals(app *a) {
     } else {
       logm(L_INFO, "%s (from pid %u): shutting down",
            signal_name((int)si.ssi_signo), si.ssi_pid);
+      service_notify("STOPPING=1\nSTATUS=stopping on %s",
+                     signal_name((int)si.ssi_signo));
       a->stop = true;
     }
   }

@@ -44,8 +44,8 @@ static void usage(FILE *f) {
         "                         format, see vl2-switch.conf(5))\n"
         "  -t, --check            validate the configuration and exit\n"
         "  -f, --foreground       do not detach; log to stderr\n"
-        "  -s, --socket PATH      control socket (default "
-        "/run/vl2-switch.sock;\n"
+        "  -s, --socket PATH      control socket (default " SW_DEFAULT_SOCKET
+        ";\n"
         "                         -C, --control PATH is the same)\n"
         "  -p, --pidfile FILE     write the process id to FILE (removed at "
         "exit)\n"
@@ -133,7 +133,7 @@ int main(int argc, char **argv) {
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
-  const char *config = NULL, *control = "/run/vl2-switch.sock";
+  const char *config = NULL, *control = SW_DEFAULT_SOCKET;
   const char *pidfile = NULL, *logfile = NULL;
   bool foreground = false, check = false, want_syslog = false;
   int c, rc = 1;
@@ -321,6 +321,7 @@ int main(int argc, char **argv) {
    * everything (closing the ports removes the TAPs we created). */
   if (apply(a, &nc, err, sizeof err)) {
     fprintf(stderr, "vl2-switch: start-up failed, undoing it: %s\n", err);
+    service_notify("STATUS=start-up failed: %s", err);
     sw_config_free(&nc);
     shutdown_all(a);
     goto fail;
@@ -330,6 +331,8 @@ int main(int argc, char **argv) {
        a->cfg_path ? a->cfg_path : "built-in configuration", a->ctl_path,
        a->pid_path ? ", pid file " : "", a->pid_path ? a->pid_path : "");
   daemon_ready(ready_fd);
+  service_notify("READY=1\nSTATUS=running: %zu port(s), %zu segment(s)",
+                 a->cfg.port_cnt, a->cfg.seg_cnt);
   run(a);
   shutdown_all(a);
   logm(L_INFO, "stopped");

@@ -180,7 +180,7 @@ static void usage(FILE *f) {
         "\n"
         "Options:\n"
         "  -s, --socket PATH   control socket (default "
-        "/run/vl2-switch.sock;\n"
+        "/run/vl2-switch/vl2-switch.sock;\n"
         "                      --control PATH is the same)\n"
         "  -j, --json          print the reply as JSON\n"
         "  -h, --help          show this help and exit\n"
@@ -196,7 +196,7 @@ int main(int argc, char **argv) {
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
-  const char *path = "/run/vl2-switch.sock";
+  const char *path = "/run/vl2-switch/vl2-switch.sock";
   int json = 0, c;
   while ((c = getopt_long(argc, argv, "+s:jhV", opts, NULL)) != -1) {
     switch (c) {
