@@ -152,13 +152,28 @@ static void decode_vxlan(dec *d, const uint8_t *ip, size_t ip_len,
   decode_eth(d, p + vi.inner_off, vi.inner_len, depth + 1);
 }
 
-/* Geneve (RFC 8926). */
-static void decode_geneve(dec *d, const uint8_t *p, size_t len, int depth) {
+/* Geneve (RFC 8926): the header and options through vl2_geneve_decap() on
+ * the UDP payload; "check" is what vl2_geneve_decap() says of the whole
+ * packet from the outer IP header (what a tunnel endpoint receiving it
+ * would do, with the options listed by --geneve-known as known). */
+static void decode_geneve(dec *d, const uint8_t *ip, size_t ip_len,
+                          uint16_t dport, const uint8_t *p, size_t len,
+                          int depth) {
   json_object *l = new_layer(d, "geneve");
-  if (len < 8) {
-    truncated(l, 8, len);
+  if (len < VL2_GENEVE_HLEN) {
+    truncated(l, VL2_GENEVE_HLEN, len);
     return;
   }
+  vl2_geneve_config cfg;
+  vl2_geneve_config_default(&cfg);
+  cfg.tun.dst_port = dport;
+  cfg.tun.underlay_mtu = 0;
+  cfg.tun.flags = VL2_VXLAN_F_UDP6_ZERO_CSUM_RX;
+  cfg.known_cnt = (uint32_t)d->o->n_geneve_known;
+  memcpy(cfg.known, d->o->geneve_known,
+         d->o->n_geneve_known * sizeof(cfg.known[0]));
+  vl2_geneve_info gi;
+  int rv = vl2_geneve_decap(&cfg, p, len, VL2_VXLAN_LAYER_UDP, &gi);
   unsigned optlen = (p[0] & 0x3fu) * 4u;
   uint16_t proto = rd16(p + 2);
   add_int(l, "version", p[0] >> 6);
@@ -167,13 +182,33 @@ static void decode_geneve(dec *d, const uint8_t *p, size_t len, int depth) {
   add_int(l, "vni",
           (int64_t)((uint32_t)p[4] << 16 | (uint32_t)p[5] << 8 | p[6]));
   add_int(l, "optlen", optlen);
-  if (len < 8 + (size_t)optlen) {
-    truncated(l, 8 + (size_t)optlen, len);
+  /* The options as the core walks them (as far as they are whole). */
+  size_t have = len - VL2_GENEVE_HLEN < optlen ? len - VL2_GENEVE_HLEN : optlen;
+  json_object *opts = json_object_new_array();
+  size_t pos = 0;
+  vl2_geneve_opt o;
+  while (vl2_geneve_opt_next(p + VL2_GENEVE_HLEN, have, &pos, &o) == 1) {
+    json_object *j = json_object_new_object();
+    add_hex(j, "class", o.opt_class, 4);
+    add_hex(j, "type", o.type, 2);
+    add_int(j, "len", o.data_len);
+    json_object_array_add(opts, j);
+  }
+  json_object_object_add(l, "options", opts);
+  vl2_geneve_info full;
+  int frv = vl2_geneve_decap(&cfg, ip, ip_len, VL2_VXLAN_LAYER_IP, &full);
+  add_str(l, "check", frv == 0 ? "ok" : vl2_vxlan_reason_name(full.tun.reason));
+  if (len < VL2_GENEVE_HLEN + (size_t)optlen) {
+    truncated(l, VL2_GENEVE_HLEN + (size_t)optlen, len);
     return;
   }
-  p += 8 + optlen;
-  len -= 8 + optlen;
-  if (proto == 0x6558)
+  if (rv != 0)
+    add_str(l, "error", vl2_vxlan_reason_name(gi.tun.reason));
+  /* Shown whatever the verdict (an unknown critical option, the O bit, a
+   * payload that is not Ethernet), as tcpdump does. */
+  p += VL2_GENEVE_HLEN + optlen;
+  len -= VL2_GENEVE_HLEN + optlen;
+  if (proto == VL2_GENEVE_PROTO_ETH)
     decode_eth(d, p, len, depth + 1);
   else
     decode_l3(d, proto, p, len, depth + 1);
@@ -204,7 +239,7 @@ static void decode_udp(dec *d, const uint8_t *ip, size_t ip_len,
   if (is_vxlan_port(d->o, dport) || is_vxlan_port(d->o, sport))
     decode_vxlan(d, ip, ip_len, dport, p + 8, plen, depth);
   else if (dport == d->o->geneve_port)
-    decode_geneve(d, p + 8, plen, depth);
+    decode_geneve(d, ip, ip_len, dport, p + 8, plen, depth);
 }
 
 static void decode_ipv4(dec *d, const uint8_t *p, size_t len, int depth) {

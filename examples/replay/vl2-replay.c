@@ -9,7 +9,10 @@
  * line with the capture timestamps as its clock, and what leaves each port
  * or remote endpoint is written to one pcap file per destination, with the
  * egress edit applied (and VXLAN encapsulation for remote endpoints). A
- * summary goes to stdout, as text or JSON.
+ * capture given as the underlay (--underlay) holds tunnel packets instead:
+ * the core decapsulates them (VXLAN, Geneve) and their inner frames enter
+ * the switch from the remote endpoint that sent them. A summary goes to
+ * stdout, as text or JSON.
  *
  * `vl2-replay --decode FILE` prints each frame's L2 headers as libvl2
  * decodes them instead. See vl2-replay --help and vl2-replay(1).
@@ -56,7 +59,8 @@ typedef struct port {
   int native;    /* trunk native VLAN; -1 = default (1) */
   vl2_vid pvid;  /* access VLAN */
   bool qinq;
-  int vlans; /* VLANS_* for trunks */
+  bool underlay; /* --underlay: tunnel packets, not a switch port */
+  int vlans;     /* VLANS_* for trunks */
   uint8_t vlan_set[(VL2_VID_MAX + 1 + 7) / 8];
   const char *file; /* input capture */
   vl2_backend *be;
@@ -98,6 +102,10 @@ static struct {
   uint64_t ageing_s;
   uint32_t max_fdb;
   dec_opts dopt;
+  bool strict_remotes; /* --strict-remotes: only flood-list members */
+  bool no_csum_verify; /* --no-csum-verify: outer UDP checksums */
+  uint32_t useg[64];   /* --segment VNI: segments without a VLAN */
+  size_t n_useg;
 } g;
 
 static void die(const char *fmt, ...)
@@ -274,6 +282,18 @@ static void usage(void) {
       "  --map VID=VNI          VLAN VID is segment VNI (default VNI = VID)\n"
       "  --remote VNI=IP        remote VTEP IP (IPv4/IPv6) is a member of\n"
       "                         segment VNI (flooded frames go to it)\n"
+      "  --segment VNI          segment VNI exists without a VLAN (for\n"
+      "                         --underlay)\n"
+      "  --underlay N           the capture of port N is the underlay: its\n"
+      "                         VXLAN (UDP 4789, 8472) and Geneve (6081)\n"
+      "                         packets are decapsulated by the core and\n"
+      "                         their inner frames enter from the remote VTEP\n"
+      "                         that sent them (refusals counted by reason)\n"
+      "  --strict-remotes       accept decapsulated frames only from the\n"
+      "                         segment's --remote VTEPs\n"
+      "  --no-csum-verify       do not verify outer UDP checksums of\n"
+      "                         --underlay packets (RFC 7348 section 5, RFC\n"
+      "                         8926 section 3.3: a receiver MAY skip it)\n"
       "  --no-sinks             do not add the sink ports\n"
       "  --ageing SECONDS       MAC ageing time (default 300; 0: never)\n"
       "  --max-fdb N            FDB size (default 65536)\n"
@@ -307,6 +327,9 @@ static void usage(void) {
       "                         object per line\n"
       "  --vxlan-port PORT      also decode UDP PORT as VXLAN (4789 and 8472\n"
       "                         are always)\n"
+      "  --geneve-known C:T     Geneve option class C, type T (critical bit\n"
+      "                         included) is known: packets carrying it are\n"
+      "                         not refused (repeatable; e.g. 0x0102:0x80)\n"
       "\n"
       "  -h, --help             show this help and exit\n"
       "  -V, --version          show the version and exit\n"
@@ -497,7 +520,7 @@ static void close_input(port *p) {
 static void scan_vlans(void) {
   for (uint32_t i = 0; i < MAX_PORTS; i++) {
     port *p = g.ports[i];
-    if (p == NULL || !p->input || p->mode != VL2_PORT_TRUNK ||
+    if (p == NULL || !p->input || p->underlay || p->mode != VL2_PORT_TRUNK ||
         p->vlans != VLANS_AUTO)
       continue;
     open_input(p);
@@ -538,7 +561,15 @@ static bool seg_exists(uint32_t vni) {
 static void seg_ensure(vl2_switch *sw, uint32_t vni) {
   if (seg_exists(vni))
     return;
-  check(vl2_switch_segment_add(sw, vni, NULL), "segment %u", vni);
+  /* Decapsulated frames are learned against their endpoint; from any
+   * endpoint (flood and learn: a capture's endpoints are not configured)
+   * unless --strict-remotes. */
+  vl2_segment_config sc;
+  memset(&sc, 0, sizeof(sc));
+  sc.flags = VL2_SEG_F_LEARN_REMOTE;
+  if (g.strict_remotes)
+    sc.flags |= VL2_SEG_F_STRICT_REMOTES;
+  check(vl2_switch_segment_add(sw, vni, &sc), "segment %u", vni);
   seg_used[vni / 8] |= (uint8_t)(1u << (vni % 8));
 }
 
@@ -570,7 +601,7 @@ static vl2_switch *build_switch(void) {
     bool used = false;
     for (uint32_t i = 0; i < MAX_PORTS && !used; i++) {
       port *p = g.ports[i];
-      if (p == NULL)
+      if (p == NULL || p->underlay)
         continue;
       used =
           p->mode == VL2_PORT_ACCESS ? p->pvid == v : vlan_in(p->vlan_set, v);
@@ -587,13 +618,14 @@ static vl2_switch *build_switch(void) {
       segs++;
     }
   }
-  for (size_t i = 0; i < g.n_rcfg; i++) {
+  for (size_t i = 0; i < g.n_rcfg + g.n_useg; i++) {
+    uint32_t rv = i < g.n_rcfg ? g.rcfg[i].vni : g.useg[i - g.n_rcfg];
     bool dup = false;
     for (uint32_t k = 0; k < segs; k++)
-      dup = dup || sink_vni[k] == g.rcfg[i].vni;
+      dup = dup || sink_vni[k] == rv;
     if (!dup && segs <= VL2_VID_MAX) {
       sink_vid[segs] = 0; /* a segment without a VLAN: no sink */
-      sink_vni[segs++] = g.rcfg[i].vni;
+      sink_vni[segs++] = rv;
     }
   }
   /* Sinks: one access port per segment reached by a VLAN. */
@@ -632,7 +664,7 @@ static vl2_switch *build_switch(void) {
     seg_ensure(sw, sink_vni[k]);
   for (uint32_t i = 0; i < MAX_PORTS; i++) {
     port *p = g.ports[i];
-    if (p == NULL)
+    if (p == NULL || p->underlay)
       continue;
     vl2_port_config pc;
     vl2_port_config_default(&pc, p->mode);
@@ -669,6 +701,10 @@ typedef struct tally {
   uint64_t timer_runs;
   vl2_tstamp first_ts, last_ts;
   bool any;
+  /* --underlay: tunnel packets read, decapsulated, refused by reason,
+   * and other frames (not VXLAN or Geneve) skipped. */
+  uint64_t tun_vxlan, tun_geneve, tun_outer, tun_decap, tun_other;
+  uint64_t tun_drops[VL2_VXLAN_R_MAX];
 } tally;
 
 static const char *dlt_name(int dlt) {
@@ -725,6 +761,16 @@ static void summary(vl2_switch *sw, const tally *t) {
     port *p = g.ports[i];
     if (p == NULL)
       continue;
+    if (p->underlay) {
+      json_object *in = json_object_new_object();
+      json_object_object_add(in, "port", ju64(i));
+      json_object_object_add(in, "file", jstr(p->file));
+      json_object_object_add(in, "link", jstr(dlt_name(p->dlt)));
+      json_object_object_add(in, "frames", ju64(p->frames_in));
+      json_object_object_add(in, "underlay", json_object_new_boolean(1));
+      json_object_array_add(inputs, in);
+      continue;
+    }
     vl2_port_stats ps;
     check(vl2_switch_port_get_stats(sw, i, &ps), "port %u stats", i);
     char role[80];
@@ -781,6 +827,21 @@ static void summary(vl2_switch *sw, const tally *t) {
     if (t->drops[r] != 0)
       json_object_object_add(drops, vl2_drop_reason_name(r), ju64(t->drops[r]));
   json_object_object_add(root, "drops", drops);
+  if (t->tun_vxlan + t->tun_geneve + t->tun_outer + t->tun_other != 0) {
+    json_object *tun = json_object_new_object();
+    json_object_object_add(tun, "vxlan", ju64(t->tun_vxlan));
+    json_object_object_add(tun, "geneve", ju64(t->tun_geneve));
+    json_object_object_add(tun, "outer_refused", ju64(t->tun_outer));
+    json_object_object_add(tun, "decapsulated", ju64(t->tun_decap));
+    json_object_object_add(tun, "other", ju64(t->tun_other));
+    json_object *td = json_object_new_object();
+    for (unsigned r = 1; r < VL2_VXLAN_R_MAX; r++)
+      if (t->tun_drops[r] != 0)
+        json_object_object_add(td, vl2_vxlan_reason_name(r),
+                               ju64(t->tun_drops[r]));
+    json_object_object_add(tun, "drops", td);
+    json_object_object_add(root, "tunnel", tun);
+  }
   json_object_object_add(root, "ports", ports);
   json_object *rems = json_object_new_array();
   for (size_t i = 0; i < g.n_remotes; i++) {
@@ -856,6 +917,17 @@ static void summary(vl2_switch *sw, const tally *t) {
     if (t->drops[r] != 0)
       printf("  drop      %-22s %" PRIu64 "\n", vl2_drop_reason_name(r),
              t->drops[r]);
+  if (t->tun_vxlan + t->tun_geneve + t->tun_outer + t->tun_other != 0) {
+    printf("underlay    VXLAN %" PRIu64 ", Geneve %" PRIu64
+           ", outer refused %" PRIu64 ": decapsulated %" PRIu64
+           " (other frames %" PRIu64 ")\n",
+           t->tun_vxlan, t->tun_geneve, t->tun_outer, t->tun_decap,
+           t->tun_other);
+    for (unsigned r = 1; r < VL2_VXLAN_R_MAX; r++)
+      if (t->tun_drops[r] != 0)
+        printf("  refused   %-22s %" PRIu64 "\n", vl2_vxlan_reason_name(r),
+               t->tun_drops[r]);
+  }
   printf("events      learned %" PRIu64 ", moved %" PRIu64 ", aged %" PRIu64
          ", limit %" PRIu64 " (timer runs %" PRIu64 ")\n",
          t->ev_learned, t->ev_moved, t->ev_aged, t->ev_limit, t->timer_runs);
@@ -863,6 +935,11 @@ static void summary(vl2_switch *sw, const tally *t) {
     port *p = g.ports[i];
     if (p == NULL)
       continue;
+    if (p->underlay) {
+      printf("port %-6u underlay (tunnel packets) in %" PRIu64 "\n", i,
+             p->frames_in);
+      continue;
+    }
     vl2_port_stats ps;
     check(vl2_switch_port_get_stats(sw, i, &ps), "port %u stats", i);
     char role[80];
@@ -962,6 +1039,60 @@ static void verbose_line(const tally *t, const vl2_frame *f,
   printf("\n");
 }
 
+/* A frame of an --underlay capture: decapsulate it with the core into
+ * |*out| (the inner frame from VL2_PORT_REMOTE). VXLAN is recognised by
+ * its UDP destination port (4789, 8472, --vxlan-port), Geneve by 6081;
+ * the outer destination is not checked (a capture's addresses are not
+ * ours) and zero UDP checksums over IPv6 are accepted (RFC 6935/6936).
+ * Returns false when the frame is refused (counted by reason) or is not
+ * a tunnel packet (counted as other). */
+static bool underlay_decap(const vl2_frame *in, vl2_frame *out, tally *t) {
+  vl2_geneve_config gc;
+  vl2_geneve_config_default(&gc);
+  gc.tun.underlay_mtu = 0;
+  gc.tun.flags = VL2_VXLAN_F_UDP6_ZERO_CSUM_RX;
+  if (g.no_csum_verify)
+    gc.tun.flags |= VL2_VXLAN_F_NO_CSUM_VERIFY;
+  gc.known_cnt = (uint32_t)g.dopt.n_geneve_known;
+  memcpy(gc.known, g.dopt.geneve_known,
+         g.dopt.n_geneve_known * sizeof(gc.known[0]));
+  gc.tun.dst_port = g.dopt.geneve_port;
+  *out = *in;
+  uint16_t reason = 0;
+  int rv = vl2_geneve_decap_frame(&gc, out, VL2_VXLAN_LAYER_ETH, &reason);
+  if (rv != 0 &&
+      (reason == VL2_VXLAN_R_NOT_IP || reason == VL2_VXLAN_R_NOT_UDP)) {
+    t->tun_other++;
+    return false;
+  }
+  if (rv != 0 && reason <= VL2_VXLAN_R_UDP_LEN) {
+    /* Refused before the UDP port says which tunnel it is. */
+    t->tun_outer++;
+  } else if (rv == 0 || reason != VL2_VXLAN_R_WRONG_PORT) {
+    t->tun_geneve++;
+  } else {
+    vl2_vxlan_config vc = gc.tun;
+    for (size_t i = 0; i < g.dopt.n_vxlan_ports; i++) {
+      vc.dst_port = g.dopt.vxlan_ports[i];
+      *out = *in;
+      rv = vl2_vxlan_decap_frame(&vc, out, VL2_VXLAN_LAYER_ETH, &reason);
+      if (rv == 0 || reason != VL2_VXLAN_R_WRONG_PORT)
+        break;
+    }
+    if (rv != 0 && reason == VL2_VXLAN_R_WRONG_PORT) {
+      t->tun_other++;
+      return false;
+    }
+    t->tun_vxlan++;
+  }
+  if (rv != 0) {
+    t->tun_drops[reason < VL2_VXLAN_R_MAX ? reason : 0]++;
+    return false;
+  }
+  t->tun_decap++;
+  return true;
+}
+
 static int run_replay(void) {
   vl2_switch *sw = build_switch();
   size_t cap = vl2_switch_max_fanout(sw) + 1;
@@ -998,6 +1129,14 @@ static int run_replay(void) {
     if (vl2_switch_next_deadline(sw) <= now) {
       check(vl2_switch_run_timers(sw, now), "timers");
       t.timer_runs++;
+    }
+    vl2_frame inner;
+    if (best->underlay) {
+      if (!underlay_decap(f, &inner, &t)) {
+        next_frame(best);
+        continue;
+      }
+      f = &inner;
     }
     vl2_verdict v;
     vl2_ssize k = vl2_switch_process(sw, f, 1, &v, dests, cap, now);
@@ -1121,6 +1260,11 @@ enum {
   OPT_JSON,
   OPT_DECODE,
   OPT_VXLAN_PORT,
+  OPT_UNDERLAY,
+  OPT_GENEVE_KNOWN,
+  OPT_SEGMENT,
+  OPT_STRICT_REMOTES,
+  OPT_NO_CSUM_VERIFY,
 };
 
 int main(int argc, char **argv) {
@@ -1144,6 +1288,11 @@ int main(int argc, char **argv) {
       {"quiet", no_argument, NULL, 'q'},
       {"decode", no_argument, NULL, OPT_DECODE},
       {"vxlan-port", required_argument, NULL, OPT_VXLAN_PORT},
+      {"underlay", required_argument, NULL, OPT_UNDERLAY},
+      {"geneve-known", required_argument, NULL, OPT_GENEVE_KNOWN},
+      {"segment", required_argument, NULL, OPT_SEGMENT},
+      {"strict-remotes", no_argument, NULL, OPT_STRICT_REMOTES},
+      {"no-csum-verify", no_argument, NULL, OPT_NO_CSUM_VERIFY},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0},
@@ -1263,6 +1412,42 @@ int main(int argc, char **argv) {
       g.dopt.vxlan_ports[g.dopt.n_vxlan_ports++] =
           (uint16_t)parse_u64(optarg, 65535, "UDP port");
       break;
+    case OPT_UNDERLAY:
+      p = port_arg(optarg, NULL, "--underlay");
+      p->underlay = true;
+      break;
+    case OPT_GENEVE_KNOWN: {
+      /* CLASS:TYPE, numbers in C syntax (0x0102:0x80). */
+      char *end;
+      errno = 0;
+      unsigned long cl = strtoul(optarg, &end, 0);
+      unsigned long ty = 0;
+      bool ok = errno == 0 && *end == ':' && cl <= 0xffff;
+      if (ok) {
+        ty = strtoul(end + 1, &end, 0);
+        ok = errno == 0 && *end == '\0' && ty <= 0xff;
+      }
+      if (!ok)
+        usage_error("--geneve-known needs CLASS:TYPE, not '%s'", optarg);
+      if (g.dopt.n_geneve_known == VL2_GENEVE_KNOWN_MAX)
+        usage_error("too many --geneve-known (at most %d)",
+                    VL2_GENEVE_KNOWN_MAX);
+      vl2_geneve_opt_id *k = &g.dopt.geneve_known[g.dopt.n_geneve_known++];
+      k->opt_class = (uint16_t)cl;
+      k->type = (uint8_t)ty;
+      break;
+    }
+    case OPT_SEGMENT:
+      if (g.n_useg == sizeof(g.useg) / sizeof(g.useg[0]))
+        usage_error("too many --segment");
+      g.useg[g.n_useg++] = (uint32_t)parse_u64(optarg, VL2_VNI_MAX, "VNI");
+      break;
+    case OPT_STRICT_REMOTES:
+      g.strict_remotes = true;
+      break;
+    case OPT_NO_CSUM_VERIFY:
+      g.no_csum_verify = true;
+      break;
     case 'h':
       usage();
       return 0;
@@ -1294,6 +1479,10 @@ int main(int argc, char **argv) {
       continue;
     if (p->mode_set && p->mode == VL2_PORT_ACCESS && p->native >= 0)
       usage_error("--native %u: port %u is an access port", i, i);
+    if (p->underlay && !p->input)
+      usage_error("--underlay %u: port %u has no capture", i, i);
+    if (p->underlay && p->mode_set)
+      usage_error("--underlay %u: the underlay is not a switch port", i);
   }
   if (g.verbose && g.json)
     usage_error("--verbose and --json exclude each other");

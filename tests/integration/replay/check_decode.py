@@ -22,7 +22,8 @@ packet:
 * ARP/RARP: hardware type and length, protocol type and length, opcode,
   and the addresses tcpdump prints (who-has / tell / is-at / who-is);
   tcpdump's `[|arp]` must be a truncated ARP layer;
-* VXLAN: flags byte and VNI; Geneve: VNI.
+* VXLAN: flags byte and VNI; Geneve: VNI, option bytes, and each option's
+  class, type and length (with -v).
 
 Exit status 0 when everything agrees, 1 on a disagreement, 77 (skip) when
 PCAP_DIR or tcpdump expected files are absent.
@@ -63,7 +64,11 @@ ARP_OPS = [
     (re.compile(r"Unknown \((\d+)\)"), None, ()),
 ]
 VXLAN_RE = re.compile(r"VXLAN, flags \[[^\]]*\] \((0x[0-9a-f]+)\), vni (\d+)")
-GENEVE_RE = re.compile(r"Geneve, Flags \[[^\]]*\], vni (0x[0-9a-f]+)")
+GENEVE_RE = re.compile(
+    r"Geneve, Flags \[[^\]]*\], vni (0x[0-9a-f]+)(?:, options \[([^\]]*)\])?")
+GENEVE_OPT_RE = re.compile(
+    r"class [^(]*\((0x[0-9a-f]+)\) type (0x[0-9a-f]+)(?:\(C\))? len (\d+)")
+GENEVE_OPTLEN_RE = re.compile(r"^(\d+) bytes$")
 IPV4_RE = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
 ATM_HTYPE = 19
 KNOWN = []  # known, explained differences (printed, not failures)
@@ -153,7 +158,18 @@ def tcpdump_facts(text):
     for m in VXLAN_RE.finditer(text):
         facts["vxlan"].append({"flags": m.group(1), "vni": int(m.group(2))})
     for m in GENEVE_RE.finditer(text):
-        facts["geneve"].append({"vni": int(m.group(1), 16)})
+        g = {"vni": int(m.group(1), 16)}
+        body = m.group(2)
+        if body is not None:
+            n = GENEVE_OPTLEN_RE.match(body)
+            if n:  # without -v: "options [8 bytes]"
+                g["optlen"] = int(n.group(1))
+            else:  # -vv: each option; tcpdump's len counts its header
+                g["options"] = [
+                    {"class": int(o.group(1), 16), "type": int(o.group(2), 16),
+                     "len": int(o.group(3)) - 4}
+                    for o in GENEVE_OPT_RE.finditer(body)]
+        facts["geneve"].append(g)
     return facts
 
 
@@ -256,6 +272,16 @@ def compare(rec, frame):
             if "flags" in t and int(t["flags"], 16) != int(d["flags"], 16):
                 errs.append("%s[%d] flags: tcpdump %s, decoder %s" %
                             (name, i, t["flags"], d["flags"]))
+            if "optlen" in t and t["optlen"] != d.get("optlen"):
+                errs.append("%s[%d] optlen: tcpdump %s, decoder %s" %
+                            (name, i, t["optlen"], d.get("optlen")))
+            if "options" in t:
+                mine_opts = [{"class": int(o["class"], 16),
+                              "type": int(o["type"], 16), "len": o["len"]}
+                             for o in d.get("options", [])]
+                if t["options"] != mine_opts:
+                    errs.append("%s[%d] options: tcpdump %s, decoder %s" %
+                                (name, i, t["options"], mine_opts))
     return errs
 
 
