@@ -54,6 +54,15 @@ int main(void) {
     printf("backend \"%s\" linked\n", ops->name);
   }
 #endif
+#ifdef VL2_CONSUMER_ADAPTER_CHECK
+  /* A library without an ops table: an unknown config version must be
+   * refused by its code (proves it is linked and working). */
+  if (VL2_CONSUMER_ADAPTER_CHECK(-1, NULL) == 0) {
+    printf("the library accepted a NULL config\n");
+    return 1;
+  }
+  printf("adapter linked\n");
+#endif
   printf("libvl2 consumer OK\n");
   return 0;
 }

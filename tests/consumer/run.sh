@@ -91,8 +91,16 @@ backend_defs() {
   [ "$1" = libvl2 ] && return 0
   h=$prefix/include/vl2/$be.h
   [ -f "$h" ] || fail "backend $be: no header $h installed"
-  ops=$(grep -m1 -o 'extern const vl2_backend_ops [a-z0-9_]*' "$h" | awk '{print $4}')
-  [ -n "$ops" ] || fail "backend $be: no ops table declared in $h"
+  ops=$(grep -m1 -o 'extern const vl2_backend_ops [a-z0-9_]*' "$h" | awk '{print $4}' || true)
+  if [ -z "$ops" ]; then
+    # A library without an ops table (the EVPN adapter): its
+    # vl2_<name>_config_default_versioned() proves the linkage.
+    ops=$(grep -m1 -oE 'vl2_[a-z0-9_]+_config_default_versioned' "$h")
+    [ -n "$ops" ] || fail "backend $be: no ops table declared in $h"
+    printf '%s\n' "-DVL2_CONSUMER_BACKEND_HEADER=<vl2/$be.h>" \
+      "-DVL2_CONSUMER_ADAPTER_CHECK=$ops"
+    return 0
+  fi
   printf '%s\n' "-DVL2_CONSUMER_BACKEND_HEADER=<vl2/$be.h>" \
     "-DVL2_CONSUMER_BACKEND_OPS=$ops"
 }
@@ -163,8 +171,9 @@ cmake-components)
   for be in "${bes[@]}"; do
     mapfile -t defs < <(backend_defs "libvl2-$be")
     b=$VL2_WORK/$mode-$be
+    def=${defs[1]#-D}
     cmake_consumer "$b" -DVL2_CONSUMER_BACKEND="$be" \
-      -DVL2_CONSUMER_BACKEND_OPS="${defs[1]#*=}" ||
+      -D"${def%%=*}=${def#*=}" ||
       fail "find_package(vl2 COMPONENTS $be) + vl2::$be"
     run_consumer "$b/consumer" shared
     echo "== vl2::$be OK"
