@@ -24,6 +24,7 @@
 #include <vl2/geneve.h>
 #include <vl2/storm.h>
 #include <vl2/mdb.h>
+#include <vl2/gro.h>
 
 /** @} */
 #endif /* !defined(VL2_VL2_H) */

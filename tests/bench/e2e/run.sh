@@ -4,6 +4,8 @@
 #
 #   tests/bench/e2e/run.sh [-b BUILD_DIR] [-t TCP_SECONDS] [-p PPS_SECONDS]
 #                          [-s] [-o ONLY] [-P same|split|none] [-r RUNS]
+#   tests/bench/e2e/run.sh -O [-B BASE_BUILD] [-R ROUNDS] [-b ...] [-t ...]
+#                          [-p ...] [-s] [-o ONLY]
 #
 # The same topology is built several ways, one after the other, in one run:
 # namespace A (10.99.0.1) and namespace B (10.99.0.2) joined by
@@ -25,6 +27,23 @@
 # it to the scheduler. The bridge forwards in the generator's context.
 # Each frame rate is the median of -r runs (default 3).
 #
+# Overlay mode (-O, issue 12): two hosts HA and HB joined by a veth
+# underlay (192.168.99.1/.2, MTU 1500), one VM namespace behind each
+# (10.99.0.1/.2, MTU 1450), the VM traffic crossing VXLAN VNI 42:
+#   kvx          the kernel's vxlan device and a bridge on each host, the
+#                VM on a veth into that bridge (the reference);
+#   vl2          vl2-switch on each host, the VM on a TAP port, the
+#                underlay through its UDP backend, `offload = false`;
+#   vl2+off      the same with `offload = true` on both TAP ports;
+#   base, base+off  the same two with the vl2-switch of -B BASE_BUILD
+#                (the code before a change), when given.
+# They alternate in each of -R rounds (default 3); each round measures
+# iperf3 TCP VM A -> VM B with 1 and with 4 streams (-t TCP_SECONDS) and
+# 64-byte frames/s across the overlay (as above). The table shows the
+# medians over the rounds and each as a ratio of kvx's. Nothing is pinned
+# in overlay mode (-P is ignored): both switches, iperf3 and the kernel
+# share the CPUs as they would on a hypervisor.
+#
 # -b  build directory holding examples/switch/vl2-switch and
 #     tests/bench/e2e/ (default: build-e2e next to this repository's root)
 # -s  smoke mode: 1-second runs (checks the script, not the numbers)
@@ -38,13 +57,20 @@ PT=5
 ONLY=bridge,relay,relay+off,switch,switch+off
 PIN=same
 RUNS=3
-while getopts b:t:p:so:P:r: o; do
+OVERLAY=0
+BASE=
+ROUNDS=3
+ONLY_SET=0
+while getopts b:t:p:so:P:r:OB:R: o; do
   case $o in
   b) B=$(cd "$OPTARG" && pwd) ;;
+  O) OVERLAY=1 ;;
+  B) BASE=$(cd "$OPTARG" && pwd) ;;
+  R) ROUNDS=$OPTARG ;;
   t) TT=$OPTARG ;;
   p) PT=$OPTARG ;;
   s) TT=1 PT=1 RUNS=1 ;;
-  o) ONLY=$OPTARG ;;
+  o) ONLY=$OPTARG ONLY_SET=1 ;;
   P) PIN=$OPTARG ;;
   r) RUNS=$OPTARG ;;
   *) sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//;$d'; exit 2 ;;
@@ -61,7 +87,7 @@ done
 command -v iperf3 >/dev/null || { echo "run.sh: iperf3 missing"; exit 1; }
 
 P=e2e$$
-NA=${P}A NB=${P}B NH=${P}H
+NA=${P}A NB=${P}B NH=${P}H HA=${P}HA HB=${P}HB
 MA=02:e2:00:00:00:0a MB=02:e2:00:00:00:0b
 TMP=$(mktemp -d /tmp/${P}.XXXX)
 PIDS=()
@@ -69,7 +95,7 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
   PIDS=()
-  for n in "$NA" "$NB" "$NH"; do ip netns del "$n" 2>/dev/null; done
+  for n in "$NA" "$NB" "$NH" "$HA" "$HB"; do ip netns del "$n" 2>/dev/null; done
 }
 trap 'cleanup; rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM
@@ -209,6 +235,153 @@ d=json.load(open(sys.argv[1])); print(sum(p.get("device",{}).get("rx_gso_frames"
   echo "  $name: TCP ${TCP[$name]} Gb/s, 64B ${PPS[$name]} Mpps received (${SENT[$name]} M/s offered)" >&2
   cleanup
 }
+
+# ------------------------------------------------------------ overlay mode
+if [ "$OVERLAY" = 1 ]; then
+  GEN_PIN=()
+  [ "$ONLY_SET" = 1 ] || ONLY=kvx,vl2,vl2+off${BASE:+,base,base+off}
+  if [ -n "$BASE" ]; then
+    [ -x "$BASE/examples/switch/vl2-switch" ] ||
+      { echo "run.sh: $BASE/examples/switch/vl2-switch missing"; exit 1; }
+  fi
+  ov_up() {
+    for n in "$NA" "$NB" "$HA" "$HB"; do
+      ip netns add "$n" || exit 1
+      ip -n "$n" link set lo up
+      ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+        net.ipv6.conf.default.disable_ipv6=1
+    done
+    ip -n "$HA" link add uA type veth peer name uB netns "$HB"
+    ip -n "$HA" addr add 192.168.99.1/24 dev uA
+    ip -n "$HB" addr add 192.168.99.2/24 dev uB
+    ip -n "$HA" link set uA up
+    ip -n "$HB" link set uB up
+  }
+  # kvx: the kernel's vxlan device + bridge on each host.
+  ov_kvx() {
+    local s h l r
+    for s in A B; do
+      h=${P}H$s
+      case $s in A) l=192.168.99.1 r=192.168.99.2 ;; B) l=192.168.99.2 r=192.168.99.1 ;; esac
+      ip -n "$h" link add vx0 type vxlan id 42 local "$l" remote "$r" \
+        dstport 4789 dev u$s || exit 1
+      ip -n "$h" link add br0 type bridge
+      ip -n "$h" link set vx0 master br0
+      ip -n "$h" link add h$s type veth peer name v$s netns "${P}$s"
+      ip -n "$h" link set h$s master br0
+      for d in vx0 br0 h$s; do ip -n "$h" link set $d up; done
+    done
+    IFA=vA IFB=vB
+  }
+  # vl2 BIN OFFLOAD: vl2-switch on each host, TAP tX moved into VM X.
+  ov_vl2() {
+    local bin=$1 off=$2 s h l r
+    for s in A B; do
+      h=${P}H$s
+      case $s in A) l=192.168.99.1 r=192.168.99.2 ;; B) l=192.168.99.2 r=192.168.99.1 ;; esac
+      cat >"$TMP/sw$s.conf" <<CONF
+underlay = { local = "$l"; port = 4789; mtu = 1500; };
+segments = ( { vni = 42; vlan = 1; flood = [ "$r" ]; } );
+ports = ( { name = "t$s"; vlan = 1; mtu = 1450; offload = $off; } );
+CONF
+      ip netns exec "$h" "$bin" --foreground --config "$TMP/sw$s.conf" \
+        --control "$TMP/ctl$s.sock" --log-level warning >"$TMP/dp$s.log" 2>&1 &
+      PIDS+=($!)
+      for _ in $(seq 100); do
+        ip -n "$h" link show t$s >/dev/null 2>&1 && break
+        sleep 0.05
+      done
+      sleep 0.2
+      ip -n "$h" link set t$s netns "${P}$s" || { sed 's/^/  /' "$TMP/dp$s.log" >&2; exit 1; }
+    done
+    IFA=tA IFB=tB
+  }
+  # tcpn N: Gb/s received by iperf3 in B with N streams.
+  tcpn() {
+    ip netns exec "$NB" iperf3 -s -1 -D -I "$TMP/iperf.pid" >/dev/null 2>&1
+    sleep 0.3
+    ip netns exec "$NA" iperf3 -c 10.99.0.2 -t "$TT" -P "$1" -J >"$TMP/iperf.json" 2>&1
+    python3 -c 'import json,sys
+try:
+  d=json.load(open(sys.argv[1])); print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))
+except Exception: print("n/a")' "$TMP/iperf.json"
+    [ -f "$TMP/iperf.pid" ] && kill "$(cat "$TMP/iperf.pid")" 2>/dev/null
+    rm -f "$TMP/iperf.pid"
+  }
+  declare -A R1 R4 RP
+  ov_measure() { # name setup-args...
+    local name=$1
+    shift
+    ov_up
+    "$@"
+    for x in A B; do
+      local ns=${P}$x ifc ip mac
+      case $x in A) ifc=$IFA ip=10.99.0.1 mac=$MA ;; B) ifc=$IFB ip=10.99.0.2 mac=$MB ;; esac
+      ip -n "$ns" link set "$ifc" address "$mac" mtu 1450 || exit 1
+      ip -n "$ns" addr add "$ip/24" dev "$ifc"
+      ip -n "$ns" link set "$ifc" up
+    done
+    local ok=0
+    for _ in 1 2 3; do
+      ip netns exec "$NA" ping -c 2 -i 0.2 -W 2 10.99.0.2 >/dev/null && { ok=1; break; }
+    done
+    if [ $ok = 0 ]; then
+      echo "run.sh: $name: no ping A -> B" >&2
+      cat "$TMP"/dp*.log 2>/dev/null | sed 's/^/  /' | tail -20 >&2
+      R1[$name]+=" n/a" R4[$name]+=" n/a" RP[$name]+=" n/a"
+      cleanup
+      return
+    fi
+    local t1 t4 p
+    t1=$(tcpn 1)
+    t4=$(tcpn 4)
+    p=$(pps1)
+    p=${p% *}
+    R1[$name]+=" $t1" R4[$name]+=" $t4" RP[$name]+=" $p"
+    echo "  $name: TCP x1 $t1 Gb/s, TCP x4 $t4 Gb/s, 64B $p Mpps" >&2
+    if [ -S "$TMP/ctlA.sock" ]; then
+      "$CTL" -s "$TMP/ctlA.sock" --json stats >"$TMP/stats.$name.json" 2>/dev/null
+    fi
+    cleanup
+  }
+  med() { # values... -> median of the numeric ones, or n/a
+    printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -n |
+      awk '{ l[NR] = $0 } END { if (NR) print l[int((NR + 1) / 2)]; else print "n/a" }'
+  }
+  echo "e2e overlay: TCP $TT s (1 and 4 streams), 64-byte frames $PT s, $ROUNDS rounds; $(nproc) CPUs, $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  IFS=, read -ra want <<<"$ONLY"
+  for r in $(seq "$ROUNDS"); do
+    echo " round $r (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+    for w in "${want[@]}"; do
+      case $w in
+      kvx) ov_measure kvx ov_kvx ;;
+      vl2) ov_measure vl2 ov_vl2 "$SW" false ;;
+      vl2+off) ov_measure vl2+off ov_vl2 "$SW" true ;;
+      base) ov_measure base ov_vl2 "$BASE/examples/switch/vl2-switch" false ;;
+      base+off) ov_measure base+off ov_vl2 "$BASE/examples/switch/vl2-switch" true ;;
+      *) echo "run.sh: unknown overlay setup $w" >&2; exit 2 ;;
+      esac
+    done
+  done
+  ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 > 0 && b+0 > 0) printf "%.2fx", a / b; else printf "-" }'
+  }
+  echo
+  printf '%-10s %9s %9s %9s   %-8s %-8s %-8s\n' setup "TCPx1" "TCPx4" "64B Mpps" \
+    "x1/kvx" "x4/kvx" "pps/kvx"
+  k1=$(med ${R1[kvx]:-}) k4=$(med ${R4[kvx]:-}) kp=$(med ${RP[kvx]:-})
+  for w in "${want[@]}"; do
+    a=$(med ${R1[$w]:-}) b=$(med ${R4[$w]:-}) c=$(med ${RP[$w]:-})
+    printf '%-10s %9s %9s %9s   %-8s %-8s %-8s\n' "$w" "$a" "$b" "$c" \
+      "$(ratio "$a" "$k1")" "$(ratio "$b" "$k4")" "$(ratio "$c" "$kp")"
+  done
+  echo "(Gb/s and Mpps, medians of $ROUNDS rounds; each round's values:)"
+  for w in "${want[@]}"; do
+    echo "  $w: x1${R1[$w]:-} | x4${R4[$w]:-} | pps${RP[$w]:-}"
+  done
+  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 
 GSO=
 echo "e2e: TCP $TT s, 64-byte frames $PT s x $RUNS (pinning: $PIN); $(nproc) CPUs, $(uname -r)" >&2
