@@ -81,7 +81,7 @@ def main():
         if bad:
             print(f"purity: FAIL: {len(bad)} reference(s) the pure core may "
                   "not make (lib/ must not call the OS or libc; see "
-                  "DESIGN.md). Remove the call, or add the symbol to the "
+                  "docs/architecture.md). Remove the call, or add the symbol to the "
                   "allowlist on purpose.")
             return 1
         print(f"purity: OK: {a.archive} leaves only allowlisted symbols "
