@@ -14,10 +14,6 @@
 
 #include "vl2_wire.h"
 
-static int is_tpid(uint16_t t) {
-  return t == VL2_TPID_8021Q || t == VL2_TPID_8021AD;
-}
-
 int vl2_eth_parse(const uint8_t *data, size_t len, vl2_eth_info *info) {
   if (data == NULL || info == NULL)
     return VL2_ERR_INVALID;
@@ -28,7 +24,7 @@ int vl2_eth_parse(const uint8_t *data, size_t len, vl2_eth_info *info) {
   memcpy(info->src.b, data + 6, 6);
   size_t off = 12;
   uint16_t et = vl2_load_be16(data + off);
-  while (is_tpid(et)) {
+  while (vl2_is_tpid(et)) {
     if (info->tag_cnt == VL2_ETH_MAX_TAGS) {
       info->ethertype = et;
       info->l3_off = (uint16_t)(off + 2);
@@ -68,14 +64,14 @@ vl2_ssize vl2_vlan_apply_edit(uint8_t *buf, size_t *off, size_t len,
     return (vl2_ssize)(len + VL2_VLAN_TAG_LEN);
   case VL2_EDIT_POP:
     if (len < VL2_ETH_HLEN + VL2_VLAN_TAG_LEN ||
-        !is_tpid(vl2_load_be16(f + 12)))
+        !vl2_is_tpid(vl2_load_be16(f + 12)))
       return VL2_ERR_MALFORMED;
     memmove(f + VL2_VLAN_TAG_LEN, f, 12);
     *off += VL2_VLAN_TAG_LEN;
     return (vl2_ssize)(len - VL2_VLAN_TAG_LEN);
   case VL2_EDIT_REWRITE: {
     if (len < VL2_ETH_HLEN + VL2_VLAN_TAG_LEN ||
-        !is_tpid(vl2_load_be16(f + 12)))
+        !vl2_is_tpid(vl2_load_be16(f + 12)))
       return VL2_ERR_MALFORMED;
     uint16_t tci = vl2_load_be16(f + 14);
     tci = (uint16_t)((tci & 0xf000) | (d->vid & 0x0fff));

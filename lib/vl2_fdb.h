@@ -2,9 +2,13 @@
  * Copyright (c) 2026 The libvl2 authors
  */
 /*
- * Internal: the FDB's hash table. Open addressing with linear probing and
- * backward-shift deletion (no tombstones), sized at init to at most half
- * full, so the data path never allocates and probe chains stay short.
+ * Internal: the MAC table (FDB). vl2_fdb.c holds all of it: the hash
+ * table, the learning policy, limits, moves and their dampening, ageing,
+ * and the public vl2_fdb_* calls; its top comment is the design.
+ *
+ * The table: open addressing with linear probing and backward-shift
+ * deletion (vl2_oamap.h), sized at init to at most half full, so the data
+ * path never allocates and probe chains stay short.
  *
  * A key packs the segment index and the MAC into 64 bits:
  * (segment index + 1) << 48 | MAC, so key 0 marks an empty slot.
@@ -13,6 +17,10 @@
 #define VL2_FDB_INTERNAL_H
 
 #include <vl2/common.h>
+#include <vl2/fdb.h>
+#include <vl2/switch.h>
+
+#include "vl2_oamap.h"
 
 /* dest: a port id, or VL2_FDB_DEST_REMOTE | remote index. */
 #define VL2_FDB_DEST_REMOTE 0x80000000u
@@ -73,14 +81,6 @@ static inline void vl2_fdb_prefetch(const vl2_fdb_table *t, uint64_t key) {
   __builtin_prefetch(&t->slots[vl2_fdb_hash(t, key)]);
 }
 
-/* Backward-shift deletion in a linear-probing table (Knuth 6.4
- * Algorithm R): the entry at |j|, whose home slot is |home|, stays where
- * it is when its home lies cyclically in (|hole|, |j|]; otherwise it moves
- * into the hole. */
-static inline int vl2_probe_stays(size_t hole, size_t j, size_t home) {
-  return hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
-}
-
 /* Allocate a table for |max| entries. Returns 0 or VL2_ERR_NOMEM /
  * VL2_ERR_INVALID. */
 int vl2_fdb_table_init(vl2_fdb_table *t, const vl2_mem *mem, size_t max,
@@ -99,5 +99,80 @@ static inline size_t vl2_fdb_index(const vl2_fdb_table *t,
                                    const vl2_fdb_slot *s) {
   return (size_t)(s - t->slots);
 }
+
+/* Whether entry |s| is live at |now| (lookups ignore expired entries
+ * before the sweep reclaims them). */
+static inline int vl2_fdb_slot_live(const vl2_fdb_slot *s, vl2_tstamp now) {
+  return s->expires == VL2_TSTAMP_NONE || s->expires > now;
+}
+
+/* ------------------------------------------------------------------ */
+/* The switch's MAC table (vl2_fdb.c)                                   */
+
+typedef struct vl2_segment vl2_segment;
+
+/* Move-dampening counters; reported in vl2_neigh_stats. */
+typedef struct vl2_fdb_move_stats {
+  uint64_t mac_frozen;
+  uint64_t frozen_blocked;
+  uint64_t thawed;
+} vl2_fdb_move_stats;
+
+typedef struct vl2_fdb_mt vl2_fdb_mt;
+
+/* Move dampening: a 4-way set-associative table of per-MAC move
+ * trackers (cfg.move_track_max). */
+typedef struct vl2_fdb_moves {
+  vl2_fdb_mt *mt; /* (mt_mask + 1) * 4 trackers */
+  size_t mt_mask;
+  vl2_tstamp next_at; /* earliest thaw (may be early), or NONE */
+  vl2_fdb_move_stats st;
+} vl2_fdb_moves;
+
+/* Validate the MAC table's fields of |c|: 0 or VL2_ERR_INVALID. */
+int vl2_fdb_config_check(const vl2_switch_config *c);
+
+/* Allocate the table and the move trackers from sw->cfg. 0,
+ * VL2_ERR_NOMEM or VL2_ERR_INVALID; vl2_fdb_fini() is safe either way. */
+int vl2_fdb_init(vl2_switch *sw);
+void vl2_fdb_fini(vl2_switch *sw);
+
+/* Learning's fast path (802.1Q clause 8.7): |s|, the entry of the source
+ * MAC (or NULL), already points at the ingress |src_dest|: refresh it.
+ * Returns 1 when that was all, 0 when vl2_fdb_learn() must decide. */
+static inline int vl2_fdb_refresh(vl2_fdb_slot *s, uint32_t src_dest,
+                                  vl2_tstamp expires) {
+  if (s == NULL || s->dest != src_dest || (s->flags & VL2_FDB_F_STATIC))
+    return 0;
+  s->expires = expires;
+  return 1;
+}
+
+/* Learn source MAC |mac| of |seg| against the ingress: *|src_dest| (a
+ * port id, VL2_FDB_DEST_REMOTE | index, or UINT32_MAX for the endpoint
+ * |remote| not in the remote table yet, created here and written back).
+ * |remote| is the endpoint a decapsulated frame came from, NULL for a
+ * frame from a local port.
+ * |s| is the MAC's entry or NULL. Sets *|counted| when a static conflict
+ * was counted. Returns VL2_VFLAG_* flags for the verdict. */
+uint32_t vl2_fdb_learn(vl2_switch *sw, vl2_segment *seg, uint32_t *src_dest,
+                       const vl2_ipaddr *remote, uint64_t mac, vl2_fdb_slot *s,
+                       uint8_t *counted, vl2_tstamp now);
+
+/* Remove entries matching |which| (VL2_FDB_FLUSH_*), restricted to
+ * destination |dest| when |by_dest| and to segment index |seg| when
+ * |by_seg|. Returns the number removed. */
+size_t vl2_fdb_flush(vl2_switch *sw, int by_dest, uint32_t dest, int by_seg,
+                     uint32_t seg, unsigned which);
+
+/* Segment index |seg_idx| is being deleted: forget its move trackers
+ * (its entries are flushed by the caller). */
+void vl2_fdb_segment_gone(vl2_switch *sw, uint32_t seg_idx);
+
+/* The earliest MAC-table deadline (ageing sweep, thaw), or NONE. */
+vl2_tstamp vl2_fdb_next_deadline(const vl2_switch *sw);
+
+/* Thaw frozen MACs and age out entries due at |now|. */
+void vl2_fdb_run_timers(vl2_switch *sw, vl2_tstamp now);
 
 #endif /* !defined(VL2_FDB_INTERNAL_H) */

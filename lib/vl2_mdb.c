@@ -272,7 +272,7 @@ static void emit(vl2_switch *sw, uint16_t type, uint16_t reason, uint32_t vni,
     ev.port = NONE;
   } else if (dest & VL2_FDB_DEST_REMOTE) {
     ev.port = VL2_PORT_REMOTE;
-    ev.remote = sw->remotes[dest & ~VL2_FDB_DEST_REMOTE].addr;
+    ev.remote = sw->rt.remotes[dest & ~VL2_FDB_DEST_REMOTE].addr;
   } else {
     ev.port = dest;
   }
@@ -934,7 +934,7 @@ static void send_query(vl2_switch *sw, const vl2_segment *seg, int v6,
   mdb_seg *s = &sw->mdb->segs[seg->idx];
   uint8_t b[128];
   size_t len = build_query(sw, s, v6, group, b);
-  if (vl2_neigh_tx_flood(sw, seg->idx, VL2_TX_MCAST_QUERY, b, len) == 0 &&
+  if (vl2_txq_flood(sw, seg->idx, VL2_TX_MCAST_QUERY, b, len) == 0 &&
       group == NULL)
     CNT(sw, s, queries_sent);
 }
@@ -1030,7 +1030,7 @@ int vl2_mdb_router_set(vl2_switch *sw, uint32_t vni, uint32_t port,
     return VL2_ERR_NOTFOUND;
   uint32_t dest;
   if (port == VL2_PORT_REMOTE) {
-    int32_t r = vl2_switch_remote_lookup(sw, remote, 0);
+    int32_t r = vl2_remote_lookup(&sw->rt, remote, 0);
     if (r < 0)
       return VL2_ERR_NOTFOUND;
     dest = VL2_FDB_DEST_REMOTE | (uint32_t)r;
@@ -1091,7 +1091,7 @@ int vl2_mdb_port_fast_leave(vl2_switch *sw, uint32_t port, int on) {
 static void describe(const vl2_switch *sw, uint32_t dest, vl2_mdb_entry *e) {
   if (dest & VL2_FDB_DEST_REMOTE) {
     e->port = VL2_PORT_REMOTE;
-    e->remote = sw->remotes[dest & ~VL2_FDB_DEST_REMOTE].addr;
+    e->remote = sw->rt.remotes[dest & ~VL2_FDB_DEST_REMOTE].addr;
   } else {
     e->port = dest;
   }

@@ -2,8 +2,10 @@
  * Copyright (c) 2026 The libvl2 authors
  */
 /*
- * Internal: the neighbour module's hooks into the switch (vl2_switch.c).
- * State lives in `struct vl2_neigh_state`, owned by the switch
+ * Internal: the neighbour (ARP/ND) stage's hooks, called by the switch
+ * (vl2_switch.c: set-up, timers), the data path (vl2_forward.c:
+ * vl2_neigh_input) and the segments (vl2_segment.c). Its state lives in
+ * `struct vl2_neigh_state` (vl2_neigh_int.h), owned by the switch
  * (sw->neigh), allocated in vl2_neigh_init() at vl2_switch_new() time;
  * nothing here allocates afterwards.
  */
@@ -11,8 +13,9 @@
 #define VL2_NEIGH_INTERNAL_H
 
 #include <vl2/neigh.h>
+#include <vl2/switch.h>
 
-#include "vl2_switch_int.h"
+typedef struct vl2_segment vl2_segment;
 
 #define VL2_ETH_P_IPV4 0x0800u
 #define VL2_ETH_P_ARP 0x0806u
@@ -42,21 +45,8 @@ int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
                     size_t l3off, uint16_t et, vl2_tstamp now,
                     uint16_t *reason);
 
-/* Learning: may MAC |mac| of |seg| move now? 0 when frozen by move
- * dampening (counted, evented); 1 otherwise (the move is counted towards
- * the dampening window). */
-int vl2_neigh_mac_move_ok(vl2_switch *sw, const vl2_segment *seg, uint64_t mac,
-                          vl2_tstamp now);
-
-/* Queue |frame| (|len| bytes, untagged) for every member of segment
- * |seg_idx| that takes flooded multicast, as output kind |kind|
- * (vl2_switch_poll_tx()). 0, or VL2_ERR_NOBUF when the output queue is
- * full or the frame too long (counted in tx_overflow). */
-int vl2_neigh_tx_flood(vl2_switch *sw, uint32_t seg_idx, uint16_t kind,
-                       const uint8_t *frame, size_t len);
-
 /* Segment with index |seg_idx| is being deleted: drop its entries,
- * pending lookups, trackers and per-segment state (no events). */
+ * pending lookups and per-segment state (no events). */
 void vl2_neigh_segment_gone(vl2_switch *sw, uint32_t seg_idx);
 
 /* The earliest neighbour deadline, or VL2_TSTAMP_NONE. */

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The libvl2 authors
  */
-/* Internal: unaligned big-endian loads and stores, MAC predicates. No
- * <arpa/inet.h>: the core stays free of POSIX. */
+/* Internal: unaligned big-endian loads and stores, MAC predicates, the
+ * TPID test. No <arpa/inet.h>: the core stays free of POSIX. Shared by the
+ * core and the backends (backends/common). */
 #ifndef VL2_WIRE_H
 #define VL2_WIRE_H
 
 #include <stdint.h>
 #include <string.h>
+
+#include <vl2/vlan.h>
 
 static inline uint16_t vl2_load_be16(const uint8_t *p) {
   return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
@@ -57,6 +60,11 @@ static inline int vl2_mac_is_zero(const uint8_t *p) {
 }
 static inline int vl2_mac_is_bcast(const uint8_t *p) {
   return (p[0] & p[1] & p[2] & p[3] & p[4] & p[5]) == 0xff;
+}
+
+/* An 802.1Q C-tag or 802.1ad S-tag TPID. */
+static inline int vl2_is_tpid(uint16_t t) {
+  return t == VL2_TPID_8021Q || t == VL2_TPID_8021AD;
 }
 
 #endif /* !defined(VL2_WIRE_H) */

@@ -655,8 +655,8 @@ START_TEST(remote_members) {
   vl2_switch *sw = setup(VL2_MDB_F_SNOOP, VL2_MDB_UNREG_FLOOD);
   vl2_ipaddr r1 = vl2t_ip4(192, 0, 2, 1), r2 = vl2t_ip4(192, 0, 2, 2);
   ck_assert_int_eq(vl2_switch_remote_add(sw, VNI, &r1), 0);
-  int32_t i1 = vl2_switch_remote_lookup(sw, &r1, 0);
-  int32_t i2 = vl2_switch_remote_lookup(sw, &r2, 1); /* not in the list */
+  int32_t i1 = vl2_remote_lookup(&sw->rt, &r1, 0);
+  int32_t i2 = vl2_remote_lookup(&sw->rt, &r2, 1); /* not in the list */
   ck_assert_int_ge(i1, 0);
   ck_assert_int_ge(i2, 0);
   uint8_t b[256];

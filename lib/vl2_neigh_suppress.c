@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The libvl2 authors
+ */
+/**
+ * @file
+ * Neighbour snooping, the spoof guard, neighbour inspection and ARP/ND
+ * suppression: vl2_neigh_input() for every ARP, RARP and IPv6 frame of
+ * the data path, and the replies it queues.
+ *
+ * Where it fits: vl2_forward.c calls vl2_neigh_input() before learning
+ * (so a spoofed frame teaches nothing), never for IPv4.
+ */
+#include "vl2_neigh_int.h"
+
+#include <string.h>
+
+#include "vl2_wire.h"
+
+/* Queue a reply for the host |asker_mac| / |asker_ip| on |port| about
+ * |e|. 1 when queued, 0 when the output queue is full (counted). */
+int vl2_neigh_queue_reply(vl2_switch *sw, const nb_ent *e, uint32_t port,
+                          const uint8_t *asker_mac, const uint8_t *asker_ip) {
+  vl2_neigh_state *nb = sw->neigh;
+  uint32_t b = vl2_txq_buf_get(&sw->txq, VL2_TXQ_BUF_GEN);
+  if (b == VL2_TXQ_NONE) {
+    CNT(nb, e->seg, tx_overflow);
+    return 0;
+  }
+  uint8_t *f = vl2_txq_buf_at(&sw->txq, b);
+  size_t len;
+  uint16_t kind;
+  if (e->family == VL2_AF_INET) {
+    /* RFC 826: swap, fill in the target's hardware address, op reply. */
+    len = vl2_neigh_arp_build(f, 2, asker_mac, e->mac, e->ip, asker_mac,
+                              asker_ip);
+    kind = VL2_TX_ARP_REPLY;
+  } else {
+    /* RFC 4861 section 7.2.4: to the solicitation's source (all-nodes,
+     * not solicited, when it was ::), Override set, with the target
+     * link-layer address option. */
+    static const uint8_t unspec[16] = {0};
+    int dad = memcmp(asker_ip, unspec, 16) == 0;
+    uint8_t fl = NA_F_OVERRIDE;
+    if (!dad)
+      fl |= NA_F_SOLICITED;
+    if (e->flags & VL2_NEIGH_F_ROUTER)
+      fl |= NA_F_ROUTER;
+    len = vl2_neigh_nd_build(f, asker_mac, e->mac, e->ip,
+                             dad ? vl2_neigh_ip6_all_nodes : asker_ip, ICMP6_NA,
+                             fl, e->ip, ND_OPT_TLLA, e->mac);
+    kind = VL2_TX_NA;
+  }
+  sw->txq.buf_len[b] = (uint32_t)len;
+  vl2_txq_push(sw, b, e->seg, kind, VL2_TXQ_TO_PORT, port, 0);
+  return 1;
+}
+
+/* Neighbour inspection: is |ip| statically bound to |mac| on |port|? */
+static int inspect_ok(vl2_switch *sw, uint32_t seg, uint8_t family,
+                      const uint8_t *ip, const uint8_t *mac, uint32_t port) {
+  const nb_ent *e = vl2_neigh_ent_find(sw, seg, family, ip);
+  return e != NULL && (e->flags & VL2_NEIGH_F_STATIC) &&
+         memcmp(e->mac, mac, 6) == 0 &&
+         (e->port == port || e->port == VL2_NEIGH_PORT_ANY);
+}
+
+int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
+                    size_t l3off, uint16_t et, vl2_tstamp now,
+                    uint16_t *reason) {
+  vl2_neigh_state *nb = sw->neigh;
+  const uint8_t *d = f->data;
+  uint32_t si = seg->idx;
+  nb_pkt k;
+  if (et == VL2_ETH_P_RARP) {
+    /* RFC 903: learning (already done by the switch) moves the MAC. */
+    CNT(nb, si, rarp_in);
+    return VL2_NB_PASS;
+  }
+  if (f->len <= l3off)
+    return VL2_NB_PASS;
+  size_t l3len = f->len - l3off;
+  const uint8_t *l3 = d + l3off;
+  memset(&k, 0, sizeof(k));
+  if (et == VL2_ETH_P_ARP) {
+    if (vl2_neigh_parse_arp(l3, l3len, &k) != 0) {
+      CNT(nb, si, malformed);
+      return VL2_NB_PASS;
+    }
+    CNT(nb, si, arp_in);
+  } else if (et == VL2_ETH_P_IPV6) {
+    /* Only NS and NA, directly after the IPv6 header. */
+    if (l3len < IP6_HLEN + 24 || l3[6] != 58 ||
+        (l3[IP6_HLEN] != ICMP6_NS && l3[IP6_HLEN] != ICMP6_NA))
+      return VL2_NB_PASS;
+    if (vl2_neigh_parse_nd(l3, l3len, &k) != 0) {
+      CNT(nb, si, malformed);
+      return VL2_NB_PASS;
+    }
+    CNT(nb, si, nd_in);
+  } else {
+    return VL2_NB_PASS;
+  }
+  const uint8_t *src = d + 6;
+  const vl2_port *p = f->port != VL2_PORT_REMOTE ? &sw->ports[f->port] : NULL;
+  const uint8_t *lla = k.lla != NULL ? k.lla : src;
+
+  /* Spoof guard and inspection (ingress ports only). */
+  if (p != NULL && (p->flags & VL2_PORT_F_SPOOF_GUARD) && k.lla != NULL &&
+      memcmp(k.lla, src, 6) != 0) {
+    CNT(nb, si, spoof_drops);
+    *reason = k.is_nd ? VL2_DROP_ND_SPOOF : VL2_DROP_ARP_SPOOF;
+    return VL2_NB_DROP;
+  }
+  if (p != NULL && (p->flags & VL2_PORT_F_NEIGH_INSPECT) && !k.sip_zero &&
+      !inspect_ok(sw, si, k.family, k.sip, lla, f->port)) {
+    CNT(nb, si, inspect_drops);
+    *reason = VL2_DROP_NEIGH_UNBOUND;
+    return VL2_NB_DROP;
+  }
+
+  /* Snooping. */
+  int garp = 0;
+  if (k.family == VL2_AF_INET) {
+    garp = !k.sip_zero && memcmp(k.sip, k.tip, 4) == 0;
+    if (k.sip_zero)
+      CNT(nb, si, probes);
+    else
+      vl2_neigh_bind(sw, si, VL2_AF_INET, k.sip, k.lla, f->port,
+                     BIND_OVERRIDE | (k.op == 2 && !garp ? BIND_CONFIRMED : 0u),
+                     now);
+  } else if (k.op == ICMP6_NS) {
+    if (k.sip_zero)
+      CNT(nb, si, probes);
+    else if (k.lla != NULL)
+      vl2_neigh_bind(sw, si, VL2_AF_INET6, k.sip, k.lla, f->port, BIND_OVERRIDE,
+                     now);
+  } else {
+    unsigned how = 0;
+    if (k.na_flags & NA_F_OVERRIDE)
+      how |= BIND_OVERRIDE;
+    if (k.na_flags & NA_F_SOLICITED)
+      how |= BIND_CONFIRMED;
+    if (k.na_flags & NA_F_ROUTER)
+      how |= BIND_ROUTER;
+    garp = !(k.na_flags & NA_F_SOLICITED) && (k.na_flags & NA_F_OVERRIDE);
+    vl2_neigh_bind(sw, si, VL2_AF_INET6, k.sip, lla, f->port, how, now);
+  }
+  if (garp)
+    CNT(nb, si, garp);
+  if (!k.is_req)
+    return VL2_NB_PASS;
+
+  /* Suppression: broadcast/multicast requests from a local port, not a
+   * probe, not gratuitous. */
+  uint32_t mode = seg->flags & (VL2_SEG_F_ARP_SUPPRESS | VL2_SEG_F_DIRECTORY);
+  if (mode == 0 || p == NULL || k.sip_zero || garp || !vl2_mac_is_group(d)) {
+    CNT(nb, si, req_passed);
+    return VL2_NB_PASS;
+  }
+  nb_ent *e = vl2_neigh_ent_lookup(sw, si, k.family, k.tip, now);
+  /* The asker's address: ARP sha; NS SLLA, else the source MAC. */
+  uint8_t asker_ip[16];
+  memset(asker_ip, 0, sizeof(asker_ip));
+  memcpy(asker_ip, k.sip, ip_len(k.family));
+  if (e != NULL && usable(eff_state(e, now))) {
+    if (vl2_neigh_queue_reply(sw, e, f->port, lla, asker_ip)) {
+      CNT(nb, si, req_answered);
+      return VL2_NB_CONSUME;
+    }
+    CNT(nb, si, req_flooded); /* output queue full: let the target answer */
+    return VL2_NB_PASS;
+  }
+  CNT(nb, si, req_missed);
+  if (seg->flags & VL2_SEG_F_DIRECTORY) {
+    int r =
+        vl2_neigh_dir_ask(sw, si, k.family, k.tip, f->port, lla, asker_ip, now);
+    if (r == VL2_NB_DROP)
+      *reason = VL2_DROP_DIR_FULL;
+    return r;
+  }
+  CNT(nb, si, req_flooded);
+  return VL2_NB_PASS;
+}

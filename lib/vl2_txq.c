@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The libvl2 authors
+ */
+/**
+ * @file
+ * The originated-frame queue and vl2_switch_poll_tx(): frames the switch
+ * sends itself, handed out one destination at a time.
+ *
+ * Where it fits: the neighbour stages (vl2_neigh_*.c) fill it; the
+ * embedding program drains it with vl2_switch_poll_tx(), which resolves
+ * each frame's destinations at poll time (the FDB for a known MAC, the
+ * segment's flood list otherwise), so a port or endpoint deleted in
+ * between is never sent to. Allocated in vl2_txq_init(); never allocates
+ * afterwards.
+ */
+#include "vl2_txq.h" /* own header first: proves it is self-contained */
+
+#include <string.h>
+
+#include <vl2/neigh.h>
+#include <vl2/vlan.h>
+
+#include "vl2_fdb.h"
+#include "vl2_mem.h"
+#include "vl2_switch_int.h"
+#include "vl2_wire.h"
+
+/* Count |field| switch-wide and in segment index |segidx|. */
+#define QCNT(q, segidx, field)                                                 \
+  do {                                                                         \
+    (q)->st.field++;                                                           \
+    (q)->seg_st[(segidx)].field++;                                             \
+  } while (0)
+
+int vl2_txq_init(vl2_txq *q, const vl2_mem *m, const vl2_switch_config *c) {
+  memset(q, 0, sizeof(*q));
+  q->buf_sz = ((size_t)c->neigh_mtu + VL2_ETH_HLEN + 7) & ~(size_t)7;
+  if (q->buf_sz < 128)
+    q->buf_sz = 128;
+  q->gen_cap = c->tx_queue_cap;
+  q->wait_cap = c->neigh_queue_max;
+  q->n_buf = c->tx_queue_cap + c->neigh_queue_max;
+  q->buf = vl2_mem_malloc(m, (size_t)q->n_buf * q->buf_sz);
+  q->buf_len = vl2_mem_calloc(m, q->n_buf, sizeof(uint32_t));
+  q->buf_next = vl2_mem_calloc(m, q->n_buf, sizeof(uint32_t));
+  q->buf_class = vl2_mem_calloc(m, q->n_buf, 1);
+  q->free_buf = vl2_mem_calloc(m, q->n_buf, sizeof(uint32_t));
+  q->ring = vl2_mem_calloc(m, q->n_buf, sizeof(*q->ring));
+  q->seg_st = vl2_mem_calloc(m, c->max_segments, sizeof(*q->seg_st));
+  if (q->buf == NULL || q->buf_len == NULL || q->buf_next == NULL ||
+      q->buf_class == NULL || q->free_buf == NULL || q->ring == NULL ||
+      q->seg_st == NULL)
+    return VL2_ERR_NOMEM;
+  for (uint32_t i = 0; i < q->n_buf; i++)
+    q->free_buf[i] = q->n_buf - 1 - i;
+  q->n_free_buf = q->n_buf;
+  return 0;
+}
+
+void vl2_txq_fini(vl2_txq *q, const vl2_mem *m) {
+  vl2_mem_free(m, q->buf);
+  vl2_mem_free(m, q->buf_len);
+  vl2_mem_free(m, q->buf_next);
+  vl2_mem_free(m, q->buf_class);
+  vl2_mem_free(m, q->free_buf);
+  vl2_mem_free(m, q->ring);
+  vl2_mem_free(m, q->seg_st);
+  memset(q, 0, sizeof(*q));
+}
+
+void vl2_txq_segment_gone(vl2_txq *q, uint32_t seg_idx) {
+  memset(&q->seg_st[seg_idx], 0, sizeof(q->seg_st[seg_idx]));
+}
+
+void vl2_txq_buf_put(vl2_txq *nb, uint32_t b) {
+  if (nb->buf_class[b] == VL2_TXQ_BUF_GEN)
+    nb->gen_used--;
+  else
+    nb->wait_used--;
+  nb->free_buf[nb->n_free_buf++] = b;
+}
+
+uint32_t vl2_txq_buf_get(vl2_txq *nb, uint8_t cls) {
+  if (cls == VL2_TXQ_BUF_GEN ? nb->gen_used >= nb->gen_cap
+                             : nb->wait_used >= nb->wait_cap)
+    return VL2_TXQ_NONE;
+  if (nb->n_free_buf == 0)
+    return VL2_TXQ_NONE; /* cannot happen: n_buf covers both classes */
+  uint32_t b = nb->free_buf[--nb->n_free_buf];
+  nb->buf_class[b] = cls;
+  nb->buf_next[b] = VL2_TXQ_NONE;
+  nb->buf_len[b] = 0;
+  if (cls == VL2_TXQ_BUF_GEN)
+    nb->gen_used++;
+  else
+    nb->wait_used++;
+  return b;
+}
+
+void vl2_txq_push(vl2_switch *sw, uint32_t b, uint32_t seg, uint16_t kind,
+                  uint8_t mode, uint32_t port, uint32_t flood_flag) {
+  vl2_txq *nb = &sw->txq;
+  /* The ring holds n_buf items and every item owns a buffer: no overflow. */
+  vl2_txq_item *it = &nb->ring[(nb->head + nb->len) % nb->n_buf];
+  memset(it, 0, sizeof(*it));
+  it->buf = b;
+  it->seg = seg;
+  it->vni = sw->segs[seg].vni;
+  it->port = port;
+  it->kind = kind;
+  it->mode = mode;
+  it->flood_flag = flood_flag;
+  nb->len++;
+  QCNT(nb, seg, tx_queued);
+}
+
+static void tx_pop(vl2_txq *nb) {
+  vl2_txq_buf_put(nb, nb->ring[nb->head].buf);
+  nb->head = (nb->head + 1) % nb->n_buf;
+  nb->len--;
+}
+
+int vl2_txq_flood(vl2_switch *sw, uint32_t seg_idx, uint16_t kind,
+                  const uint8_t *frame, size_t len) {
+  vl2_txq *q = &sw->txq;
+  uint32_t b =
+      len <= q->buf_sz ? vl2_txq_buf_get(q, VL2_TXQ_BUF_GEN) : VL2_TXQ_NONE;
+  if (b == VL2_TXQ_NONE) {
+    QCNT(q, seg_idx, tx_overflow);
+    return VL2_ERR_NOBUF;
+  }
+  memcpy(vl2_txq_buf_at(q, b), frame, len);
+  q->buf_len[b] = (uint32_t)len;
+  vl2_txq_push(sw, b, seg_idx, kind, VL2_TXQ_TO_FLOOD, 0,
+               VL2_PORT_F_FLOOD_MCAST);
+  return 0;
+}
+
+/* The port's VLAN for the segment and whether frames to it carry a tag. */
+static int port_tag(const vl2_port *p, uint32_t seg, vl2_vid *vid) {
+  *vid = p->seg2vid[seg];
+  return p->mode == VL2_PORT_TRUNK && *vid != p->pvid;
+}
+
+vl2_ssize vl2_switch_poll_tx(vl2_switch *sw, uint8_t *buf, size_t cap,
+                             vl2_tx_meta *meta, vl2_tstamp now) {
+  if (sw == NULL || buf == NULL || meta == NULL)
+    return VL2_ERR_INVALID;
+  if (now > sw->now)
+    sw->now = now;
+  now = sw->now;
+  vl2_txq *nb = &sw->txq;
+  while (nb->len > 0) {
+    vl2_txq_item *it = &nb->ring[nb->head];
+    const vl2_segment *seg = &sw->segs[it->seg];
+    if (!seg->in_use || seg->vni != it->vni) {
+      nb->st.tx_dropped++;
+      tx_pop(nb);
+      continue;
+    }
+    const uint8_t *fr = vl2_txq_buf_at(nb, it->buf);
+    uint32_t flen = nb->buf_len[it->buf];
+    if (it->mode == VL2_TXQ_TO_MAC) {
+      /* Resolve the destination MAC through the FDB now. */
+      it->mode = VL2_TXQ_TO_FLOOD;
+      it->flood_flag = VL2_PORT_F_FLOOD_UNKNOWN;
+      if (!vl2_mac_is_group(fr)) {
+        const vl2_fdb_slot *s =
+            vl2_fdb_find(&sw->fdb, vl2_fdb_key(seg->idx, vl2_mac_to_u64(fr)));
+        if (s != NULL && vl2_fdb_slot_live(s, now)) {
+          if (s->dest & VL2_FDB_DEST_REMOTE) {
+            it->mode = VL2_TXQ_TO_REMOTE;
+            it->remote = s->dest & ~VL2_FDB_DEST_REMOTE;
+          } else {
+            it->mode = VL2_TXQ_TO_PORT;
+            it->port = s->dest;
+          }
+        }
+      } else {
+        it->flood_flag = vl2_mac_is_bcast(fr) ? VL2_PORT_F_FLOOD_BCAST
+                                              : VL2_PORT_F_FLOOD_MCAST;
+      }
+    }
+    /* Find this item's next destination. */
+    vl2_dest d;
+    memset(&d, 0, sizeof(d));
+    d.vni = seg->vni;
+    int found = 0, last = 1;
+    uint32_t next_cursor = it->cursor;
+    if (it->mode == VL2_TXQ_TO_PORT) {
+      const vl2_port *p =
+          it->port < sw->cfg.max_ports ? &sw->ports[it->port] : NULL;
+      if (p != NULL && p->in_use && p->seg2vid[seg->idx] != 0) {
+        found = 1;
+        d.type = VL2_DEST_PORT;
+        d.port = it->port;
+      }
+    } else if (it->mode == VL2_TXQ_TO_REMOTE) {
+      if (sw->rt.remotes[it->remote].in_use) {
+        found = 1;
+        d.type = VL2_DEST_REMOTE;
+        d.port = VL2_PORT_REMOTE;
+        d.remote_id = it->remote;
+        d.remote = sw->rt.remotes[it->remote].addr;
+      }
+    } else {
+      last = 0;
+      uint32_t n = seg->n_ports + seg->n_remotes;
+      for (uint32_t i = it->cursor; i < n; i++) {
+        if (i < seg->n_ports) {
+          uint32_t q = seg->ports[i];
+          if (!(sw->ports[q].flags & it->flood_flag))
+            continue;
+          d.type = VL2_DEST_PORT;
+          d.port = q;
+        } else {
+          uint32_t r = seg->remotes[i - seg->n_ports];
+          d.type = VL2_DEST_REMOTE;
+          d.port = VL2_PORT_REMOTE;
+          d.remote_id = r;
+          d.remote = sw->rt.remotes[r].addr;
+        }
+        found = 1;
+        next_cursor = i + 1;
+        break;
+      }
+    }
+    if (!found) {
+      if (it->emitted == 0)
+        QCNT(nb, it->seg, tx_dropped);
+      tx_pop(nb);
+      continue;
+    }
+    int tagged = 0;
+    if (d.type == VL2_DEST_PORT) {
+      const vl2_port *p = &sw->ports[d.port];
+      tagged = port_tag(p, seg->idx, &d.vid);
+      d.tpid = tagged ? p->tpid : 0;
+      if (!tagged)
+        d.vid = 0;
+    }
+    size_t out_len = flen + (tagged ? VL2_VLAN_TAG_LEN : 0);
+    meta->len = (uint32_t)out_len;
+    if (out_len > cap)
+      return VL2_ERR_NOBUF;
+    d.edit = VL2_EDIT_KEEP;
+    if (d.type == VL2_DEST_REMOTE && sw->has_overlay)
+      d.udp_sport = vl2_vxlan_sport(fr, flen, sw->overlay.hash_seed,
+                                    sw->overlay.sport_lo, sw->overlay.sport_hi);
+    if (tagged) {
+      memcpy(buf, fr, 12);
+      vl2_store_be16(buf + 12, d.tpid);
+      vl2_store_be16(buf + 14, d.vid);
+      memcpy(buf + 16, fr + 12, flen - 12);
+    } else {
+      memcpy(buf, fr, flen);
+    }
+    meta->kind = it->kind;
+    meta->flags = it->mode == VL2_TXQ_TO_FLOOD ? VL2_TX_F_FLOOD : 0;
+    meta->vni = seg->vni;
+    meta->reserved = 0;
+    meta->dest = d;
+    QCNT(nb, it->seg, tx_polled);
+    it->emitted++;
+    it->cursor = next_cursor;
+    if (last)
+      tx_pop(nb);
+    return (vl2_ssize)out_len;
+  }
+  return 0;
+}
