@@ -249,6 +249,16 @@ relocate)
     -DVL2_CONSUMER_BACKEND_OPS="${defs[1]#*=}" || fail "find_package from $y"
   grep -q "^vl2_DIR:PATH=$y/" "$b/CMakeCache.txt" || fail "vl2_DIR not under $y"
   run_consumer "$b/consumer" shared
+  # The Python package finds the moved libraries relative to itself.
+  w=$(find "$y" -path '*/vl2/_where.py' -print -quit)
+  if [ -n "$w" ] && [ -x /usr/bin/python3 ] && [ -z "${VL2_SANITIZE:-}" ]; then
+    out=$(cd "$VL2_WORK" && env -u VL2_LIBRARY -u LD_LIBRARY_PATH \
+      PYTHONPATH="$(dirname "$(dirname "$w")")" /usr/bin/python3 -c \
+      'import vl2; print(vl2.lib_path); vl2.PcapWriter("/dev/null").close()') ||
+      fail "import vl2 from the moved tree: $out"
+    grep -q "^$y/" <<<"$out" || fail "vl2 loaded $out, not from $y"
+    echo "== python: $(head -1 <<<"$out")"
+  fi
   rm -rf "$y"
   ;;
 

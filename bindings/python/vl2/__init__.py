@@ -2,10 +2,10 @@
 # Copyright (c) 2026 The libvl2 authors
 """Python bindings for libvl2, the embeddable virtual Layer-2 switch.
 
-Pure ctypes over the shared library (``libvl2.so``): no compiler needed. The
-library is found through ``VL2_LIBRARY``, next to this package,
-``ctypes.util.find_library("vl2")``, or a ``build*/`` directory of the source
-tree (see ``vl2._lib``).
+Pure ctypes over the shared library (``libvl2.so.0``): no compiled
+extension. The structures, prototypes and constants are generated from the
+C headers (``vl2/_structs.py``). The library is found where it was
+installed (``_where.py``), else by its soname (see ``vl2._lib``).
 
 A tour::
 
@@ -23,14 +23,25 @@ A tour::
         for ev in sw.events(): ...
         sw.stats().drops["tagged_on_access"]
 
+Enums (:class:`Action`, :class:`DropReason`, :class:`EventType`,
+:class:`NeighState`, :class:`VxlanReason`, ...) print as names. The
+neighbour table is on :class:`Switch` (``neigh_*``); :class:`Vxlan`
+encapsulates and decapsulates (RFC 7348); :class:`PcapReader` and
+:class:`PcapWriter` read and write capture files through the pcap backend
+(``examples/replay.py`` replays a capture through a switch).
+
 Errors raise subclasses of :class:`Vl2Error` (``NotFound``,
 ``AlreadyExists``, ``InvalidArgument``, ...), one per ``VL2_ERR_*``.
 """
 
 from ._core import *  # noqa: F401,F403
 from ._core import (Switch, Frame, Verdict, Dest, FdbEntry, Event,  # noqa
-                    SwitchStats, EthInfo, eth_parse, strerror, version,
-                    drop_reason_name, DROP_REASONS, mac_str)
+                    NeighEntry, SwitchStats, EthInfo, eth_parse, strerror,
+                    version, drop_reason_name, DROP_REASONS, mac_str, Action,
+                    DropReason, EventType, Edit, DestType, NeighState, TxKind,
+                    VxlanReason, VxlanLayer, LimitKind)
+from ._io import (Vxlan, VxlanError, Decapsulated, PcapReader,  # noqa
+                  PcapWriter, VXLAN_PORT)
 from .errors import *  # noqa: F401,F403
 from ._lib import lib_path  # noqa: F401
 

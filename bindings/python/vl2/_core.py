@@ -3,65 +3,123 @@
 """The Pythonic layer over libvl2's switch API (see ``vl2`` for the tour)."""
 
 import ctypes as C
+import enum
 import ipaddress
 from collections import namedtuple
 
 from . import _lib as L
 from .errors import Closed, InvalidArgument, NotFound, error_for
 
-# ---- constants (mirroring the C headers) -----------------------------------
+# ---- constants and enums (generated from the C headers: L.K) ---------------
 
-SWITCH_CONFIG_V1 = 1
-PORT_REMOTE = 0xFFFFFFFF
-TSTAMP_NONE = 0xFFFFFFFFFFFFFFFF
-VID_MAX = 4094
-VNI_MAX = 0xFFFFFF
+K = L.K
 
-ACCESS, TRUNK = 0, 1
-PORT_LEARN = 0x01
-PORT_FLOOD_UNKNOWN = 0x02
-PORT_FLOOD_BCAST = 0x04
-PORT_FLOOD_MCAST = 0x08
-PORT_QINQ = 0x10
-PORT_SPOOF_GUARD = 0x20
-PORT_DEFAULT = PORT_LEARN | PORT_FLOOD_UNKNOWN | PORT_FLOOD_BCAST | \
-    PORT_FLOOD_MCAST
 
-SEG_LEARN_REMOTE = 0x01
-SEG_STRICT_REMOTES = 0x02
-SEG_ARP_SUPPRESS = 0x04
-SEG_DIRECTORY = 0x08
+def _k(name):
+    return K["VL2_" + name]
 
-DEST_PORT, DEST_REMOTE = 0, 1
-EDIT_KEEP, EDIT_PUSH, EDIT_POP, EDIT_REWRITE = 0, 1, 2, 3
-EDIT_NAMES = {EDIT_KEEP: "keep", EDIT_PUSH: "push", EDIT_POP: "pop",
-              EDIT_REWRITE: "rewrite"}
 
-ACT_DROP, ACT_FORWARD, ACT_CONSUMED = 0, 1, 2
-ACTION_NAMES = {ACT_DROP: "drop", ACT_FORWARD: "forward",
-                ACT_CONSUMED: "consumed"}
+class _Named(enum.IntEnum):
+    """An IntEnum that prints as its name (``forward``, ``tagged_on_access``)
+    and compares equal to the C value."""
 
-VFLAG_FLOOD = 0x01
-VFLAG_LEARNED = 0x02
-VFLAG_MOVED = 0x04
-VFLAG_LIMIT = 0x08
+    def __str__(self):
+        return self.name.lower()
 
-EV_FDB_LEARNED, EV_FDB_MOVED, EV_FDB_AGED, EV_FDB_LIMIT = 1, 2, 3, 4
-EVENT_NAMES = {EV_FDB_LEARNED: "fdb_learned", EV_FDB_MOVED: "fdb_moved",
-               EV_FDB_AGED: "fdb_aged", EV_FDB_LIMIT: "fdb_limit",
-               16: "neigh_added", 17: "neigh_moved", 18: "neigh_aged",
-               19: "neigh_failed", 20: "neigh_frozen", 21: "neigh_thawed",
-               22: "neigh_lookup", 23: "neigh_lookup_timeout"}
-LIMIT_PORT, LIMIT_SEGMENT, LIMIT_TABLE = 1, 2, 3
+    def __repr__(self):
+        return "%s.%s" % (type(self).__name__, self.name)
 
-FDB_F_STATIC, FDB_F_REMOTE = 0x01, 0x02
-FLUSH_DYNAMIC, FLUSH_STATIC = 0x01, 0x02
-FLUSH_ALL = FLUSH_DYNAMIC | FLUSH_STATIC
+    @classmethod
+    def _missing_(cls, value):
+        # A value a newer library added: a pseudo-member named by its number.
+        if isinstance(value, int):
+            m = int.__new__(cls, value)
+            m._name_ = "UNKNOWN_%d" % value
+            m._value_ = value
+            return m
+        return None
 
-TPID_8021Q, TPID_8021AD = 0x8100, 0x88A8
 
-SEC = 1_000_000_000
-MS = 1_000_000
+def _enum(name, prefix, skip=(), only=None, doc=""):
+    members = {k[len(prefix):]: v for k, v in sorted(K.items(), key=lambda x: x[1])
+               if k.startswith(prefix) and k[len(prefix):] not in skip
+               and (only is None or k[len(prefix):] in only)}
+    e = _Named(name, members, module=__name__)
+    e.__doc__ = doc
+    return e
+
+
+Action = _enum("Action", "VL2_ACT_", doc="A verdict's action (``VL2_ACT_*``).")
+DropReason = _enum("DropReason", "VL2_DROP_",
+                   skip=("REASON_COUNT", "REASON_MAX"),
+                   doc="Why a frame was dropped (``VL2_DROP_*``).")
+EventType = _enum("EventType", "VL2_EV_",
+                  doc="A control-plane event's type (``VL2_EV_*``).")
+Edit = _enum("Edit", "VL2_EDIT_", doc="A destination's egress edit.")
+DestType = _enum("DestType", "VL2_DEST_", doc="A destination's kind.")
+LimitKind = _enum("LimitKind", "VL2_LIMIT_", doc="Which limit was hit.")
+NeighState = _enum("NeighState", "VL2_NEIGH_",
+                   only=("INCOMPLETE", "REACHABLE", "STALE", "DELAY",
+                         "PROBE", "FAILED"),
+                   doc="A neighbour entry's state (RFC 4861 model).")
+TxKind = _enum("TxKind", "VL2_TX_", skip=("F_FLOOD",),
+               doc="What a frame the switch originated is.")
+VxlanReason = _enum("VxlanReason", "VL2_VXLAN_R_", skip=("COUNT",),
+                    doc="Why a VXLAN packet was refused (``VL2_VXLAN_R_*``).")
+VxlanLayer = _enum("VxlanLayer", "VL2_VXLAN_LAYER_",
+                   doc="Where a VXLAN packet starts: ETH, IP or UDP.")
+
+SWITCH_CONFIG_V1 = _k("SWITCH_CONFIG_VERSION")
+PORT_REMOTE = _k("PORT_REMOTE")
+TSTAMP_NONE = _k("TSTAMP_NONE")
+VID_MAX = _k("VID_MAX")
+VNI_MAX = _k("VNI_MAX")
+
+ACCESS, TRUNK = _k("PORT_ACCESS"), _k("PORT_TRUNK")
+PORT_LEARN = _k("PORT_F_LEARN")
+PORT_FLOOD_UNKNOWN = _k("PORT_F_FLOOD_UNKNOWN")
+PORT_FLOOD_BCAST = _k("PORT_F_FLOOD_BCAST")
+PORT_FLOOD_MCAST = _k("PORT_F_FLOOD_MCAST")
+PORT_QINQ = _k("PORT_F_QINQ")
+PORT_SPOOF_GUARD = _k("PORT_F_SPOOF_GUARD")
+PORT_DEFAULT = _k("PORT_F_DEFAULT")
+
+SEG_LEARN_REMOTE = _k("SEG_F_LEARN_REMOTE")
+SEG_STRICT_REMOTES = _k("SEG_F_STRICT_REMOTES")
+SEG_ARP_SUPPRESS = _k("SEG_F_ARP_SUPPRESS")
+SEG_DIRECTORY = _k("SEG_F_DIRECTORY")
+
+DEST_PORT, DEST_REMOTE = DestType.PORT, DestType.REMOTE
+EDIT_KEEP, EDIT_PUSH, EDIT_POP, EDIT_REWRITE = (Edit.KEEP, Edit.PUSH,
+                                                Edit.POP, Edit.REWRITE)
+EDIT_NAMES = {e: str(e) for e in Edit}
+
+ACT_DROP, ACT_FORWARD, ACT_CONSUMED = (Action.DROP, Action.FORWARD,
+                                       Action.CONSUMED)
+ACTION_NAMES = {a: str(a) for a in Action}
+
+VFLAG_FLOOD = _k("VFLAG_FLOOD")
+VFLAG_LEARNED = _k("VFLAG_LEARNED")
+VFLAG_MOVED = _k("VFLAG_MOVED")
+VFLAG_LIMIT = _k("VFLAG_LIMIT")
+
+EV_FDB_LEARNED, EV_FDB_MOVED, EV_FDB_AGED, EV_FDB_LIMIT = (
+    EventType.FDB_LEARNED, EventType.FDB_MOVED, EventType.FDB_AGED,
+    EventType.FDB_LIMIT)
+EVENT_NAMES = {e: str(e) for e in EventType}
+LIMIT_PORT, LIMIT_SEGMENT, LIMIT_TABLE = (LimitKind.PORT, LimitKind.SEGMENT,
+                                          LimitKind.TABLE)
+
+FDB_F_STATIC, FDB_F_REMOTE = _k("FDB_F_STATIC"), _k("FDB_F_REMOTE")
+FLUSH_DYNAMIC, FLUSH_STATIC = _k("FDB_FLUSH_DYNAMIC"), _k("FDB_FLUSH_STATIC")
+FLUSH_ALL = _k("FDB_FLUSH_ALL")
+NEIGH_F_STATIC, NEIGH_F_ROUTER = _k("NEIGH_F_STATIC"), _k("NEIGH_F_ROUTER")
+NEIGH_PORT_ANY = _k("NEIGH_PORT_ANY")
+
+TPID_8021Q, TPID_8021AD = _k("TPID_8021Q"), _k("TPID_8021AD")
+
+SEC = _k("SEC")
+MS = _k("MS")
 
 
 def _check(rv, call):
@@ -88,7 +146,7 @@ def drop_reason_name(reason):
 
 def _drop_reasons():
     names = {}
-    for r in range(L.DROP_REASON_MAX):
+    for r in range(len(L.SwitchStats().drops)):
         n = drop_reason_name(r)
         if n == "unknown":
             break
@@ -159,10 +217,18 @@ class Dest(namedtuple("Dest", "type port vni edit vid tpid udp_sport "
     """
     __slots__ = ()
 
+    def __repr__(self):
+        where = ("port=%d" % self.port if self.port is not None
+                 else "remote=%s" % self.remote)
+        return "Dest(%s, vni=%d, edit=%s%s)" % (
+            where, self.vni, self.edit,
+            ", vid=%d" % self.vid if self.edit in (Edit.PUSH, Edit.REWRITE)
+            else "")
+
     @property
     def edit_name(self):
         """``"keep"``, ``"push"``, ``"pop"`` or ``"rewrite"``."""
-        return EDIT_NAMES.get(self.edit, str(self.edit))
+        return str(Edit(self.edit))
 
     @property
     def is_remote(self):
@@ -194,8 +260,9 @@ class Dest(namedtuple("Dest", "type port vni edit vid tpid udp_sport "
 
     @classmethod
     def _from_c(cls, d):
-        return cls(d.type, d.port if d.type == DEST_PORT else None, d.vni,
-                   d.edit, d.vid, d.tpid, d.udp_sport,
+        return cls(DestType(d.type),
+                   d.port if d.type == DEST_PORT else None, d.vni,
+                   Edit(d.edit), d.vid, d.tpid, d.udp_sport,
                    d.remote_id if d.type == DEST_REMOTE else None,
                    ip_obj(d.remote) if d.type == DEST_REMOTE else None)
 
@@ -209,9 +276,14 @@ class Verdict(namedtuple("Verdict", "action reason vni flags dests")):
     """
     __slots__ = ()
 
+    def __repr__(self):
+        return ("Verdict(action=%s, reason=%s, vni=%d, flags=%#x, dests=%r)"
+                % (self.action, self.reason, self.vni, self.flags,
+                   list(self.dests)))
+
     @property
     def action_name(self):
-        return ACTION_NAMES.get(self.action, str(self.action))
+        return str(Action(self.action))
 
     @property
     def reason_name(self):
@@ -269,7 +341,7 @@ class Event(namedtuple("Event", "type vni mac port remote old_port "
 
     @property
     def name(self):
-        return EVENT_NAMES.get(self.type, str(self.type))
+        return str(EventType(self.type))
 
     @classmethod
     def _from_c(cls, ev):
@@ -280,8 +352,24 @@ class Event(namedtuple("Event", "type vni mac port remote old_port "
         p, r = loc(ev.port, ev.remote)
         op, orr = (loc(ev.old_port, ev.old_remote)
                    if ev.type == EV_FDB_MOVED else (None, None))
-        return cls(ev.type, ev.vni, mac_str(ev.mac), p, r, op, orr,
-                   ev.reason, ev.at, ip_obj(ev.ip))
+        return cls(EventType(ev.type), ev.vni, mac_str(ev.mac), p, r, op,
+                   orr, ev.reason, ev.at, ip_obj(ev.ip))
+
+
+class NeighEntry(namedtuple("NeighEntry", "vni ip mac state port static "
+                                          "router expires_at")):
+    """A neighbour-table entry: ``ip`` an ``ipaddress`` object, ``mac`` a
+    string, ``state`` a :class:`NeighState`; ``port`` None for any port or
+    a host behind a remote endpoint."""
+    __slots__ = ()
+
+    @classmethod
+    def _from_c(cls, e):
+        port = None if e.port in (NEIGH_PORT_ANY, PORT_REMOTE) else e.port
+        return cls(e.vni, ip_obj(e.ip), mac_str(e.mac), NeighState(e.state),
+                   port, bool(e.flags & NEIGH_F_STATIC),
+                   bool(e.flags & NEIGH_F_ROUTER),
+                   None if e.expires_at == TSTAMP_NONE else e.expires_at)
 
 
 def _struct_dict(s):
@@ -353,12 +441,11 @@ class Switch:
     """
 
     def __init__(self, **config):
-        buf = C.create_string_buffer(L.CONFIG_BUF_SIZE)
+        cfg = L.SwitchConfig()
         _check(L.lib.vl2_switch_config_default_versioned(SWITCH_CONFIG_V1,
-                                                         buf),
+                                                         C.byref(cfg)),
                "vl2_switch_config_default")
-        cfg = L.SwitchConfigPrefix.from_buffer(buf)
-        names = {n for n, _ in L.SwitchConfigPrefix._fields_}
+        names = {n for n, _ in L.SwitchConfig._fields_}
         for k, v in config.items():
             if k not in names or k.startswith("reserved"):
                 raise TypeError("unknown switch config field %r" % k)
@@ -367,7 +454,7 @@ class Switch:
                         if not n.startswith("reserved")}
         h = C.c_void_p()
         _check(L.lib.vl2_switch_new_versioned(C.byref(h), SWITCH_CONFIG_V1,
-                                              buf, None),
+                                              C.byref(cfg), None),
                "vl2_switch_new")
         self._h = h
 
@@ -572,7 +659,8 @@ class Switch:
             for v in verdicts[:r]:
                 ds = tuple(Dest._from_c(dests[v.dest_off + k])
                            for k in range(v.dest_cnt))
-                out.append(Verdict(v.action, v.reason, v.vni, v.flags, ds))
+                out.append(Verdict(Action(v.action), DropReason(v.reason),
+                                   v.vni, v.flags, ds))
             first += r
         return out
 
@@ -602,6 +690,66 @@ class Switch:
         ev = L.Event()
         while L.lib.vl2_switch_poll_event(self._sw, C.byref(ev)) == 1:
             yield Event._from_c(ev)
+
+    # -- neighbour table (ARP/ND) --
+    def neigh_add_static(self, vni, ip, mac, port=None, router=False):
+        """Bind ``ip`` to ``mac`` in segment ``vni`` (``vl2_neigh_add_static``):
+        answered from by ARP suppression, never aged. ``port``: the port the
+        IP is bound to (spoof guard), None for any."""
+        e = L.NeighEntry()
+        e.vni, e.ip, e.mac = vni, _ip(ip), _mac(mac)
+        e.port = NEIGH_PORT_ANY if port is None else port
+        e.flags = NEIGH_F_ROUTER if router else 0
+        _check(L.lib.vl2_neigh_add_static(self._sw, C.byref(e)),
+               "vl2_neigh_add_static")
+
+    def neigh_del(self, vni, ip):
+        """Remove the binding of ``ip`` in ``vni`` (``vl2_neigh_del``)."""
+        a = _ip(ip)
+        _check(L.lib.vl2_neigh_del(self._sw, vni, C.byref(a)), "vl2_neigh_del")
+
+    def neigh_lookup(self, vni, ip, now=None):
+        """The :class:`NeighEntry` of ``ip`` in ``vni``, or None."""
+        a, e = _ip(ip), L.NeighEntry()
+        rv = L.lib.vl2_neigh_lookup(self._sw, vni, C.byref(a), C.byref(e),
+                                    _ts(now))
+        if rv == NotFound.code:
+            return None
+        _check(rv, "vl2_neigh_lookup")
+        return NeighEntry._from_c(e)
+
+    def neigh_entries(self, now=None):
+        """Yield every live :class:`NeighEntry`."""
+        cur, e = C.c_uint64(0), L.NeighEntry()
+        while L.lib.vl2_neigh_next(self._sw, C.byref(cur), C.byref(e),
+                                   _ts(now)) == 1:
+            yield NeighEntry._from_c(e)
+
+    def neigh_count(self):
+        """Number of neighbour entries."""
+        return L.lib.vl2_neigh_count(self._sw)
+
+    def poll_tx(self, now=None):
+        """Drain the frames the switch originated (ARP replies, requests,
+        released packets): yields ``(bytes, TxKind, Dest)``."""
+        buf = C.create_string_buffer(65536)
+        meta = L.S.vl2_tx_meta()
+        while True:
+            n = _check(L.lib.vl2_switch_poll_tx(self._sw, buf, len(buf),
+                                                C.byref(meta), _ts(now)),
+                       "vl2_switch_poll_tx")
+            if n == 0:
+                return
+            yield buf.raw[:n], TxKind(meta.kind), Dest._from_c(meta.dest)
+
+    def set_overlay(self, overlay):
+        """Give the switch its VXLAN settings (a :class:`vl2.Vxlan`): remote
+        destinations then carry the flow's UDP source port and frames too
+        big for the underlay MTU are dropped and counted. None removes
+        them."""
+        cfg = None if overlay is None else C.byref(overlay._cfg)
+        _check(L.lib.vl2_switch_set_overlay(self._sw, cfg),
+               "vl2_switch_set_overlay")
 
     # -- counters --
     def stats(self):

@@ -1,0 +1,174 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The libvl2 authors
+"""Enums, the neighbour table, VXLAN encapsulation/decapsulation, the pcap
+backend offline, and the replay example: each as a user would call it,
+plus the hostile cases (a truncated or forged VXLAN packet, a missing
+capture file)."""
+import ipaddress
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import vl2
+
+from .test_switch import PCAPS
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EXAMPLES = os.path.join(os.path.dirname(HERE), "examples")
+
+
+def eth(dst, src, ethertype=0x0800, payload=b"\x45" + b"\x00" * 45):
+    mac = lambda s: bytes(int(x, 16) for x in s.split(":"))  # noqa: E731
+    return mac(dst) + mac(src) + ethertype.to_bytes(2, "big") + payload
+
+
+A, B = "02:00:00:00:00:0a", "02:00:00:00:00:0b"
+
+
+class EnumTest(unittest.TestCase):
+    def test_verdict_prints_names(self):
+        with vl2.Switch() as sw:
+            sw.add_segment(1)
+            for port in (1, 2):
+                sw.add_port(port)
+                sw.map_vlan(port, 1, 1)
+            v = sw.process_one(9, eth(A, B))
+            self.assertEqual(v.action, vl2.Action.DROP)
+            self.assertEqual(v.reason, vl2.DropReason.PORT_UNKNOWN)
+            self.assertEqual(v.action, 0)          # still the C value
+            self.assertIn("action=drop", repr(v))
+            self.assertIn("reason=port_unknown", repr(v))
+            v = sw.process_one(1, eth("ff:ff:ff:ff:ff:ff", A))
+            self.assertIn("action=forward", repr(v))
+            ev = next(sw.events())
+            self.assertEqual(ev.type, vl2.EventType.FDB_LEARNED)
+            self.assertEqual(ev.name, "fdb_learned")
+
+    def test_unknown_value_is_not_an_error(self):
+        self.assertEqual(int(vl2.DropReason(250)), 250)
+        self.assertEqual(str(vl2.DropReason(250)), "unknown_250")
+
+
+class NeighTest(unittest.TestCase):
+    def test_static_binding(self):
+        with vl2.Switch() as sw:
+            sw.add_segment(100)
+            self.assertIsNone(sw.neigh_lookup(100, "10.0.0.1"))
+            sw.neigh_add_static(100, "10.0.0.1", A)
+            sw.neigh_add_static(100, "2001:db8::1", B, router=True)
+            e = sw.neigh_lookup(100, "10.0.0.1")
+            self.assertEqual((e.mac, e.static, e.ip),
+                             (A, True, ipaddress.ip_address("10.0.0.1")))
+            self.assertEqual(sw.neigh_count(), 2)
+            self.assertEqual({str(x.ip) for x in sw.neigh_entries()},
+                             {"10.0.0.1", "2001:db8::1"})
+            sw.neigh_del(100, "10.0.0.1")
+            self.assertEqual(sw.neigh_count(), 1)
+            with self.assertRaises(vl2.NotFound):
+                sw.neigh_add_static(7, "10.0.0.1", A)   # no segment 7
+            with self.assertRaises(vl2.InvalidArgument):
+                sw.neigh_add_static(100, "224.0.0.1", A)
+
+
+class VxlanTest(unittest.TestCase):
+    def test_roundtrip_ipv4_and_ipv6(self):
+        inner = eth(B, A)
+        for local, remote in (("192.0.2.1", "192.0.2.7"),
+                              ("2001:db8::1", "2001:db8::7")):
+            t = vl2.Vxlan(local=local)
+            pkt = t.encap(inner, 4242, remote)
+            self.assertEqual(len(pkt), len(inner) + t.overhead(
+                family=4 if "." in local else 6))
+            with self.assertRaises(vl2.VxlanError):   # not for us
+                t.decap(pkt)
+            d = vl2.Vxlan(local=remote).decap(pkt)
+            self.assertEqual((d.vni, d.frame, str(d.src), d.dport),
+                             (4242, inner, local, vl2.VXLAN_PORT))
+            self.assertEqual(str(d.dst), remote)
+
+    def test_udp_layer(self):
+        t = vl2.Vxlan()
+        pkt = t.encap(eth(B, A), 5, "192.0.2.9", layer=vl2.VxlanLayer.UDP)
+        self.assertEqual(pkt[0], 0x08)                 # I flag (RFC 7348)
+        self.assertEqual(t.decap(pkt, vl2.VxlanLayer.UDP).vni, 5)
+
+    def test_hostile_packets_refused_with_reason(self):
+        pkt = bytearray(vl2.Vxlan(local="192.0.2.1").encap(eth(B, A), 7,
+                                                           "192.0.2.7"))
+        t = vl2.Vxlan(local="192.0.2.7")
+        self.assertEqual(t.decap(bytes(pkt)).vni, 7)
+        with self.assertRaises(vl2.VxlanError) as cm:
+            t.decap(bytes(pkt[:40]))                   # truncated
+        self.assertIsInstance(cm.exception, vl2.Malformed)
+        self.assertIsInstance(cm.exception.reason, vl2.VxlanReason)
+        pkt[14 + 20 + 8] = 0x00                        # I flag cleared
+        with self.assertRaises(vl2.VxlanError) as cm:
+            t.decap(bytes(pkt))
+        self.assertNotEqual(cm.exception.reason, 0)
+        with self.assertRaises(vl2.InvalidArgument):
+            vl2.Vxlan(port=0)
+
+
+class PcapTest(unittest.TestCase):
+    def test_write_then_read(self):
+        frames = [eth(B, A, payload=bytes([i]) * 50) for i in range(5)]
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "x.pcap")
+            with vl2.PcapWriter(path, nsec=True) as w:
+                for i, f in enumerate(frames):
+                    w.write(f, 1_000_000_000 + i)
+                self.assertEqual(w.count, 5)
+            with vl2.PcapReader(path) as r:
+                got = list(r)
+        self.assertEqual([f for _, f in got], frames)
+        self.assertEqual([t for t, _ in got],
+                         [1_000_000_000 + i for i in range(5)])
+
+    def test_missing_file(self):
+        with self.assertRaises(vl2.Vl2Error):
+            vl2.PcapReader("/nonexistent/x.pcap")
+
+
+@unittest.skipUnless(os.path.isdir(PCAPS), "shared captures not found")
+class ReplayExampleTest(unittest.TestCase):
+    def test_replay_writes_each_port(self):
+        cap = os.path.join(PCAPS, "zeek", "icmp_dot1q.pcap")
+        with tempfile.TemporaryDirectory() as d:
+            r = subprocess.run(
+                [sys.executable, os.path.join(EXAMPLES, "replay.py"), cap, d,
+                 "--trunk-vlans", "123", "--remote", "192.0.2.7"],
+                capture_output=True, text=True,
+                env=dict(os.environ, PYTHONPATH=os.path.dirname(HERE)))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            outs = sorted(os.listdir(d))
+            self.assertEqual(outs, ["port2.pcap", "port3.pcap",
+                                    "remote-192.0.2.7.pcap"], r.stdout)
+            with vl2.PcapReader(os.path.join(d, "port3.pcap")) as p3:
+                tagged = [f for _, f in p3]
+            with vl2.PcapReader(os.path.join(d, "port2.pcap")) as p2:
+                untagged = [f for _, f in p2]
+            with vl2.PcapReader(os.path.join(d, "remote-192.0.2.7.pcap")) as rr:
+                tunnelled = [f for _, f in rr]
+        self.assertTrue(tagged)
+        for t, u in zip(tagged, untagged):
+            self.assertEqual(vl2.eth_parse(t).tags[0][3], 123)  # VID 123
+            self.assertEqual(vl2.eth_parse(u).tags, ())
+            self.assertEqual(t[:12] + t[16:], u)
+        tun = vl2.Vxlan(local="192.0.2.7")
+        self.assertEqual([tun.decap(p).frame for p in tunnelled], untagged)
+
+
+class ScenarioExampleTest(unittest.TestCase):
+    def test_scenario3(self):
+        r = subprocess.run(
+            [sys.executable, os.path.join(EXAMPLES, "scenario3.py")],
+            capture_output=True, text=True,
+            env=dict(os.environ, PYTHONPATH=os.path.dirname(HERE)))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("3-port scenario OK", r.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
