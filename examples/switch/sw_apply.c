@@ -11,9 +11,7 @@
 #include <string.h>
 
 #include <vl2/fdb.h>
-#ifdef VL2SW_HAVE_NEIGH
 #include <vl2/neigh.h>
-#endif
 
 #include "sw_app.h"
 
@@ -75,7 +73,6 @@ int fdb_apply(app *a, const sw_fdb_cfg *f, char *err, size_t errlen) {
   return 0;
 }
 
-#ifdef VL2SW_HAVE_NEIGH
 static int neigh_apply(app *a, const sw_neigh_cfg *n, char *err,
                        size_t errlen) {
   vl2_neigh_entry e;
@@ -100,7 +97,6 @@ static int neigh_apply(app *a, const sw_neigh_cfg *n, char *err,
   }
   return 0;
 }
-#endif
 
 static bool limits_same(const sw_config *x, const sw_config *y) {
   return x->max_ports == y->max_ports && x->max_segments == y->max_segments &&
@@ -271,7 +267,6 @@ int apply(app *a, sw_config *nc, char *err, size_t errlen) {
       NOTE_ERR();
     }
   }
-#ifdef VL2SW_HAVE_NEIGH
   for (size_t i = 0; i < oc->neigh_cnt; i++) {
     bool keep = false;
     for (size_t j = 0; j < nc->neigh_cnt && !keep; j++)
@@ -289,10 +284,6 @@ int apply(app *a, sw_config *nc, char *err, size_t errlen) {
       NOTE_ERR();
     }
   }
-#else
-  if (nc->neigh_cnt)
-    logm(L_WARN, "neighbour entries ignored: built without neigh.h");
-#endif
 #undef NOTE_ERR
   sw_config_free(oc);
   *oc = *nc;

@@ -16,9 +16,7 @@
 #include <vl2/tap.h>
 #include <vl2/vlan.h>
 #include <vl2/vxlan.h>
-#ifdef VL2SW_HAVE_NEIGH
 #include <vl2/neigh.h>
-#endif
 
 #include "sw_app.h"
 #include "vl2_offload.h"
@@ -233,7 +231,6 @@ static void emit(app *a, const vl2_frame *f, const vl2_dest *d, bool borrow) {
 /* ----------------------------------------------------------- core glue */
 
 void drain_tx(app *a, vl2_tstamp now) {
-#ifdef VL2SW_HAVE_NEIGH
   for (;;) {
     vl2_tx_meta meta;
     uint8_t *buf = a->scratch + HEADROOM;
@@ -243,10 +240,6 @@ void drain_tx(app *a, vl2_tstamp now) {
     vl2_frame f = {.data = buf, .len = (uint32_t)n};
     emit(a, &f, &meta.dest, false);
   }
-#else
-  (void)a;
-  (void)now;
-#endif
 }
 
 static void decide(app *a, const vl2_frame *fr, size_t n, vl2_tstamp now) {

@@ -9,9 +9,7 @@
 
 #include <vl2/fdb.h>
 #include <vl2/tap.h>
-#ifdef VL2SW_HAVE_NEIGH
 #include <vl2/neigh.h>
-#endif
 
 #include "sw_app.h"
 
@@ -212,7 +210,6 @@ json_object *cmd_fdb(app *a) {
 
 json_object *cmd_neigh(app *a) {
   json_object *arr = json_object_new_array();
-#ifdef VL2SW_HAVE_NEIGH
   vl2_tstamp now = now_ns();
   uint64_t cur = 0;
   vl2_neigh_entry e;
@@ -238,9 +235,6 @@ json_object *cmd_neigh(app *a) {
            ju64(e.expires_at > now ? (e.expires_at - now) / VL2_SEC : 0));
     json_object_array_add(arr, o);
   }
-#else
-  (void)a;
-#endif
   json_object *o = json_object_new_object();
   JADD(o, "neigh", arr);
   return o;

@@ -281,9 +281,7 @@ int main(int argc, char **argv) {
   sc.max_macs_per_port = nc.max_macs_per_port;
   sc.max_macs_per_segment = nc.max_macs_per_segment;
   sc.ageing_ns = nc.ageing_s * VL2_SEC;
-#ifdef VL2SW_HAVE_NEIGH
   sc.max_neigh = nc.max_neigh;
-#endif
   if (getrandom(&sc.hash_seed, sizeof sc.hash_seed, 0) !=
       (ssize_t)sizeof sc.hash_seed)
     sc.hash_seed = (uint64_t)now_ns() ^ (uint64_t)getpid();
