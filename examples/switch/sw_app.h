@@ -43,8 +43,12 @@
 #define FRAME_MAX 9216
 #define SLOT (HEADROOM + FRAME_MAX + 64)
 #define TXQ_CAP 64
-#define MAX_CLIENTS 16
-#define CLIENT_BUF 1024
+/* The control server's bounds (see sw_control.c, vl2ctl(8)). */
+#define MAX_CLIENTS 64             /* connections at once */
+#define CTL_REQ_MAX 4096           /* a request line, newline included */
+#define CTL_REPLY_MAX (16u << 20)  /* one reply */
+#define CTL_OUT_BUDGET (64u << 20) /* replies queued for all clients */
+#define CTL_IDLE_NS (10 * VL2_SEC) /* no progress this long: closed */
 
 /* What an epoll event's data names (kind << 32 | index). */
 enum { K_SIG = 1, K_LISTEN, K_CLIENT, K_PORT, K_UDP };
@@ -81,10 +85,19 @@ typedef struct seg_rt {
   size_t n, cap;
 } seg_rt;
 
+/* A control connection: reads one request, then writes its reply (or
+ * streams, for a monitor) without ever blocking the loop. */
+enum { CL_FREE, CL_READ, CL_WRITE };
 typedef struct client {
-  int fd;
-  size_t len;
-  char buf[CLIENT_BUF];
+  int fd;              /* -1 when free */
+  int state;           /* CL_* */
+  uint32_t ev;         /* epoll events registered */
+  vl2_tstamp since;    /* connected at */
+  vl2_tstamp deadline; /* closed unless it makes progress before */
+  size_t len;          /* request bytes in |in| */
+  char in[CTL_REQ_MAX];
+  char *out; /* reply, malloc'd */
+  size_t out_len, out_off;
 } client;
 
 typedef struct app {
@@ -102,7 +115,14 @@ typedef struct app {
   const char *ctl_path;
   const char *pid_path; /* --pidfile, or NULL */
   int pid_fd;           /* open and locked while we run, or -1 */
-  client clients[MAX_CLIENTS];
+  client *clients;      /* MAX_CLIENTS, or NULL before control_open() */
+  size_t out_queued;    /* reply bytes not yet written, all clients */
+  /* the control server: connections accepted, refused (table full of
+   * replies in progress, or output budget spent), idle ones closed to
+   * make room, closed for no progress, requests too long, replies too
+   * large */
+  uint64_t ctl_accepted, ctl_refused, ctl_evicted, ctl_timeouts,
+      ctl_req_too_long, ctl_reply_too_large;
   vl2_dest *dests;
   size_t dests_cap;
   txq **dirty;
@@ -164,6 +184,8 @@ void pidfile_remove(app *a);
 /* sw_loop.c */
 vl2_tstamp now_ns(void); /* CLOCK_MONOTONIC, ns */
 int ep_add(app *a, int fd, int kind, uint32_t idx);
+/* Change the events (EPOLLIN/EPOLLOUT) watched on |fd|. */
+int ep_mod(app *a, int fd, uint32_t events, int kind, uint32_t idx);
 void ep_del(app *a, int fd); /* fd < 0: nothing */
 void run(app *a);            /* until a->stop */
 
@@ -220,11 +242,20 @@ json_object *cmd_stats(app *a);
 
 /* sw_commands.c: |line| (NUL-terminated, modified) to a new JSON reply */
 json_object *handle_cmd(app *a, char *line);
+/* {"error": message}: the switch refused or failed; jusage() adds
+ * "usage": true, a malformed request (vl2ctl exits 2). */
+__attribute__((format(printf, 1, 2))) json_object *jerr(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) json_object *jusage(const char *fmt, ...);
 
 /* sw_control.c */
 int control_open(app *a, char *err, size_t errlen);
 void control_close(app *a);
-void accept_clients(app *a);
-void client_read(app *a, client *c);
+void accept_clients(app *a, vl2_tstamp now);
+/* |events|: from epoll (EPOLLIN, EPOLLOUT, EPOLLHUP, EPOLLERR). */
+void client_event(app *a, client *c, uint32_t events, vl2_tstamp now);
+/* The earliest client deadline (VL2_TSTAMP_NONE: none); clients past
+ * theirs are closed by control_expire(). */
+vl2_tstamp control_next_deadline(const app *a);
+void control_expire(app *a, vl2_tstamp now);
 
 #endif

@@ -18,16 +18,29 @@
 
 #include "sw_app.h"
 
-static json_object *jerr(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static json_object *jerr(const char *fmt, ...) {
+static json_object *jerrv(bool usage, const char *fmt, va_list ap) {
   char m[512];
-  va_list ap;
-  va_start(ap, fmt);
   vsnprintf(m, sizeof m, fmt, ap);
-  va_end(ap);
   json_object *o = json_object_new_object();
   JADD(o, "error", jstr(m));
+  if (usage)
+    JADD(o, "usage", json_object_new_boolean(1));
+  return o;
+}
+
+json_object *jerr(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  json_object *o = jerrv(false, fmt, ap);
+  va_end(ap);
+  return o;
+}
+
+json_object *jusage(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  json_object *o = jerrv(true, fmt, ap);
+  va_end(ap);
   return o;
 }
 
@@ -37,13 +50,43 @@ static json_object *jok(void) {
   return o;
 }
 
-static int parse_vni(const char *s, uint32_t *vni) {
+/* Argument parsers: 0, or -1 with a usage reply in |*err| that says
+ * what was wrong with which word. */
+static int arg_vni(const char *s, uint32_t *vni, json_object **err) {
   char *end;
-  errno = 0;
-  unsigned long v = strtoul(s ? s : "", &end, 10);
-  if (!s || !*s || *end || errno || v > VL2_VNI_MAX)
+  if (!s) {
+    *err = jusage("missing VNI");
     return -1;
+  }
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (!*s || *end || s[0] == '-') {
+    *err = jusage("'%s' is not a VNI (a number 0..%u)", s, VL2_VNI_MAX);
+    return -1;
+  }
+  if (errno || v > VL2_VNI_MAX) {
+    *err = jusage("VNI %s is out of range (0..%u)", s, VL2_VNI_MAX);
+    return -1;
+  }
   *vni = (uint32_t)v;
+  return 0;
+}
+
+static int arg_mac(const char *s, vl2_mac *mac, json_object **err) {
+  if (!s || sw_parse_mac(s, mac)) {
+    *err = jusage("'%s' is not a MAC address (expected six hex bytes, "
+                  "like 02:00:00:00:00:01)",
+                  s ? s : "");
+    return -1;
+  }
+  return 0;
+}
+
+static int arg_ip(const char *s, vl2_ipaddr *ip, json_object **err) {
+  if (!s || sw_parse_ip(s, ip)) {
+    *err = jusage("'%s' is not an IPv4 or IPv6 address", s ? s : "");
+    return -1;
+  }
   return 0;
 }
 
@@ -51,31 +94,36 @@ static int parse_vni(const char *s, uint32_t *vni) {
 static json_object *cmd_fdb_change(app *a, char **w, int n) {
   vl2_mac mac;
   uint32_t vni;
+  json_object *err = NULL;
   bool add = strcmp(w[1], "add") == 0;
-  if (n < 5 || sw_parse_mac(w[2], &mac) || strcmp(w[3], "vni") ||
-      parse_vni(w[4], &vni))
-    return jerr("usage: fdb add MAC vni VNI port NAME | fdb add MAC vni VNI "
-                "remote IP | fdb del MAC vni VNI");
+  if (n < 5 || strcmp(w[3], "vni"))
+    return jusage("usage: fdb add MAC vni VNI port NAME | fdb add MAC vni "
+                  "VNI remote IP | fdb del MAC vni VNI");
+  if (arg_mac(w[2], &mac, &err) || arg_vni(w[4], &vni, &err))
+    return err;
   if (!add) {
+    if (n != 5)
+      return jusage("usage: fdb del MAC vni VNI");
     int rv = vl2_fdb_del(a->sw, vni, &mac);
     return rv ? jerr("fdb del: %s", vl2_strerror(rv)) : jok();
   }
   if (n != 7)
-    return jerr("usage: fdb add MAC vni VNI (port NAME | remote IP)");
+    return jusage("usage: fdb add MAC vni VNI (port NAME | remote IP)");
   sw_fdb_cfg f;
   memset(&f, 0, sizeof f);
   f.mac = mac;
   f.vni = vni;
   if ((mac.b[0] & 1) != 0)
-    return jerr("fdb add: %s is a group MAC", w[2]);
+    return jusage("fdb add: %s is a group MAC", w[2]);
   if (strcmp(w[5], "port") == 0) {
     snprintf(f.port, sizeof f.port, "%s", w[6]);
   } else if (strcmp(w[5], "remote") == 0) {
     f.remote = true;
-    if (sw_parse_ip(w[6], &f.addr))
-      return jerr("fdb add: %s is not an IP address", w[6]);
+    if (arg_ip(w[6], &f.addr, &err))
+      return err;
   } else {
-    return jerr("fdb add: expected 'port NAME' or 'remote IP'");
+    return jusage("fdb add: expected 'port NAME' or 'remote IP', not '%s'",
+                  w[5]);
   }
   char e[256];
   if (fdb_apply(a, &f, e, sizeof e))
@@ -88,8 +136,11 @@ static json_object *cmd_fdb_change(app *a, char **w, int n) {
 static json_object *cmd_vtep(app *a, char **w, int n) {
   uint32_t vni;
   vl2_ipaddr ip;
-  if (n != 4 || parse_vni(w[2], &vni) || sw_parse_ip(w[3], &ip))
-    return jerr("usage: vtep add|del VNI IP");
+  json_object *err = NULL;
+  if (n != 4)
+    return jusage("usage: vtep add|del VNI IP");
+  if (arg_vni(w[2], &vni, &err) || arg_ip(w[3], &ip, &err))
+    return err;
   seg_rt *s = seg_find(a, vni);
   if (!s)
     return jerr("vtep: no segment %u", vni);
@@ -113,10 +164,13 @@ static json_object *cmd_vtep(app *a, char **w, int n) {
 json_object *handle_cmd(app *a, char *line) {
   char *w[16];
   int n = 0;
-  for (char *t = strtok(line, " \t\r"); t && n < 16; t = strtok(NULL, " \t\r"))
+  for (char *t = strtok(line, " \t\r"); t; t = strtok(NULL, " \t\r")) {
+    if (n == 16)
+      return jusage("more than 16 words in a request");
     w[n++] = t;
+  }
   if (n == 0)
-    return jerr("empty command");
+    return jusage("empty command");
   if (strcmp(w[0], "ports") == 0)
     return cmd_ports(a);
   if (strcmp(w[0], "segments") == 0)
@@ -127,7 +181,7 @@ json_object *handle_cmd(app *a, char *line) {
     return cmd_neigh(a);
   if (strcmp(w[0], "fdb") == 0 && n == 1)
     return cmd_fdb(a);
-  if (strcmp(w[0], "fdb") == 0 &&
+  if (strcmp(w[0], "fdb") == 0 && n >= 2 &&
       (strcmp(w[1], "add") == 0 || strcmp(w[1], "del") == 0))
     return cmd_fdb_change(a, w, n);
   if (strcmp(w[0], "vtep") == 0 && n >= 2 &&
@@ -142,7 +196,7 @@ json_object *handle_cmd(app *a, char *line) {
     JADD(o, "version", jstr(VL2_VERSION));
     return o;
   }
-  return jerr("unknown command '%s' (expected ports, segments, fdb, neigh, "
-              "stats, fdb add|del, vtep add|del, reload, version)",
-              w[0]);
+  return jusage("unknown command '%s' (expected ports, segments, fdb, neigh, "
+                "stats, fdb add|del, vtep add|del, reload, version)",
+                w[0]);
 }

@@ -4,91 +4,265 @@
 /*
  * vl2-switch's control server: a UNIX stream socket (see vl2ctl(8)); each
  * connection sends one request line and gets one reply line.
+ *
+ * It runs on the forwarding thread, so it must never make forwarding
+ * wait: every socket is non-blocking; a reply is rendered once into the
+ * client's own output buffer and written as the client takes it (EPOLLOUT),
+ * never waited for. Everything is bounded: MAX_CLIENTS connections (when
+ * the table is full, the oldest connection that has not sent a complete
+ * request is closed to make room; when every slot holds a reply in
+ * progress, the newcomer is refused with an error line), CTL_REQ_MAX bytes
+ * of request, CTL_REPLY_MAX bytes of reply, CTL_OUT_BUDGET bytes queued
+ * for all clients together, and CTL_IDLE_NS without progress (a request
+ * not sent, a reply not read) before a connection is closed.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "sw_app.h"
 
+static uint32_t client_idx(const app *a, const client *c) {
+  return (uint32_t)(c - a->clients);
+}
+
 static void client_close(app *a, client *c) {
   ep_del(a, c->fd);
   close(c->fd);
+  a->out_queued -= c->out_len - c->out_off;
+  free(c->out);
+  c->out = NULL;
+  c->out_len = c->out_off = 0;
   c->fd = -1;
+  c->state = CL_FREE;
   c->len = 0;
-  (void)a;
 }
 
-static void write_all(int fd, const char *s, size_t n) {
-  while (n) {
-    ssize_t k = write(fd, s, n);
+static void client_watch(app *a, client *c, uint32_t ev) {
+  if (c->ev == ev)
+    return;
+  if (ep_mod(a, c->fd, ev, K_CLIENT, client_idx(a, c)) == 0)
+    c->ev = ev;
+  else
+    client_close(a, c);
+}
+
+/* Write what the client takes now; close when all is written (one reply
+ * per connection), wait for EPOLLOUT when its socket is full. */
+static void client_flush(app *a, client *c, vl2_tstamp now) {
+  while (c->out_off < c->out_len) {
+    ssize_t k = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+                     MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (k > 0) {
+      c->out_off += (size_t)k;
+      a->out_queued -= (size_t)k;
+      c->deadline = now + CTL_IDLE_NS;
+      continue;
+    }
     if (k < 0 && errno == EINTR)
       continue;
-    if (k <= 0)
+    if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      client_watch(a, c, EPOLLOUT);
       return;
-    s += k;
-    n -= (size_t)k;
-  }
-}
-
-void client_read(app *a, client *c) {
-  ssize_t k = read(c->fd, c->buf + c->len, sizeof c->buf - 1 - c->len);
-  if (k <= 0) {
-    if (k < 0 && (errno == EAGAIN || errno == EINTR))
-      return;
-    client_close(a, c);
+    }
+    client_close(a, c); /* the client went away */
     return;
   }
-  c->len += (size_t)k;
-  c->buf[c->len] = 0;
-  char *nl = strchr(c->buf, '\n');
-  if (!nl) {
-    if (c->len == sizeof c->buf - 1)
-      client_close(a, c);
-    return;
-  }
-  *nl = 0;
-  json_object *r = handle_cmd(a, c->buf);
-  const char *s = json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN);
-  /* One reply per connection; the socket was made blocking with a send
-   * timeout, so a stalled client cannot hold the loop for long. */
-  int fl = fcntl(c->fd, F_GETFL);
-  fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK);
-  write_all(c->fd, s, strlen(s));
-  write_all(c->fd, "\n", 1);
-  json_object_put(r);
   client_close(a, c);
 }
 
-void accept_clients(app *a) {
+/* Queue |s| (|n| bytes) plus a newline as the reply and start writing.
+ * Replies over CTL_REPLY_MAX, or over what is left of CTL_OUT_BUDGET,
+ * become an error line. */
+static void client_reply(app *a, client *c, const char *s, size_t n,
+                         vl2_tstamp now) {
+  char e[160];
+  if (n + 1 > CTL_REPLY_MAX) {
+    a->ctl_reply_too_large++;
+    n = (size_t)snprintf(e, sizeof e,
+                         "{\"error\":\"reply of %zu bytes is over the "
+                         "limit of %u bytes\"}",
+                         n, CTL_REPLY_MAX);
+    s = e;
+  } else if (a->out_queued + n + 1 > CTL_OUT_BUDGET) {
+    a->ctl_refused++;
+    n = (size_t)snprintf(e, sizeof e,
+                         "{\"error\":\"control server busy: %zu bytes of "
+                         "replies unread by other clients; try again\"}",
+                         a->out_queued);
+    s = e;
+  }
+  c->out = malloc(n + 1);
+  if (!c->out) {
+    logm(L_ERR, "control: out of memory for a reply of %zu bytes", n + 1);
+    client_close(a, c);
+    return;
+  }
+  memcpy(c->out, s, n);
+  c->out[n] = '\n';
+  c->out_len = n + 1;
+  c->out_off = 0;
+  a->out_queued += c->out_len;
+  c->state = CL_WRITE;
+  c->deadline = now + CTL_IDLE_NS;
+  client_flush(a, c, now);
+}
+
+static void client_reply_json(app *a, client *c, json_object *r,
+                              vl2_tstamp now) {
+  size_t n;
+  const char *s =
+      json_object_to_json_string_length(r, JSON_C_TO_STRING_PLAIN, &n);
+  client_reply(a, c, s, n, now);
+  json_object_put(r);
+}
+
+static void client_read(app *a, client *c, vl2_tstamp now) {
   for (;;) {
-    int fd = accept4(a->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0)
+    ssize_t k =
+        recv(c->fd, c->in + c->len, sizeof c->in - 1 - c->len, MSG_DONTWAIT);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
       return;
-    struct timeval tv = {.tv_sec = 2};
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    size_t i = 0;
-    while (i < MAX_CLIENTS && a->clients[i].fd >= 0)
-      i++;
-    if (i == MAX_CLIENTS) {
+    if (k <= 0) { /* closed before a whole request */
+      client_close(a, c);
+      return;
+    }
+    c->len += (size_t)k;
+    c->in[c->len] = 0;
+    char *nl = memchr(c->in, '\n', c->len);
+    if (nl) {
+      *nl = 0;
+      if (strlen(c->in) != (size_t)(nl - c->in)) {
+        client_reply_json(a, c, jusage("request contains a NUL byte"), now);
+        return;
+      }
+      client_watch(a, c, 0);
+      if (c->fd >= 0)
+        client_reply_json(a, c, handle_cmd(a, c->in), now);
+      return;
+    }
+    if (c->len == sizeof c->in - 1) {
+      a->ctl_req_too_long++;
+      client_watch(a, c, 0);
+      if (c->fd >= 0)
+        client_reply_json(
+            a, c, jusage("request longer than %d bytes", CTL_REQ_MAX - 1), now);
+      return;
+    }
+  }
+}
+
+void client_event(app *a, client *c, uint32_t events, vl2_tstamp now) {
+  if (c->state == CL_READ && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+    client_read(a, c, now);
+  else if (c->state == CL_WRITE && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+    client_flush(a, c, now);
+}
+
+/* A free slot: an unused one, or the one of the oldest connection that
+ * has not sent a whole request (closed to make room). NULL when every
+ * connection has a reply in progress. */
+static client *client_slot(app *a) {
+  client *idle = NULL;
+  for (size_t i = 0; i < MAX_CLIENTS; i++) {
+    client *c = &a->clients[i];
+    if (c->fd < 0)
+      return c;
+    if (c->state == CL_READ && (!idle || c->since < idle->since))
+      idle = c;
+  }
+  if (idle) {
+    static const char msg[] =
+        "{\"error\":\"closed to make room: too many control connections "
+        "without a request\"}\n";
+    ssize_t k =
+        send(idle->fd, msg, sizeof msg - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+    (void)k;
+    client_close(a, idle);
+    a->ctl_evicted++;
+  }
+  return idle;
+}
+
+void accept_clients(app *a, vl2_tstamp now) {
+  for (int n = 0; n < 2 * MAX_CLIENTS; n++) {
+    int fd = accept4(a->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+          errno != ECONNABORTED)
+        logm(L_WARN, "control: accept: %s", strerror(errno));
+      return;
+    }
+    client *c = client_slot(a);
+    if (!c) {
+      char msg[160];
+      int m = snprintf(msg, sizeof msg,
+                       "{\"error\":\"control server busy: all %d "
+                       "connections have replies in progress; try "
+                       "again\"}\n",
+                       MAX_CLIENTS);
+      ssize_t k = send(fd, msg, (size_t)m, MSG_NOSIGNAL | MSG_DONTWAIT);
+      (void)k;
       close(fd);
+      a->ctl_refused++;
       continue;
     }
-    a->clients[i].fd = fd;
-    a->clients[i].len = 0;
-    if (ep_add(a, fd, K_CLIENT, (uint32_t)i))
-      client_close(a, &a->clients[i]);
+    a->ctl_accepted++;
+    c->fd = fd;
+    c->state = CL_READ;
+    c->len = 0;
+    c->since = now;
+    c->deadline = now + CTL_IDLE_NS;
+    c->ev = EPOLLIN;
+    if (ep_add(a, fd, K_CLIENT, client_idx(a, c))) {
+      logm(L_WARN, "control: epoll: %s", strerror(errno));
+      client_close(a, c);
+    }
+  }
+}
+
+vl2_tstamp control_next_deadline(const app *a) {
+  vl2_tstamp dl = VL2_TSTAMP_NONE;
+  for (size_t i = 0; a->clients && i < MAX_CLIENTS; i++)
+    if (a->clients[i].fd >= 0 && a->clients[i].deadline < dl)
+      dl = a->clients[i].deadline;
+  return dl;
+}
+
+void control_expire(app *a, vl2_tstamp now) {
+  for (size_t i = 0; a->clients && i < MAX_CLIENTS; i++) {
+    client *c = &a->clients[i];
+    if (c->fd < 0 || c->deadline > now)
+      continue;
+    logm(L_DEBUG, "control: connection closed after %llu s without %s",
+         (unsigned long long)(CTL_IDLE_NS / VL2_SEC),
+         c->state == CL_READ ? "a request" : "reading the reply");
+    if (c->state == CL_READ) {
+      static const char msg[] =
+          "{\"error\":\"timed out waiting for a request\"}\n";
+      ssize_t k = send(c->fd, msg, sizeof msg - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+      (void)k;
+    }
+    client_close(a, c);
+    a->ctl_timeouts++;
   }
 }
 
 int control_open(app *a, char *err, size_t errlen) {
   struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  if (!a->clients) {
+    a->clients = xcalloc(MAX_CLIENTS, sizeof *a->clients);
+    for (size_t i = 0; i < MAX_CLIENTS; i++)
+      a->clients[i].fd = -1;
+  }
   if (strlen(a->ctl_path) >= sizeof sa.sun_path) {
     snprintf(err, errlen, "--control %s: path too long (at most %zu bytes)",
              a->ctl_path, sizeof sa.sun_path - 1);
@@ -136,7 +310,7 @@ int control_open(app *a, char *err, size_t errlen) {
   mode_t old = umask(0117);
   int rv = bind(a->lfd, (struct sockaddr *)&sa, sizeof sa);
   umask(old);
-  if (rv || listen(a->lfd, 8)) {
+  if (rv || listen(a->lfd, 128)) {
     snprintf(err, errlen, "control socket %s: %s", a->ctl_path,
              strerror(errno));
     return -1;
@@ -146,9 +320,11 @@ int control_open(app *a, char *err, size_t errlen) {
 
 /* Close every client and the listening socket, and remove its file. */
 void control_close(app *a) {
-  for (size_t i = 0; i < MAX_CLIENTS; i++)
+  for (size_t i = 0; a->clients && i < MAX_CLIENTS; i++)
     if (a->clients[i].fd >= 0)
       client_close(a, &a->clients[i]);
+  free(a->clients);
+  a->clients = NULL;
   if (a->lfd >= 0) {
     close(a->lfd);
     a->lfd = -1;

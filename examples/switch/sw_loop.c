@@ -32,6 +32,11 @@ int ep_add(app *a, int fd, int kind, uint32_t idx) {
   return epoll_ctl(a->ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
+int ep_mod(app *a, int fd, uint32_t events, int kind, uint32_t idx) {
+  struct epoll_event ev = {.events = events, .data.u64 = ev_data(kind, idx)};
+  return epoll_ctl(a->ep, EPOLL_CTL_MOD, fd, &ev);
+}
+
 void ep_del(app *a, int fd) {
   if (fd >= 0)
     epoll_ctl(a->ep, EPOLL_CTL_DEL, fd, NULL);
@@ -60,6 +65,9 @@ void run(app *a) {
   while (!a->stop) {
     vl2_tstamp now = now_ns();
     vl2_tstamp dl = vl2_switch_next_deadline(a->sw);
+    vl2_tstamp cdl = control_next_deadline(a);
+    if (cdl < dl)
+      dl = cdl;
     int timeout = -1;
     if (dl != VL2_TSTAMP_NONE) {
       uint64_t ms = dl <= now ? 0 : (dl - now + VL2_MS - 1) / VL2_MS;
@@ -78,11 +86,11 @@ void run(app *a) {
         handle_signals(a);
         break;
       case K_LISTEN:
-        accept_clients(a);
+        accept_clients(a, now_ns());
         break;
       case K_CLIENT:
         if (idx < MAX_CLIENTS && a->clients[idx].fd >= 0)
-          client_read(a, &a->clients[idx]);
+          client_event(a, &a->clients[idx], evs[i].events, now_ns());
         break;
       case K_PORT:
         if (idx < a->nports && a->ports[idx].be)
@@ -104,5 +112,6 @@ void run(app *a) {
       flush_all(a);
     }
     drain_events(a);
+    control_expire(a, now);
   }
 }

@@ -300,6 +300,12 @@ json_object *cmd_stats(app *a) {
   JADD(dm, "offload_errors", ju64(a->off_errors));
   JADD(dm, "reloads", ju64(a->reloads));
   JADD(dm, "reload_failures", ju64(a->reload_failures));
+  JADD(dm, "control_accepted", ju64(a->ctl_accepted));
+  JADD(dm, "control_refused", ju64(a->ctl_refused));
+  JADD(dm, "control_evicted", ju64(a->ctl_evicted));
+  JADD(dm, "control_timeouts", ju64(a->ctl_timeouts));
+  JADD(dm, "control_request_too_long", ju64(a->ctl_req_too_long));
+  JADD(dm, "control_reply_too_large", ju64(a->ctl_reply_too_large));
   JADD(o, "daemon", dm);
   json_object *pp = cmd_ports(a), *arr;
   json_object_object_get_ex(pp, "ports", &arr);

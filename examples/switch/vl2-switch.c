@@ -200,8 +200,6 @@ int main(int argc, char **argv) {
   app *a = &A;
   memset(a, 0, sizeof *a);
   a->ep = a->sigfd = a->lfd = a->pid_fd = -1;
-  for (size_t i = 0; i < MAX_CLIENTS; i++)
-    a->clients[i].fd = -1;
 
   char err[768];
   char abspath[PATH_MAX];
