@@ -10,10 +10,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -183,9 +185,126 @@ static void usage(FILE *f) {
         "/run/vl2-switch/vl2-switch.sock;\n"
         "                      --control PATH is the same)\n"
         "  -j, --json          print the reply as JSON\n"
+        "  -t, --timeout SEC   wait at most SEC seconds for the reply "
+        "(default 10)\n"
         "  -h, --help          show this help and exit\n"
         "  -V, --version       show the version and exit\n",
         f);
+}
+
+/* Connect, send |line| and read the one-line reply into |*out| (malloc'd,
+ * NUL-terminated). 0, or 1 with the reason printed. */
+static int exchange(const char *path, const char *line, int timeout_s,
+                    char **out) {
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  if (strlen(path) >= sizeof sa.sun_path) {
+    fprintf(stderr, "vl2ctl: %s: path too long (at most %zu bytes)\n", path,
+            sizeof sa.sun_path - 1);
+    return 1;
+  }
+  strcpy(sa.sun_path, path);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    fprintf(stderr, "vl2ctl: socket: %s\n", strerror(errno));
+    return 1;
+  }
+  struct timeval tv = {.tv_sec = timeout_s};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  if (connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
+    int e = errno;
+    const char *why = "";
+    if (e == ENOENT)
+      why = " (is vl2-switch running? -s names another socket)";
+    else if (e == ECONNREFUSED)
+      why = " (a socket nobody answers on: vl2-switch is not running)";
+    else if (e == EACCES || e == EPERM)
+      why = " (run as root, or as a member of the socket's group)";
+    else if (e == EAGAIN || e == EINPROGRESS)
+      why = " (the switch does not accept connections: overloaded?)";
+    fprintf(stderr, "vl2ctl: cannot connect to %s: %s%s\n", path, strerror(e),
+            why);
+    close(fd);
+    return 1;
+  }
+  /* A switch that refuses the connection (busy) answers and closes at
+   * once, maybe before the request is sent: a failed send still reads
+   * whatever reply came. */
+  size_t len = strlen(line), off = 0;
+  int send_errno = 0;
+  while (off < len) {
+    ssize_t k = send(fd, line + off, len - off, MSG_NOSIGNAL);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0) {
+      send_errno = k < 0 ? errno : EPIPE;
+      break;
+    }
+    off += (size_t)k;
+  }
+  size_t cap = 65536, n = 0;
+  char *buf = malloc(cap);
+  for (;;) {
+    if (!buf) {
+      fputs("vl2ctl: out of memory for the reply\n", stderr);
+      close(fd);
+      return 1;
+    }
+    if (n + 1 == cap) {
+      cap *= 2;
+      char *nb = realloc(buf, cap);
+      if (!nb)
+        free(buf);
+      buf = nb;
+      continue;
+    }
+    ssize_t k = recv(fd, buf + n, cap - 1 - n, 0);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k < 0 && n == 0 && send_errno)
+      k = 0; /* report the send error */
+    if (k < 0) {
+      fprintf(stderr, "vl2ctl: reading the reply from %s: %s\n", path,
+              errno == EAGAIN || errno == EWOULDBLOCK
+                  ? "no reply within the timeout (--timeout)"
+                  : strerror(errno));
+      free(buf);
+      close(fd);
+      return 1;
+    }
+    if (k == 0)
+      break;
+    n += (size_t)k;
+    /* one line is the whole reply (a refusing switch may reset the
+     * connection right after it) */
+    if (buf[n - 1] == '\n')
+      break;
+  }
+  close(fd);
+  buf[n] = 0;
+  if (n == 0 && send_errno) {
+    fprintf(stderr, "vl2ctl: sending the request to %s: %s\n", path,
+            send_errno == EAGAIN || send_errno == EWOULDBLOCK
+                ? "timed out"
+                : strerror(send_errno));
+    free(buf);
+    return 1;
+  }
+  if (n == 0) {
+    fprintf(stderr,
+            "vl2ctl: %s closed the connection without a reply (see the "
+            "switch's log)\n",
+            path);
+    free(buf);
+    return 1;
+  }
+  if (buf[n - 1] != '\n') {
+    fprintf(stderr, "vl2ctl: incomplete reply from %s (%zu bytes)\n", path, n);
+    free(buf);
+    return 1;
+  }
+  *out = buf;
+  return 0;
 }
 
 int main(int argc, char **argv) {
@@ -193,12 +312,14 @@ int main(int argc, char **argv) {
       {"socket", required_argument, NULL, 's'},
       {"control", required_argument, NULL, 's'},
       {"json", no_argument, NULL, 'j'},
+      {"timeout", required_argument, NULL, 't'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
   const char *path = "/run/vl2-switch/vl2-switch.sock";
-  int json = 0, c;
-  while ((c = getopt_long(argc, argv, "+s:jhV", opts, NULL)) != -1) {
+  int json = 0, c, timeout_s = 10;
+  signal(SIGPIPE, SIG_IGN);
+  while ((c = getopt_long(argc, argv, "+s:jt:hV", opts, NULL)) != -1) {
     switch (c) {
     case 's':
       path = optarg;
@@ -206,6 +327,19 @@ int main(int argc, char **argv) {
     case 'j':
       json = 1;
       break;
+    case 't': {
+      char *end;
+      long v = strtol(optarg, &end, 10);
+      if (!*optarg || *end || v < 1 || v > 3600) {
+        fprintf(stderr,
+                "vl2ctl: --timeout: '%s' is not a number of seconds "
+                "(1..3600)\n",
+                optarg);
+        return 2;
+      }
+      timeout_s = (int)v;
+      break;
+    }
     case 'h':
       usage(stdout);
       return 0;
@@ -225,71 +359,44 @@ int main(int argc, char **argv) {
   int nargs = argc - optind;
   if (nargs == 2 && strcmp(argv[argc - 1], "show") == 0)
     nargs = 1;
-  char line[1024] = "";
+  char line[4096] = "";
+  size_t l = 0;
   for (int i = 0; i < nargs; i++) {
-    size_t l = strlen(line);
-    if (strchr(argv[optind + i], '\n')) {
+    const char *w = argv[optind + i];
+    if (strpbrk(w, "\n\r")) {
       fputs("vl2ctl: arguments must not contain newlines\n", stderr);
       return 2;
     }
-    snprintf(line + l, sizeof line - l, "%s%s", i ? " " : "", argv[optind + i]);
+    int k = snprintf(line + l, sizeof line - l, "%s%s", i ? " " : "", w);
+    if (k < 0 || (size_t)k >= sizeof line - l - 1) {
+      fprintf(stderr, "vl2ctl: command longer than %zu bytes\n",
+              sizeof line - 2);
+      return 2;
+    }
+    l += (size_t)k;
   }
+  line[l++] = '\n';
+  line[l] = 0;
   const char *cmd = argv[optind];
 
-  struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  if (strlen(path) >= sizeof sa.sun_path) {
-    fprintf(stderr, "vl2ctl: %s: path too long\n", path);
+  char *buf = NULL;
+  if (exchange(path, line, timeout_s, &buf))
     return 1;
-  }
-  strcpy(sa.sun_path, path);
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
-    fprintf(stderr,
-            "vl2ctl: cannot connect to %s: %s (is vl2-switch "
-            "running?)\n",
-            path, strerror(errno));
-    return 1;
-  }
-  size_t l = strlen(line);
-  line[l] = '\n';
-  if (write(fd, line, l + 1) != (ssize_t)(l + 1)) {
-    fprintf(stderr, "vl2ctl: write: %s\n", strerror(errno));
-    return 1;
-  }
-  size_t cap = 65536, len = 0;
-  char *buf = malloc(cap);
-  for (;;) {
-    if (!buf)
-      return 1;
-    if (len + 1 == cap) {
-      cap *= 2;
-      char *nb = realloc(buf, cap);
-      if (!nb) {
-        free(buf);
-        return 1;
-      }
-      buf = nb;
-    }
-    ssize_t k = read(fd, buf + len, cap - 1 - len);
-    if (k < 0 && errno == EINTR)
-      continue;
-    if (k <= 0)
-      break;
-    len += (size_t)k;
-  }
-  close(fd);
-  buf[len] = 0;
   json_object *r = json_tokener_parse(buf);
   free(buf);
-  if (!r) {
-    fprintf(stderr, "vl2ctl: no valid reply from %s\n", path);
+  if (!r || !json_object_is_type(r, json_type_object)) {
+    fprintf(stderr, "vl2ctl: the reply from %s is not a JSON object\n", path);
+    json_object_put(r);
     return 1;
   }
   int rc = 0;
   const char *err = gs(r, "error");
   if (err) {
+    json_object *u;
     fprintf(stderr, "vl2ctl: %s\n", err);
-    rc = 1;
+    rc = json_object_object_get_ex(r, "usage", &u) && json_object_get_boolean(u)
+             ? 2
+             : 1;
   } else if (json) {
     printf("%s\n", json_object_to_json_string_ext(
                        r, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
@@ -307,5 +414,9 @@ int main(int argc, char **argv) {
     printf("vl2-switch %s\n", gs(r, "version"));
   }
   json_object_put(r);
+  if (fflush(stdout) || ferror(stdout)) {
+    fprintf(stderr, "vl2ctl: writing the output: %s\n", strerror(errno));
+    return 1;
+  }
   return rc;
 }
