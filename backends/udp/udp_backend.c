@@ -94,6 +94,7 @@ typedef struct udp_priv {
   bool drops_known; /* SO_MEMINFO works */
   vl2_udp_stats us;
   vl2_backend_stats st;
+  bool zero_csum6_rx, zero_csum6_tx; /* RFC 6935/6936 */
 } udp_priv;
 
 static void *zalloc(vl2_backend *be, size_t n, size_t size) {
@@ -198,6 +199,22 @@ static int set_buf(vl2_backend *be, int fd, int force_opt, int opt,
 }
 
 /* A socket of |p|'s family with the options every one of them gets. */
+/* RFC 6935/6936 zero UDP checksums over IPv6, as the kernel's vxlan and
+ * geneve devices' udp6zerocsumtx / udp6zerocsumrx: |tx| sends them, |rx|
+ * accepts them (the kernel drops them otherwise). Linux 3.16+. */
+#ifndef UDP_NO_CHECK6_TX
+#define UDP_NO_CHECK6_TX 101
+#endif
+#ifndef UDP_NO_CHECK6_RX
+#define UDP_NO_CHECK6_RX 102
+#endif
+static int set_zero_csum6(vl2_backend *be, int fd, int opt, const char *what) {
+  int one = 1;
+  if (setsockopt(fd, SOL_UDP, opt, &one, sizeof(one)) != 0)
+    return vl2_be_errno(be, errno, "%s", what);
+  return 0;
+}
+
 static int new_socket(vl2_backend *be, const udp_priv *p, bool v6only,
                       uint32_t sndbuf, int *pfd) {
   int fd =
@@ -213,6 +230,18 @@ static int new_socket(vl2_backend *be, const udp_priv *p, bool v6only,
   }
   if (sndbuf != 0 && (rv = set_buf(be, fd, SO_SNDBUFFORCE, SO_SNDBUF, sndbuf,
                                    "sndbuf")) != 0) {
+    close(fd);
+    return rv;
+  }
+  if (p->family == AF_INET6 && p->zero_csum6_tx &&
+      (rv = set_zero_csum6(be, fd, UDP_NO_CHECK6_TX,
+                           "udp: setsockopt(UDP_NO_CHECK6_TX)")) != 0) {
+    close(fd);
+    return rv;
+  }
+  if (p->family == AF_INET6 && p->zero_csum6_rx &&
+      (rv = set_zero_csum6(be, fd, UDP_NO_CHECK6_RX,
+                           "udp: setsockopt(UDP_NO_CHECK6_RX)")) != 0) {
     close(fd);
     return rv;
   }
@@ -249,6 +278,7 @@ static int udp_open(vl2_backend *be, const char *args) {
   uint32_t batch = DEFAULT_BATCH, bufsize = 0;
   uint32_t sport_lo = 0, sport_hi = 0;
   bool v6only = true, have_dport = false, gso = true, gro = true;
+  bool zrx = false, ztx = false;
   vl2_args it;
   int rv;
   vl2_args_init(&it, args);
@@ -274,6 +304,10 @@ static int udp_open(vl2_backend *be, const char *args) {
       rv = vl2_args_bool(be, key, val, &gso);
     else if (strcmp(key, "gro") == 0)
       rv = vl2_args_bool(be, key, val, &gro);
+    else if (strcmp(key, "zero_csum6_rx") == 0)
+      rv = vl2_args_bool(be, key, val, &zrx);
+    else if (strcmp(key, "zero_csum6_tx") == 0)
+      rv = vl2_args_bool(be, key, val, &ztx);
     else if (strcmp(key, "sport_lo") == 0)
       rv = vl2_args_u32(be, key, val, 1, 65535, &sport_lo);
     else if (strcmp(key, "sport_hi") == 0)
@@ -313,6 +347,8 @@ static int udp_open(vl2_backend *be, const char *args) {
   p->fd = -1;
   p->family = ss.ss_family;
   p->dual_stack = p->family == AF_INET6 && !v6only;
+  p->zero_csum6_rx = zrx;
+  p->zero_csum6_tx = ztx;
   p->dport = htons((uint16_t)dport);
   p->batch = batch;
   p->bufsize = bufsize;

@@ -61,6 +61,13 @@
  * - `rcvbuf=N`, `sndbuf=N`: socket buffer sizes in bytes (default: the
  *   system's); forced past the sysctl limits when privileged;
  * - `batch=N`: messages per system call, 1..1024 (default 32);
+ * - `zero_csum6_rx=BOOL`: over IPv6, accept datagrams with a zero UDP
+ *   checksum (RFC 6935, RFC 6936: peers such as the Linux vxlan/geneve
+ *   device with `udp6zerocsumtx`); by default the kernel drops them
+ *   (default 0; socket option UDP_NO_CHECK6_RX);
+ * - `zero_csum6_tx=BOOL`: over IPv6, send a zero UDP checksum (default 0,
+ *   the checksum is computed; UDP_NO_CHECK6_TX); only for peers that accept
+ *   it;
  * - `bufsize=N`: receive buffer per message, 64..65535 bytes (default
  *   65535 with GRO, else 9216, enough for a 9000-byte underlay MTU);
  *   longer datagrams are dropped and counted in `rx_dropped`; a value
