@@ -33,6 +33,7 @@
 #include <json-c/json.h>
 
 #include <vl2/backend.h>
+#include <vl2/geneve.h>
 #include <vl2/switch.h>
 #include <vl2/vxlan.h>
 
@@ -81,6 +82,7 @@ typedef struct vtep_rt {
 
 typedef struct seg_rt {
   uint32_t vni;
+  uint8_t encap; /* SW_ENCAP_* */
   vtep_rt *v;
   size_t n, cap;
 } seg_rt;
@@ -108,9 +110,19 @@ typedef struct app {
   uint32_t nports; /* = cfg.max_ports at creation */
   seg_rt *segs;
   size_t nsegs;
-  vl2_backend *udp;
+  vl2_backend *udp; /* VXLAN underlay socket, or NULL */
   txq uq;
   vl2_vxlan_config vx;
+  vl2_backend *gnv; /* Geneve underlay socket, or NULL */
+  txq gq;
+  vl2_geneve_config gcfg;
+  size_t n_geneve_segs; /* segments with encap = "geneve" */
+  /* The tunnel ingress: packets per encapsulation, and every tunnel drop
+   * by reason (VL2_VXLAN_R_*: decapsulation refusals, not_member and
+   * unknown_vni from the switch's verdicts, wrong_port for a packet of
+   * the other encapsulation, too_big for copies over the underlay MTU). */
+  uint64_t tun_rx[2];
+  uint64_t tun_drops[VL2_VXLAN_R_MAX];
   int ep, sigfd, lfd;
   const char *ctl_path;
   const char *pid_path; /* --pidfile, or NULL */
@@ -195,7 +207,9 @@ void txq_fini(txq *q);
 void flush_all(app *a);
 void drain_tx(app *a, vl2_tstamp now); /* frames the core originates */
 void port_rx(app *a, port_rt *p);
-void udp_rx(app *a);
+void udp_rx(app *a, uint8_t encap); /* SW_ENCAP_*: which socket */
+/* A segment's encapsulation (SW_ENCAP_VXLAN for an unknown one). */
+uint8_t seg_encap(app *a, uint32_t vni);
 
 /* sw_events.c */
 void drain_events(app *a);

@@ -103,7 +103,11 @@ static bool limits_same(const sw_config *x, const sw_config *y) {
          x->max_remotes == y->max_remotes && x->max_fdb == y->max_fdb &&
          x->max_macs_per_port == y->max_macs_per_port &&
          x->max_macs_per_segment == y->max_macs_per_segment &&
-         x->max_neigh == y->max_neigh && x->ageing_s == y->ageing_s;
+         x->max_neigh == y->max_neigh && x->ageing_s == y->ageing_s &&
+         x->max_macs_per_remote == y->max_macs_per_remote &&
+         x->move_threshold == y->move_threshold &&
+         x->move_window_s == y->move_window_s &&
+         x->move_holddown_s == y->move_holddown_s;
 }
 
 /* Make the running switch match |nc| (already validated), changing only
@@ -131,6 +135,10 @@ int apply(app *a, sw_config *nc, char *err, size_t errlen) {
     nc->max_macs_per_segment = oc->max_macs_per_segment;
     nc->max_neigh = oc->max_neigh;
     nc->ageing_s = oc->ageing_s;
+    nc->max_macs_per_remote = oc->max_macs_per_remote;
+    nc->move_threshold = oc->move_threshold;
+    nc->move_window_s = oc->move_window_s;
+    nc->move_holddown_s = oc->move_holddown_s;
   }
 
   /* 1. ports that go, or change */
@@ -170,7 +178,7 @@ int apply(app *a, sw_config *nc, char *err, size_t errlen) {
   }
 
   /* 2. the underlay */
-  if (!underlay_same(oc, nc) || (nc->underlay && !a->udp)) {
+  if (!underlay_same(oc, nc) || (nc->underlay && !a->udp && !a->gnv)) {
     underlay_close(a);
     if (underlay_open(a, nc, e, sizeof e))
       NOTE_ERR();
@@ -208,6 +216,7 @@ int apply(app *a, sw_config *nc, char *err, size_t errlen) {
       r = &a->segs[a->nsegs++];
       memset(r, 0, sizeof *r);
       r->vni = s->vni;
+      r->encap = s->encap;
       logm(L_INFO, "segment %u (VLAN %u) added", s->vni, s->vlan);
     } else if (o && (o->flags != s->flags || o->max_macs != s->max_macs)) {
       int rv = vl2_switch_segment_set(a->sw, s->vni, &sc);
@@ -216,6 +225,7 @@ int apply(app *a, sw_config *nc, char *err, size_t errlen) {
         NOTE_ERR();
       }
     }
+    r->encap = s->encap;
     /* VTEPs the old file listed and the new one does not */
     for (size_t k = 0; k < r->n;) {
       bool keep = !r->v[k].from_config;
@@ -232,6 +242,10 @@ int apply(app *a, sw_config *nc, char *err, size_t errlen) {
       if (vtep_add(a, r, &s->flood[j], true, e, sizeof e))
         NOTE_ERR();
   }
+
+  a->n_geneve_segs = 0;
+  for (size_t i = 0; i < a->nsegs; i++)
+    a->n_geneve_segs += a->segs[i].encap == SW_ENCAP_GENEVE;
 
   /* 4. ports that come, or come back */
   for (uint32_t i = 0; i < a->nports; i++) {

@@ -145,7 +145,7 @@ static json_object *cmd_vtep(app *a, char **w, int n) {
   if (!s)
     return jerr("vtep: no segment %u", vni);
   if (strcmp(w[1], "add") == 0) {
-    if (!a->udp)
+    if (!a->udp && !a->gnv)
       return jerr("vtep add: no underlay configured");
     if (vtep_find(s, &ip))
       return jerr("vtep add: %s is in segment %u already", w[3], vni);

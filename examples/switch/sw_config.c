@@ -233,7 +233,11 @@ static int parse_limits(ctx *x, const config_setting_t *g, sw_config *c) {
                                      "max_macs_per_port",
                                      "max_macs_per_segment",
                                      "max_neigh",
+                                     "max_macs_per_remote",
                                      "ageing",
+                                     "move_threshold",
+                                     "move_window",
+                                     "move_holddown",
                                      NULL};
   if (need_group(x, g, "limits") || check_keys(x, g, keys, "limits"))
     return -1;
@@ -265,11 +269,28 @@ static int parse_limits(ctx *x, const config_setting_t *g, sw_config *c) {
       return -1;
     c->ageing_s = (uint64_t)v;
   }
+  if ((s = config_setting_get_member(g, "max_macs_per_remote")) &&
+      get_u32(x, s, 0, 1 << 26, &c->max_macs_per_remote))
+    return -1;
+  if ((s = config_setting_get_member(g, "move_threshold")) &&
+      get_u32(x, s, 0, 1000, &c->move_threshold))
+    return -1;
+  if ((s = config_setting_get_member(g, "move_window"))) {
+    if (get_int(x, s, 1, 86400, &v))
+      return -1;
+    c->move_window_s = (uint64_t)v;
+  }
+  if ((s = config_setting_get_member(g, "move_holddown"))) {
+    if (get_int(x, s, 1, 86400, &v))
+      return -1;
+    c->move_holddown_s = (uint64_t)v;
+  }
   return 0;
 }
 
 static int parse_underlay(ctx *x, const config_setting_t *g, sw_config *c) {
-  static const char *const keys[] = {"local", "port", "mtu", NULL};
+  static const char *const keys[] = {"local",          "port", "geneve_port",
+                                     "udp6_zero_csum", "mtu",  NULL};
   if (need_group(x, g, "underlay") || check_keys(x, g, keys, "underlay"))
     return -1;
   const config_setting_t *s = config_setting_get_member(g, "local");
@@ -285,6 +306,17 @@ static int parse_underlay(ctx *x, const config_setting_t *g, sw_config *c) {
       return -1;
     c->udp_port = (uint16_t)v;
   }
+  if ((s = config_setting_get_member(g, "geneve_port"))) {
+    if (get_u32(x, s, 1, 65535, &v))
+      return -1;
+    c->geneve_port = (uint16_t)v;
+  }
+  if (c->geneve_port == c->udp_port)
+    return fail(x, g, "underlay: 'port' (VXLAN) and 'geneve_port' are both %u",
+                c->udp_port);
+  if ((s = config_setting_get_member(g, "udp6_zero_csum")) &&
+      get_bool(x, s, &c->udp6_zero_csum))
+    return -1;
   if ((s = config_setting_get_member(g, "mtu")) &&
       get_u32(x, s, 576, 65535, &c->mtu))
     return -1;
@@ -293,10 +325,11 @@ static int parse_underlay(ctx *x, const config_setting_t *g, sw_config *c) {
 }
 
 static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg) {
-  static const char *const keys[] = {
-      "vni",          "vlan",      "learn_remote",
-      "arp_suppress", "directory", "strict_remotes",
-      "max_macs",     "flood",     NULL};
+  static const char *const keys[] = {"vni",          "vlan",
+                                     "learn_remote", "arp_suppress",
+                                     "directory",    "strict_remotes",
+                                     "max_macs",     "flood",
+                                     "encap",        NULL};
   if (need_group(x, g, "segment") || check_keys(x, g, keys, "a segment"))
     return -1;
   sg->line = (int)config_setting_source_line(g);
@@ -323,7 +356,10 @@ static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg) {
     uint32_t flag;
     bool def;
   } fl[] = {{"learn_remote", VL2_SEG_F_LEARN_REMOTE, true},
-            {"strict_remotes", VL2_SEG_F_STRICT_REMOTES, false},
+            /* Safe by default: a tunnel packet is accepted only from a
+             * VTEP of the flood list (or one a static entry names); false
+             * is the flood-and-learn opt-in. */
+            {"strict_remotes", VL2_SEG_F_STRICT_REMOTES, true},
             {"arp_suppress", VL2_SEG_F_ARP_SUPPRESS, false},
             {"directory", VL2_SEG_F_DIRECTORY, false}};
   for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++) {
@@ -336,6 +372,18 @@ static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg) {
   if ((s = config_setting_get_member(g, "max_macs")) &&
       get_u32(x, s, 0, 1 << 26, &sg->max_macs))
     return -1;
+  if ((s = config_setting_get_member(g, "encap"))) {
+    const char *e = NULL;
+    if (get_str(x, s, &e))
+      return -1;
+    if (strcmp(e, "vxlan") == 0)
+      sg->encap = SW_ENCAP_VXLAN;
+    else if (strcmp(e, "geneve") == 0)
+      sg->encap = SW_ENCAP_GENEVE;
+    else
+      return fail(x, s, "segment %u: encap must be \"vxlan\" or \"geneve\"",
+                  sg->vni);
+  }
   if ((s = config_setting_get_member(g, "flood"))) {
     if (need_list(x, s, "flood"))
       return -1;
@@ -581,6 +629,13 @@ const sw_port_cfg *sw_config_port(const sw_config *c, const char *name) {
   return NULL;
 }
 
+bool sw_config_uses_encap(const sw_config *c, uint8_t encap) {
+  for (size_t i = 0; i < c->seg_cnt; i++)
+    if (c->segs[i].encap == encap)
+      return true;
+  return false;
+}
+
 static bool port_in_seg(const sw_config *c, const sw_port_cfg *p,
                         uint32_t vni) {
   for (size_t i = 0; i < p->vlan_cnt; i++) {
@@ -624,6 +679,10 @@ static int cross_check(ctx *x, sw_config *c) {
     if (c->segs[i].flood_cnt && !c->underlay)
       FAILL(c->segs[i].line,
             "segment %u: a 'flood' list of VTEPs needs an 'underlay' section",
+            c->segs[i].vni);
+    if (c->segs[i].encap == SW_ENCAP_GENEVE && !c->underlay)
+      FAILL(c->segs[i].line,
+            "segment %u: encap = \"geneve\" needs an 'underlay' section",
             c->segs[i].vni);
   }
   for (size_t i = 0; i < c->port_cnt; i++) {
@@ -688,7 +747,13 @@ static void defaults(sw_config *c) {
   c->max_neigh = 4096;
   c->ageing_s = d.ageing_ns / VL2_SEC;
   c->udp_port = 4789;
+  c->geneve_port = 6081;
   c->mtu = 1500;
+  c->max_macs_per_port = SW_DEF_MAX_MACS_PER_PORT;
+  c->max_macs_per_remote = SW_DEF_MAX_MACS_PER_REMOTE;
+  c->move_threshold = SW_DEF_MOVE_THRESHOLD;
+  c->move_window_s = SW_DEF_MOVE_WINDOW_S;
+  c->move_holddown_s = SW_DEF_MOVE_HOLDDOWN_S;
 }
 
 static int builtin(sw_config *c) {

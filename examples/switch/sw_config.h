@@ -20,6 +20,17 @@
 #define SW_MAX_TRUNK_VLANS 4094
 #define SW_PORT_TAP 0
 #define SW_PORT_AFP 1
+/* A segment's tunnel encapsulation. */
+#define SW_ENCAP_VXLAN 0  /* RFC 7348, underlay.port (4789) */
+#define SW_ENCAP_GENEVE 1 /* RFC 8926, underlay.geneve_port (6081) */
+/* Safe defaults (vl2-switch.conf(5)): MACs one port or one remote VTEP may
+ * own, and MAC-move dampening as RFC 7432 section 15.1 suggests (5 moves
+ * in 180 s), held down for 180 s. */
+#define SW_DEF_MAX_MACS_PER_PORT 1024
+#define SW_DEF_MAX_MACS_PER_REMOTE 4096
+#define SW_DEF_MOVE_THRESHOLD 5
+#define SW_DEF_MOVE_WINDOW_S 180
+#define SW_DEF_MOVE_HOLDDOWN_S 180
 
 typedef struct sw_port_cfg {
   char name[IFNAMSIZ];
@@ -43,6 +54,7 @@ typedef struct sw_seg_cfg {
   vl2_vid vlan;   /* the local VLAN mapped to this segment on every port */
   uint32_t flags; /* VL2_SEG_F_* */
   uint32_t max_macs;
+  uint8_t encap;     /* SW_ENCAP_* */
   vl2_ipaddr *flood; /* remote VTEPs */
   size_t flood_cnt;
   int line;
@@ -71,11 +83,17 @@ typedef struct sw_config {
   /* switch limits */
   uint32_t max_ports, max_segments, max_remotes, max_fdb;
   uint32_t max_macs_per_port, max_macs_per_segment, max_neigh;
+  uint32_t max_macs_per_remote;
   uint64_t ageing_s;
+  /* MAC/IP move dampening (0 threshold: off) */
+  uint32_t move_threshold;
+  uint64_t move_window_s, move_holddown_s;
   /* underlay */
   bool underlay;
   vl2_ipaddr local;
-  uint16_t udp_port;
+  uint16_t udp_port;    /* VXLAN */
+  uint16_t geneve_port; /* Geneve */
+  bool udp6_zero_csum;  /* RFC 6935/6936 zero UDP checksums over IPv6 */
   uint32_t mtu;
   sw_port_cfg *ports;
   size_t port_cnt;
@@ -96,6 +114,8 @@ void sw_config_free(sw_config *c);
 const sw_seg_cfg *sw_config_seg(const sw_config *c, uint32_t vni);
 const sw_seg_cfg *sw_config_seg_by_vlan(const sw_config *c, vl2_vid vid);
 const sw_port_cfg *sw_config_port(const sw_config *c, const char *name);
+/* Whether some segment uses encapsulation |encap| (SW_ENCAP_*). */
+bool sw_config_uses_encap(const sw_config *c, uint8_t encap);
 
 int sw_parse_mac(const char *s, vl2_mac *m);
 int sw_parse_ip(const char *s, vl2_ipaddr *a);

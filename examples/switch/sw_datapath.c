@@ -4,15 +4,17 @@
 /*
  * vl2-switch's forwarding path: a burst received from a port or the
  * underlay goes through the core's decision (vl2_switch_process), and each
- * destination gets its egress edit (VLAN tag, VXLAN encapsulation,
- * software offload completion) and a place in that destination's transmit
- * queue; queues are flushed once per burst.
+ * destination gets its egress edit (VLAN tag, VXLAN or Geneve
+ * encapsulation by its segment, software offload completion) and a place
+ * in that destination's transmit queue; queues are flushed once per burst.
+ * Every tunnel drop is counted by reason (a->tun_drops).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <linux/virtio_net.h>
 
+#include <vl2/geneve.h>
 #include <vl2/tap.h>
 #include <vl2/vlan.h>
 #include <vl2/vxlan.h>
@@ -83,6 +85,13 @@ static txq *dest_q(app *a, const vl2_dest *d) {
       return NULL;
     return &a->ports[d->port].q;
   }
+  if (seg_encap(a, d->vni) == SW_ENCAP_GENEVE) {
+    if (!a->gnv) {
+      a->no_underlay++;
+      return NULL;
+    }
+    return &a->gq;
+  }
   if (!a->udp) {
     a->no_underlay++;
     return NULL;
@@ -91,8 +100,8 @@ static txq *dest_q(app *a, const vl2_dest *d) {
 }
 
 /* Finish the |len| bytes at |buf| + HEADROOM in |q|'s next slot for |d|
- * (the egress edit, and for a remote endpoint the VXLAN header) and queue
- * them. */
+ * (the egress edit, and for a remote endpoint the VXLAN or Geneve header of
+ * its segment) and queue them. */
 static void emit_slot(app *a, txq *q, uint8_t *buf, size_t len,
                       const vl2_dest *d) {
   size_t off = HEADROOM;
@@ -105,9 +114,16 @@ static void emit_slot(app *a, txq *q, uint8_t *buf, size_t len,
                                  .sport = d->udp_sport,
                                  .layer = VL2_VXLAN_LAYER_UDP,
                                  .remote = d->remote};
-    n = vl2_vxlan_encap(buf, &off, (size_t)n, &a->vx, &ep);
+    if (q == &a->gq) {
+      vl2_geneve_encap_params gp = {.tun = ep};
+      n = vl2_geneve_encap(buf, &off, (size_t)n, &a->gcfg, &gp);
+    } else {
+      n = vl2_vxlan_encap(buf, &off, (size_t)n, &a->vx, &ep);
+    }
     if (n < 0) {
       a->encap_errors++;
+      if (n == VL2_ERR_LIMIT)
+        a->tun_drops[VL2_VXLAN_R_TOO_BIG]++;
       return;
     }
     o = (vl2_frame){.data = buf + off, .len = (uint32_t)n, .remote = d->remote};
@@ -242,6 +258,23 @@ void drain_tx(app *a, vl2_tstamp now) {
   }
 }
 
+/* The switch's verdicts that are tunnel drops: a decapsulated frame from
+ * a VTEP the segment does not accept, or for a VNI no segment has; and a
+ * frame too big for the underlay once encapsulated. */
+static void count_tunnel_drop(app *a, const vl2_frame *f,
+                              const vl2_verdict *v) {
+  if (v->reason == VL2_DROP_OVERLAY_MTU) {
+    a->tun_drops[VL2_VXLAN_R_TOO_BIG]++;
+    return;
+  }
+  if (f->port != VL2_PORT_REMOTE)
+    return;
+  if (v->reason == VL2_DROP_REMOTE_NOT_MEMBER)
+    a->tun_drops[VL2_VXLAN_R_NOT_MEMBER]++;
+  else if (v->reason == VL2_DROP_NO_SEGMENT)
+    a->tun_drops[VL2_VXLAN_R_UNKNOWN_VNI]++;
+}
+
 static void decide(app *a, const vl2_frame *fr, size_t n, vl2_tstamp now) {
   vl2_verdict v[BURST];
   size_t done = 0;
@@ -266,6 +299,8 @@ static void decide(app *a, const vl2_frame *fr, size_t n, vl2_tstamp now) {
       return;
     }
     for (size_t i = 0; i < (size_t)k; i++) {
+      if (v[i].action == VL2_ACT_DROP)
+        count_tunnel_drop(a, &fr[done + i], &v[i]);
       if (v[i].action != VL2_ACT_FORWARD)
         continue;
       for (uint32_t j = 0; j < v[i].dest_cnt; j++)
@@ -300,24 +335,40 @@ void port_rx(app *a, port_rt *p) {
   }
 }
 
-void udp_rx(app *a) {
+/* Packets from the VXLAN or the Geneve socket (|encap|): decapsulated,
+ * refusals counted by reason; a packet for a segment of the other
+ * encapsulation is refused as wrong_port. The switch then decides
+ * (membership, known VNI). */
+void udp_rx(app *a, uint8_t encap) {
   vl2_frame fr[BURST];
+  bool gnv = encap == SW_ENCAP_GENEVE;
+  vl2_backend *be = gnv ? a->gnv : a->udp;
   for (int rounds = 0; rounds < 8; rounds++) {
     vl2_tstamp now = now_ns();
-    vl2_ssize n = vl2_backend_rx_burst(a->udp, fr, BURST, now);
+    vl2_ssize n = vl2_backend_rx_burst(be, fr, BURST, now);
     if (n <= 0) {
       if (n < 0)
-        logm(L_WARN, "underlay: receive: %s", vl2_backend_last_error(a->udp));
+        logm(L_WARN, "underlay: receive: %s", vl2_backend_last_error(be));
       return;
     }
+    a->tun_rx[gnv] += (uint64_t)n;
     size_t k = 0;
     for (size_t i = 0; i < (size_t)n; i++) {
       uint16_t reason = 0;
       vl2_frame f = fr[i];
-      if (vl2_vxlan_decap_frame(&a->vx, &f, VL2_VXLAN_LAYER_UDP, &reason)) {
+      int rv =
+          gnv ? vl2_geneve_decap_frame(&a->gcfg, &f, VL2_VXLAN_LAYER_UDP,
+                                       &reason)
+              : vl2_vxlan_decap_frame(&a->vx, &f, VL2_VXLAN_LAYER_UDP, &reason);
+      if (rv == 0 && seg_encap(a, f.vni) != encap && seg_find(a, f.vni)) {
+        rv = VL2_ERR_MALFORMED;
+        reason = VL2_VXLAN_R_WRONG_PORT;
+      }
+      if (rv) {
         a->decap_errors++;
-        logm(L_DEBUG, "underlay: VXLAN packet refused: %s",
-             vl2_vxlan_reason_name(reason));
+        a->tun_drops[reason < VL2_VXLAN_R_MAX ? reason : 0]++;
+        logm(L_DEBUG, "underlay: %s packet refused: %s",
+             gnv ? "Geneve" : "VXLAN", vl2_vxlan_reason_name(reason));
         continue;
       }
       fr[k++] = f;

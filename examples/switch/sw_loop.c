@@ -97,8 +97,8 @@ void run(app *a) {
           port_rx(a, &a->ports[idx]);
         break;
       case K_UDP:
-        if (a->udp)
-          udp_rx(a);
+        if (idx == SW_ENCAP_GENEVE ? a->gnv != NULL : a->udp != NULL)
+          udp_rx(a, idx == SW_ENCAP_GENEVE ? SW_ENCAP_GENEVE : SW_ENCAP_VXLAN);
         break;
       default:
         break;

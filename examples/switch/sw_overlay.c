@@ -3,8 +3,9 @@
  */
 /*
  * vl2-switch's overlay: the remote VTEPs of each segment (head-end
- * replication lists, from the file or from vl2ctl) and the VXLAN underlay
- * (the UDP backend and the switch's overlay settings).
+ * replication lists, from the file or from vl2ctl) and the underlay: one
+ * UDP socket per encapsulation in use (VXLAN on underlay.port, Geneve on
+ * underlay.geneve_port) and the switch's overlay settings.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -82,42 +83,82 @@ void seg_forget(app *a, uint32_t vni) {
 
 /* ------------------------------------------------------------ underlay */
 
+uint8_t seg_encap(app *a, uint32_t vni) {
+  if (a->n_geneve_segs == 0)
+    return SW_ENCAP_VXLAN;
+  seg_rt *s = seg_find(a, vni);
+  return s ? s->encap : SW_ENCAP_VXLAN;
+}
+
+/* Which sockets a configuration needs: VXLAN when a segment uses it (the
+ * default encapsulation, so also with no segment at all), Geneve when a
+ * segment uses it. */
+static bool wants_vxlan(const sw_config *c) {
+  return sw_config_uses_encap(c, SW_ENCAP_VXLAN) ||
+         !sw_config_uses_encap(c, SW_ENCAP_GENEVE);
+}
+
+#ifdef VL2SW_HAVE_UDP
+/* Open one underlay socket on |port| into |*be| and its queue |q|. */
+static int open_socket(app *a, const sw_config *c, uint16_t port, uint8_t encap,
+                       vl2_backend **be, txq *q, char *err, size_t errlen) {
+  char ip[64], args[200], e[256] = "";
+  sw_format_ip(&c->local, ip, sizeof ip);
+  /* RFC 6935/6936: zero UDP checksums over IPv6, both ways, when the
+   * underlay is configured for them (the kernel drops them otherwise,
+   * before vl2-switch could see them). */
+  bool z = c->udp6_zero_csum && c->local.family == VL2_AF_INET6;
+  snprintf(args, sizeof args, "local=%s,port=%u,batch=%d%s", ip, port, BURST,
+           z ? ",zero_csum6_rx=1,zero_csum6_tx=1" : "");
+  int rv = vl2_backend_open_err(be, &vl2_udp_ops, args, 0, NULL, e, sizeof e);
+  if (rv) {
+    *be = NULL;
+    snprintf(err, errlen, "underlay %s port %u: %s", ip, port,
+             e[0] ? e : vl2_strerror(rv));
+    return -1;
+  }
+  txq_init(q, *be);
+  if (ep_add(a, vl2_backend_get_fd(*be), K_UDP, encap)) {
+    snprintf(err, errlen, "underlay: epoll: %s", strerror(errno));
+    return -1;
+  }
+  logm(L_INFO, "underlay: %s over UDP on %s port %u, MTU %u%s",
+       encap == SW_ENCAP_GENEVE ? "Geneve" : "VXLAN", ip, port, c->mtu,
+       z ? ", zero UDP checksums over IPv6" : "");
+  return 0;
+}
+#endif
+
 int underlay_open(app *a, const sw_config *c, char *err, size_t errlen) {
   vl2_vxlan_config_default(&a->vx);
   a->vx.dst_port = c->udp_port;
   a->vx.underlay_mtu = c->mtu;
+  if (c->udp6_zero_csum)
+    a->vx.flags |= VL2_VXLAN_F_UDP6_ZERO_CSUM_RX;
+  vl2_geneve_config_default(&a->gcfg);
   if (!c->underlay) {
     vl2_switch_set_overlay(a->sw, NULL);
     return 0;
   }
   a->vx.local = c->local;
+  a->gcfg.tun = a->vx;
+  a->gcfg.tun.dst_port = c->geneve_port;
   /* The switch picks the RFC 7348 source port and drops what would not
-   * fit the underlay MTU (counted). */
+   * fit the underlay MTU (counted). Geneve without options has VXLAN's
+   * overhead, so one setting serves both. */
   int orv = vl2_switch_set_overlay(a->sw, &a->vx);
   if (orv) {
     snprintf(err, errlen, "underlay: %s", vl2_strerror(orv));
     return -1;
   }
 #ifdef VL2SW_HAVE_UDP
-  char ip[64], args[160], e[256] = "";
-  sw_format_ip(&c->local, ip, sizeof ip);
-  snprintf(args, sizeof args, "local=%s,port=%u,batch=%d", ip, c->udp_port,
-           BURST);
-  int rv =
-      vl2_backend_open_err(&a->udp, &vl2_udp_ops, args, 0, NULL, e, sizeof e);
-  if (rv) {
-    a->udp = NULL;
-    snprintf(err, errlen, "underlay %s port %u: %s", ip, c->udp_port,
-             e[0] ? e : vl2_strerror(rv));
+  if (wants_vxlan(c) && open_socket(a, c, c->udp_port, SW_ENCAP_VXLAN, &a->udp,
+                                    &a->uq, err, errlen))
     return -1;
-  }
-  txq_init(&a->uq, a->udp);
-  if (ep_add(a, vl2_backend_get_fd(a->udp), K_UDP, 0)) {
-    snprintf(err, errlen, "underlay: epoll: %s", strerror(errno));
+  if (sw_config_uses_encap(c, SW_ENCAP_GENEVE) &&
+      open_socket(a, c, c->geneve_port, SW_ENCAP_GENEVE, &a->gnv, &a->gq, err,
+                  errlen))
     return -1;
-  }
-  logm(L_INFO, "underlay: VXLAN over UDP on %s port %u, MTU %u", ip,
-       c->udp_port, c->mtu);
   return 0;
 #else
   snprintf(err, errlen,
@@ -128,16 +169,26 @@ int underlay_open(app *a, const sw_config *c, char *err, size_t errlen) {
 }
 
 void underlay_close(app *a) {
-  if (!a->udp)
-    return;
-  ep_del(a, vl2_backend_get_fd(a->udp));
-  vl2_backend_close(a->udp);
-  a->udp = NULL;
-  txq_fini(&a->uq);
+  if (a->udp) {
+    ep_del(a, vl2_backend_get_fd(a->udp));
+    vl2_backend_close(a->udp);
+    a->udp = NULL;
+    txq_fini(&a->uq);
+  }
+  if (a->gnv) {
+    ep_del(a, vl2_backend_get_fd(a->gnv));
+    vl2_backend_close(a->gnv);
+    a->gnv = NULL;
+    txq_fini(&a->gq);
+  }
 }
 
 bool underlay_same(const sw_config *x, const sw_config *y) {
   return x->underlay == y->underlay &&
          memcmp(&x->local, &y->local, sizeof x->local) == 0 &&
-         x->udp_port == y->udp_port && x->mtu == y->mtu;
+         x->udp_port == y->udp_port && x->geneve_port == y->geneve_port &&
+         x->udp6_zero_csum == y->udp6_zero_csum && x->mtu == y->mtu &&
+         wants_vxlan(x) == wants_vxlan(y) &&
+         sw_config_uses_encap(x, SW_ENCAP_GENEVE) ==
+             sw_config_uses_encap(y, SW_ENCAP_GENEVE);
 }

@@ -128,6 +128,7 @@ static json_object *seg_json(app *a, const sw_seg_cfg *s) {
   if (s->flags & VL2_SEG_F_DIRECTORY)
     json_object_array_add(fl, jstr("directory"));
   JADD(o, "flags", fl);
+  JADD(o, "encap", jstr(s->encap == SW_ENCAP_GENEVE ? "geneve" : "vxlan"));
   JADD(o, "max_macs", ju64(s->max_macs));
   json_object *v = json_object_new_array();
   seg_rt *r = seg_find(a, s->vni);
@@ -315,17 +316,34 @@ json_object *cmd_stats(app *a) {
   json_object_object_get_ex(ss, "segments", &arr);
   JADD(o, "segments", json_object_get(arr));
   json_object_put(ss);
-  if (a->udp) {
+  /* The underlay sockets: "underlay" is VXLAN's (as before Geneve),
+   * "underlay_geneve" Geneve's. */
+  for (int g = 0; g < 2; g++) {
+    vl2_backend *be = g ? a->gnv : a->udp;
     vl2_backend_stats bs;
-    if (vl2_backend_get_stats(a->udp, &bs) == 0) {
-      json_object *u = json_object_new_object();
-      JADD(u, "rx_frames", ju64(bs.rx_frames));
-      JADD(u, "tx_frames", ju64(bs.tx_frames));
-      JADD(u, "rx_dropped", ju64(bs.rx_dropped));
-      JADD(u, "tx_dropped", ju64(bs.tx_dropped + a->uq.dropped));
-      JADD(u, "tx_errors", ju64(bs.tx_errors));
-      JADD(o, "underlay", u);
-    }
+    if (!be || vl2_backend_get_stats(be, &bs) != 0)
+      continue;
+    json_object *u = json_object_new_object();
+    JADD(u, "rx_frames", ju64(bs.rx_frames));
+    JADD(u, "tx_frames", ju64(bs.tx_frames));
+    JADD(u, "rx_dropped", ju64(bs.rx_dropped));
+    JADD(u, "tx_dropped", ju64(bs.tx_dropped + (g ? a->gq : a->uq).dropped));
+    JADD(u, "tx_errors", ju64(bs.tx_errors));
+    JADD(o, g ? "underlay_geneve" : "underlay", u);
   }
+  /* The tunnel ingress: packets per encapsulation and every tunnel drop
+   * by reason (all reasons, zeros included, so monitoring sees them). */
+  json_object *t = json_object_new_object();
+  JADD(t, "vxlan_rx", ju64(a->tun_rx[0]));
+  JADD(t, "geneve_rx", ju64(a->tun_rx[1]));
+  json_object *td = json_object_new_object();
+  uint64_t total = 0;
+  for (unsigned r = 1; r < VL2_VXLAN_R_COUNT; r++) {
+    JADD(td, vl2_vxlan_reason_name(r), ju64(a->tun_drops[r]));
+    total += a->tun_drops[r];
+  }
+  JADD(t, "dropped", ju64(total));
+  JADD(t, "drops", td);
+  JADD(o, "tunnel", t);
   return o;
 }

@@ -279,6 +279,10 @@ int main(int argc, char **argv) {
   sc.max_macs_per_port = nc.max_macs_per_port;
   sc.max_macs_per_segment = nc.max_macs_per_segment;
   sc.ageing_ns = nc.ageing_s * VL2_SEC;
+  /* MAC (and IP) move dampening, on by default (RFC 7432 section 15.1). */
+  sc.move_threshold = nc.move_threshold;
+  sc.move_window_ns = nc.move_window_s * VL2_SEC;
+  sc.move_holddown_ns = nc.move_holddown_s * VL2_SEC;
   sc.max_neigh = nc.max_neigh;
   if (getrandom(&sc.hash_seed, sizeof sc.hash_seed, 0) !=
       (ssize_t)sizeof sc.hash_seed)

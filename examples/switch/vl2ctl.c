@@ -157,6 +157,21 @@ static void print_stats(json_object *r) {
   }
   print_kv("daemon", ga(r, "daemon"));
   print_kv("underlay", ga(r, "underlay"));
+  print_kv("underlay_geneve", ga(r, "underlay_geneve"));
+  json_object *t = ga(r, "tunnel");
+  if (t) {
+    printf("tunnel: vxlan_rx %s geneve_rx %s dropped %s\n",
+           json_object_get_string(ga(t, "vxlan_rx")),
+           json_object_get_string(ga(t, "geneve_rx")),
+           json_object_get_string(ga(t, "dropped")));
+    json_object *td = ga(t, "drops");
+    if (td) {
+      json_object_object_foreach(td, k, v) {
+        if (json_object_get_uint64(v))
+          printf("  %-24s %s\n", k, json_object_get_string(v));
+      }
+    }
+  }
   printf("ports:\n");
   print_ports(ga(r, "ports"));
   printf("segments:\n");
