@@ -12,7 +12,7 @@ preprocessor reads the headers (with stand-in <stdint.h>, <stddef.h>,
 them. ctypes then lays the structures out by the platform's C rules;
 tests/test_layout.py checks every size and offset against the compiler.
 
-    vl2gen.py [--cc CC] -I INCLUDE_DIR [-I DIR]... -o vl2/_structs.py
+    vl2gen.py [--cc CC] -I INCLUDE_DIR [-I DIR]... -o vl2/_structs.py|-
 
 Run by the build (CMake stages and installs the result) and by setup.py
 (pip install), never by hand; the output is not kept in the source tree.
@@ -341,6 +341,9 @@ def main(argv=None):
     ap.add_argument("--cc", default=os.environ.get("CC") or "cc")
     a = ap.parse_args(argv)
     text = generate(a.dirs, a.cc)
+    if a.out == "-":
+        sys.stdout.write(text)
+        return 0
     tmp = a.out + ".tmp"
     with open(tmp, "w") as f:
         f.write(text)

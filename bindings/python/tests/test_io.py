@@ -51,6 +51,22 @@ class EnumTest(unittest.TestCase):
         self.assertEqual(str(vl2.DropReason(250)), "unknown_250")
 
 
+class TypingTest(unittest.TestCase):
+    def test_public_api_is_annotated(self):
+        import typing
+        pkg = os.path.dirname(vl2.__file__)
+        self.assertTrue(os.path.exists(os.path.join(pkg, "py.typed")))
+        for cls in (vl2.Switch, vl2.Vxlan, vl2.PcapReader, vl2.PcapWriter):
+            for name, fn in vars(cls).items():
+                if name.startswith("_") and name != "__init__":
+                    continue
+                fn = getattr(fn, "fget", fn)
+                if not callable(fn):
+                    continue
+                hints = typing.get_type_hints(fn)
+                self.assertIn("return", hints, "%s.%s" % (cls.__name__, name))
+
+
 class NeighTest(unittest.TestCase):
     def test_static_binding(self):
         with vl2.Switch() as sw:

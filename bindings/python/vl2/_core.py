@@ -6,9 +6,17 @@ import ctypes as C
 import enum
 import ipaddress
 from collections import namedtuple
+from typing import (Any, Dict, Iterable, Iterator, List, Optional, Tuple,
+                    Union)
 
 from . import _lib as L
 from .errors import Closed, InvalidArgument, NotFound, error_for
+
+IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
+#: An address argument: a string ("192.0.2.7", "2001:db8::1") or an object.
+Address = Union[str, IPAddress]
+#: A MAC argument: "aa:bb:cc:dd:ee:ff" (or with '-') or 6 bytes.
+MacLike = Union[str, bytes]
 
 # ---- constants and enums (generated from the C headers: L.K) ---------------
 
@@ -128,17 +136,17 @@ def _check(rv, call):
     return rv
 
 
-def strerror(rv):
+def strerror(rv: int) -> str:
     """The library's description of an error code (``vl2_strerror``)."""
     return L.lib.vl2_strerror(int(rv)).decode()
 
 
-def version():
+def version() -> str:
     """The linked library's version string, e.g. ``"0.1.0"``."""
     return L.lib.vl2_version(0).contents.version.decode()
 
 
-def drop_reason_name(reason):
+def drop_reason_name(reason: int) -> str:
     """The name of a ``VL2_DROP_*`` value, e.g. ``"tagged_on_access"``, or
     ``"unknown"``."""
     return L.lib.vl2_drop_reason_name(int(reason)).decode()
@@ -173,7 +181,7 @@ def _mac(m):
     return out
 
 
-def mac_str(m):
+def mac_str(m: Union[bytes, "L.Mac"]) -> str:
     """A ``vl2_mac`` (or 6 bytes) as ``"aa:bb:cc:dd:ee:ff"``."""
     b = bytes(m.b) if isinstance(m, L.Mac) else bytes(m)
     return ":".join("%02x" % x for x in b)
@@ -191,7 +199,7 @@ def _ip(a):
     return out
 
 
-def ip_obj(a):
+def ip_obj(a: "L.IpAddr") -> Optional[IPAddress]:
     """An ``IpAddr`` as an ``ipaddress`` object, or None for no address."""
     if a.family == 4:
         return ipaddress.IPv4Address(bytes(a.addr[:4]))
@@ -226,15 +234,15 @@ class Dest(namedtuple("Dest", "type port vni edit vid tpid udp_sport "
             else "")
 
     @property
-    def edit_name(self):
+    def edit_name(self) -> str:
         """``"keep"``, ``"push"``, ``"pop"`` or ``"rewrite"``."""
         return str(Edit(self.edit))
 
     @property
-    def is_remote(self):
+    def is_remote(self) -> bool:
         return self.type == DEST_REMOTE
 
-    def apply(self, frame):
+    def apply(self, frame: bytes) -> bytes:
         """Return ``frame`` (bytes) as it leaves for this destination: the
         egress edit applied with ``vl2_vlan_apply_edit``."""
         frame = bytes(frame)
@@ -282,36 +290,36 @@ class Verdict(namedtuple("Verdict", "action reason vni flags dests")):
                    list(self.dests)))
 
     @property
-    def action_name(self):
+    def action_name(self) -> str:
         return str(Action(self.action))
 
     @property
-    def reason_name(self):
+    def reason_name(self) -> Optional[str]:
         return drop_reason_name(self.reason) if self.reason else None
 
     @property
-    def dropped(self):
+    def dropped(self) -> bool:
         return self.action == ACT_DROP
 
     @property
-    def flooded(self):
+    def flooded(self) -> bool:
         return bool(self.flags & VFLAG_FLOOD)
 
     @property
-    def learned(self):
+    def learned(self) -> bool:
         return bool(self.flags & VFLAG_LEARNED)
 
     @property
-    def moved(self):
+    def moved(self) -> bool:
         return bool(self.flags & VFLAG_MOVED)
 
     @property
-    def ports(self):
+    def ports(self) -> List[int]:
         """The destination port ids, in order."""
         return [d.port for d in self.dests if d.type == DEST_PORT]
 
     @property
-    def remotes(self):
+    def remotes(self) -> List[IPAddress]:
         """The destination remote endpoints (``ipaddress`` objects)."""
         return [d.remote for d in self.dests if d.type == DEST_REMOTE]
 
@@ -340,7 +348,7 @@ class Event(namedtuple("Event", "type vni mac port remote old_port "
     __slots__ = ()
 
     @property
-    def name(self):
+    def name(self) -> str:
         return str(EventType(self.type))
 
     @classmethod
@@ -394,7 +402,7 @@ class EthInfo(namedtuple("EthInfo", "dst src ethertype l3_off tags")):
     __slots__ = ()
 
 
-def eth_parse(frame):
+def eth_parse(frame: bytes) -> "EthInfo":
     """Decode an Ethernet header and its 802.1Q/802.1ad tags
     (``vl2_eth_parse``). Raises :class:`vl2.Malformed` for a short frame
     and :class:`vl2.Unsupported` for more than four tags."""
@@ -418,7 +426,7 @@ class Frame(namedtuple("Frame", "port data vni remote")):
         return super().__new__(cls, port, data, vni, remote)
 
     @classmethod
-    def from_remote(cls, remote, vni, data):
+    def from_remote(cls, remote: Address, vni: int, data: bytes) -> "Frame":
         return cls(PORT_REMOTE, data, vni, remote)
 
 
@@ -440,7 +448,7 @@ class Switch:
     newest it has seen).
     """
 
-    def __init__(self, **config):
+    def __init__(self, **config: int) -> None:
         cfg = L.SwitchConfig()
         _check(L.lib.vl2_switch_config_default_versioned(SWITCH_CONFIG_V1,
                                                          C.byref(cfg)),
@@ -459,7 +467,7 @@ class Switch:
         self._h = h
 
     # -- lifetime --
-    def close(self):
+    def close(self) -> None:
         """Free the switch (``vl2_switch_del``); further use raises
         :class:`vl2.Closed`. Idempotent."""
         h, self._h = getattr(self, "_h", None), None
@@ -483,21 +491,23 @@ class Switch:
         return self._h
 
     @property
-    def config(self):
+    def config(self) -> Dict[str, int]:
         """The configuration the switch was created with (a dict)."""
         return dict(self._config)
 
     # -- ports --
-    def add_port(self, port, mode=ACCESS, pvid=None, flags=PORT_DEFAULT,
-                 max_macs=0):
+    def add_port(self, port: int, mode: int = ACCESS,
+                 pvid: Optional[int] = None, flags: int = PORT_DEFAULT,
+                 max_macs: int = 0) -> None:
         """Add port ``port`` (``ACCESS`` or ``TRUNK``). ``pvid`` defaults to
         1 for access ports and none (0) for trunks (the native VLAN)."""
         c = self._port_config(mode, pvid, flags, max_macs)
         _check(L.lib.vl2_switch_port_add(self._sw, port, C.byref(c)),
                "vl2_switch_port_add")
 
-    def set_port(self, port, mode=ACCESS, pvid=None, flags=PORT_DEFAULT,
-                 max_macs=0):
+    def set_port(self, port: int, mode: int = ACCESS,
+                 pvid: Optional[int] = None, flags: int = PORT_DEFAULT,
+                 max_macs: int = 0) -> None:
         """Change a port's flags and MAC limit (mode and PVID must stay)."""
         c = self._port_config(mode, pvid, flags, max_macs)
         _check(L.lib.vl2_switch_port_set(self._sw, port, C.byref(c)),
@@ -513,55 +523,59 @@ class Switch:
         c.max_macs = max_macs
         return c
 
-    def del_port(self, port):
+    def del_port(self, port: int) -> None:
         """Remove a port, its VLAN maps and the FDB entries pointing at it."""
         _check(L.lib.vl2_switch_port_del(self._sw, port),
                "vl2_switch_port_del")
 
-    def map_vlan(self, port, vid, vni):
+    def map_vlan(self, port: int, vid: int, vni: int) -> None:
         """Map VLAN ``vid`` on ``port`` to segment ``vni``."""
         _check(L.lib.vl2_switch_port_vlan_add(self._sw, port, vid, vni),
                "vl2_switch_port_vlan_add")
 
-    def unmap_vlan(self, port, vid):
+    def unmap_vlan(self, port: int, vid: int) -> None:
         """Remove VLAN ``vid`` from ``port``."""
         _check(L.lib.vl2_switch_port_vlan_del(self._sw, port, vid),
                "vl2_switch_port_vlan_del")
 
     # -- segments and remotes --
-    def add_segment(self, vni, flags=SEG_LEARN_REMOTE, max_macs=0):
+    def add_segment(self, vni: int, flags: int = SEG_LEARN_REMOTE,
+                    max_macs: int = 0) -> None:
         """Add segment ``vni`` (0..0xFFFFFF)."""
         c = L.SegmentConfig(flags, max_macs)
         _check(L.lib.vl2_switch_segment_add(self._sw, vni, C.byref(c)),
                "vl2_switch_segment_add")
 
-    def set_segment(self, vni, flags=SEG_LEARN_REMOTE, max_macs=0):
+    def set_segment(self, vni: int, flags: int = SEG_LEARN_REMOTE,
+                    max_macs: int = 0) -> None:
         """Change a segment's flags and MAC limit."""
         c = L.SegmentConfig(flags, max_macs)
         _check(L.lib.vl2_switch_segment_set(self._sw, vni, C.byref(c)),
                "vl2_switch_segment_set")
 
-    def del_segment(self, vni):
+    def del_segment(self, vni: int) -> None:
         """Remove a segment (raises :class:`vl2.Busy` while a port maps
         it)."""
         _check(L.lib.vl2_switch_segment_del(self._sw, vni),
                "vl2_switch_segment_del")
 
-    def add_remote(self, vni, remote):
+    def add_remote(self, vni: int, remote: Address) -> None:
         """Add remote endpoint ``remote`` (an IPv4/IPv6 address string or
         ``ipaddress`` object) to segment ``vni``'s flood list."""
         a = _ip(remote)
         _check(L.lib.vl2_switch_remote_add(self._sw, vni, C.byref(a)),
                "vl2_switch_remote_add")
 
-    def del_remote(self, vni, remote):
+    def del_remote(self, vni: int, remote: Address) -> None:
         """Remove a remote endpoint from segment ``vni``'s flood list."""
         a = _ip(remote)
         _check(L.lib.vl2_switch_remote_del(self._sw, vni, C.byref(a)),
                "vl2_switch_remote_del")
 
     # -- FDB --
-    def fdb_add_static(self, vni, mac, port=None, remote=None):
+    def fdb_add_static(self, vni: int, mac: MacLike,
+                       port: Optional[int] = None,
+                       remote: Optional[Address] = None) -> None:
         """Add or replace a static entry for ``mac`` in ``vni`` pointing at
         ``port`` or (exclusively) ``remote``."""
         if (port is None) == (remote is None):
@@ -579,12 +593,13 @@ class Switch:
         _check(L.lib.vl2_fdb_add_static(self._sw, C.byref(e)),
                "vl2_fdb_add_static")
 
-    def fdb_del(self, vni, mac):
+    def fdb_del(self, vni: int, mac: MacLike) -> None:
         """Remove the entry for ``mac`` in ``vni``."""
         m = _mac(mac)
         _check(L.lib.vl2_fdb_del(self._sw, vni, C.byref(m)), "vl2_fdb_del")
 
-    def fdb_lookup(self, vni, mac, now=None):
+    def fdb_lookup(self, vni: int, mac: MacLike,
+                   now: Optional[int] = None) -> Optional["FdbEntry"]:
         """The live entry for ``mac`` in ``vni`` as :class:`FdbEntry`, or
         None."""
         m = _mac(mac)
@@ -596,7 +611,7 @@ class Switch:
         _check(rv, "vl2_fdb_lookup")
         return FdbEntry._from_c(e)
 
-    def fdb_entries(self, now=None):
+    def fdb_entries(self, now: Optional[int] = None) -> Iterator["FdbEntry"]:
         """Iterate over the live entries (``vl2_fdb_next``), in no order."""
         cur = C.c_uint64(0)
         e = L.FdbEntry()
@@ -604,27 +619,28 @@ class Switch:
                                  _ts(now)) == 1:
             yield FdbEntry._from_c(e)
 
-    def fdb_count(self):
+    def fdb_count(self) -> int:
         """Entries in the table, live or expired but not yet reclaimed."""
         return L.lib.vl2_fdb_count(self._sw)
 
-    def fdb_flush_port(self, port, which=FLUSH_ALL):
+    def fdb_flush_port(self, port: int, which: int = FLUSH_ALL) -> int:
         """Remove the entries pointing at ``port``; returns how many."""
         return _check(L.lib.vl2_fdb_flush_port(self._sw, port, which),
                       "vl2_fdb_flush_port")
 
-    def fdb_flush_segment(self, vni, which=FLUSH_ALL):
+    def fdb_flush_segment(self, vni: int, which: int = FLUSH_ALL) -> int:
         """Remove the entries of segment ``vni``; returns how many."""
         return _check(L.lib.vl2_fdb_flush_segment(self._sw, vni, which),
                       "vl2_fdb_flush_segment")
 
-    def fdb_flush_all(self, which=FLUSH_ALL):
+    def fdb_flush_all(self, which: int = FLUSH_ALL) -> int:
         """Remove every selected entry; returns how many."""
         return _check(L.lib.vl2_fdb_flush_all(self._sw, which),
                       "vl2_fdb_flush_all")
 
     # -- data path --
-    def process(self, frames, now=None):
+    def process(self, frames: Iterable[Union["Frame", Tuple[int, bytes]]],
+                now: Optional[int] = None) -> List["Verdict"]:
         """Decide a burst: ``frames`` is an iterable of :class:`Frame` or
         ``(port, data)`` pairs; returns one :class:`Verdict` per frame, in
         order. The destination array is sized from the switch's largest
@@ -664,35 +680,38 @@ class Switch:
             first += r
         return out
 
-    def process_one(self, port, data, now=None):
+    def process_one(self, port: int, data: bytes,
+                    now: Optional[int] = None) -> "Verdict":
         """Decide one frame from ``port`` (a convenience over
         :meth:`process`)."""
         return self.process([Frame(port, data)], now)[0]
 
     @property
-    def max_fanout(self):
+    def max_fanout(self) -> int:
         """The most destinations one frame can get now."""
         return L.lib.vl2_switch_max_fanout(self._sw)
 
     # -- timers and events --
-    def next_deadline(self):
+    def next_deadline(self) -> Optional[int]:
         """When :meth:`run_timers` should next run (ns), or None."""
         t = L.lib.vl2_switch_next_deadline(self._sw)
         return None if t == TSTAMP_NONE else t
 
-    def run_timers(self, now):
+    def run_timers(self, now: Optional[int]) -> None:
         """Run what is due at ``now`` (FDB ageing)."""
         _check(L.lib.vl2_switch_run_timers(self._sw, _ts(now)),
                "vl2_switch_run_timers")
 
-    def events(self):
+    def events(self) -> Iterator["Event"]:
         """Drain the event queue: yields :class:`Event` until it is empty."""
         ev = L.Event()
         while L.lib.vl2_switch_poll_event(self._sw, C.byref(ev)) == 1:
             yield Event._from_c(ev)
 
     # -- neighbour table (ARP/ND) --
-    def neigh_add_static(self, vni, ip, mac, port=None, router=False):
+    def neigh_add_static(self, vni: int, ip: Address, mac: MacLike,
+                         port: Optional[int] = None,
+                         router: bool = False) -> None:
         """Bind ``ip`` to ``mac`` in segment ``vni`` (``vl2_neigh_add_static``):
         answered from by ARP suppression, never aged. ``port``: the port the
         IP is bound to (spoof guard), None for any."""
@@ -703,12 +722,13 @@ class Switch:
         _check(L.lib.vl2_neigh_add_static(self._sw, C.byref(e)),
                "vl2_neigh_add_static")
 
-    def neigh_del(self, vni, ip):
+    def neigh_del(self, vni: int, ip: Address) -> None:
         """Remove the binding of ``ip`` in ``vni`` (``vl2_neigh_del``)."""
         a = _ip(ip)
         _check(L.lib.vl2_neigh_del(self._sw, vni, C.byref(a)), "vl2_neigh_del")
 
-    def neigh_lookup(self, vni, ip, now=None):
+    def neigh_lookup(self, vni: int, ip: Address,
+                     now: Optional[int] = None) -> Optional["NeighEntry"]:
         """The :class:`NeighEntry` of ``ip`` in ``vni``, or None."""
         a, e = _ip(ip), L.NeighEntry()
         rv = L.lib.vl2_neigh_lookup(self._sw, vni, C.byref(a), C.byref(e),
@@ -718,18 +738,18 @@ class Switch:
         _check(rv, "vl2_neigh_lookup")
         return NeighEntry._from_c(e)
 
-    def neigh_entries(self, now=None):
+    def neigh_entries(self, now: Optional[int] = None) -> Iterator["NeighEntry"]:
         """Yield every live :class:`NeighEntry`."""
         cur, e = C.c_uint64(0), L.NeighEntry()
         while L.lib.vl2_neigh_next(self._sw, C.byref(cur), C.byref(e),
                                    _ts(now)) == 1:
             yield NeighEntry._from_c(e)
 
-    def neigh_count(self):
+    def neigh_count(self) -> int:
         """Number of neighbour entries."""
         return L.lib.vl2_neigh_count(self._sw)
 
-    def poll_tx(self, now=None):
+    def poll_tx(self, now: Optional[int] = None) -> Iterator[Tuple[bytes, "TxKind", "Dest"]]:
         """Drain the frames the switch originated (ARP replies, requests,
         released packets): yields ``(bytes, TxKind, Dest)``."""
         buf = C.create_string_buffer(65536)
@@ -742,7 +762,7 @@ class Switch:
                 return
             yield buf.raw[:n], TxKind(meta.kind), Dest._from_c(meta.dest)
 
-    def set_overlay(self, overlay):
+    def set_overlay(self, overlay: Any) -> None:
         """Give the switch its VXLAN settings (a :class:`vl2.Vxlan`): remote
         destinations then carry the flow's UDP source port and frames too
         big for the underlay MTU are dropped and counted. None removes
@@ -752,7 +772,7 @@ class Switch:
                "vl2_switch_set_overlay")
 
     # -- counters --
-    def stats(self):
+    def stats(self) -> "SwitchStats":
         """Switch-wide counters (:class:`SwitchStats`)."""
         st = L.SwitchStats()
         _check(L.lib.vl2_switch_get_stats(self._sw, C.byref(st)),
@@ -762,14 +782,14 @@ class Switch:
                       if r != 0}
         return d
 
-    def port_stats(self, port):
+    def port_stats(self, port: int) -> Dict[str, int]:
         """A port's counters as a dict."""
         st = L.PortStats()
         _check(L.lib.vl2_switch_port_get_stats(self._sw, port, C.byref(st)),
                "vl2_switch_port_get_stats")
         return _struct_dict(st)
 
-    def segment_stats(self, vni):
+    def segment_stats(self, vni: int) -> Dict[str, int]:
         """A segment's counters as a dict."""
         st = L.SegmentStats()
         _check(L.lib.vl2_switch_segment_get_stats(self._sw, vni,
@@ -780,4 +800,5 @@ class Switch:
 
 __all__ = [n for n in dir() if not n.startswith("_") and n not in (
     "C", "L", "ipaddress", "namedtuple", "error_for", "Closed",
-    "InvalidArgument", "NotFound")]
+    "InvalidArgument", "NotFound", "enum", "Any", "Dict", "Iterable",
+    "Iterator", "List", "Optional", "Tuple", "Union", "K")]
