@@ -34,12 +34,16 @@
 
 #include <vl2/backend.h>
 #include <vl2/geneve.h>
+#include <vl2/gro.h>
 #include <vl2/switch.h>
 #include <vl2/vxlan.h>
 
 #include "sw_config.h"
 
 #define BURST 32
+/* Frames per underlay receive: a GRO buffer holds up to 64 datagrams, and
+ * coalescing needs a flow's segments in one burst. */
+#define UDP_BURST 256
 #define HEADROOM 64
 #define FRAME_MAX 9216
 #define SLOT (HEADROOM + FRAME_MAX + 64)
@@ -112,6 +116,7 @@ typedef struct app {
   size_t nsegs;
   vl2_backend *udp; /* VXLAN underlay socket, or NULL */
   txq uq;
+  vl2_gro *gro; /* inner TCP coalescing of underlay bursts, or NULL */
   vl2_vxlan_config vx;
   vl2_backend *gnv; /* Geneve underlay socket, or NULL */
   txq gq;

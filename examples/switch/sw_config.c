@@ -289,8 +289,10 @@ static int parse_limits(ctx *x, const config_setting_t *g, sw_config *c) {
 }
 
 static int parse_underlay(ctx *x, const config_setting_t *g, sw_config *c) {
-  static const char *const keys[] = {"local",          "port", "geneve_port",
-                                     "udp6_zero_csum", "mtu",  NULL};
+  static const char *const keys[] = {
+      "local", "port",     "geneve_port", "udp6_zero_csum",
+      "mtu",   "sport_lo", "sport_hi",    "gso",
+      "gro",   NULL};
   if (need_group(x, g, "underlay") || check_keys(x, g, keys, "underlay"))
     return -1;
   const config_setting_t *s = config_setting_get_member(g, "local");
@@ -319,6 +321,25 @@ static int parse_underlay(ctx *x, const config_setting_t *g, sw_config *c) {
     return -1;
   if ((s = config_setting_get_member(g, "mtu")) &&
       get_u32(x, s, 576, 65535, &c->mtu))
+    return -1;
+  if ((s = config_setting_get_member(g, "sport_lo"))) {
+    if (get_u32(x, s, 1, 65535, &v))
+      return -1;
+    c->sport_lo = (uint16_t)v;
+  }
+  if ((s = config_setting_get_member(g, "sport_hi"))) {
+    if (get_u32(x, s, 1, 65535, &v))
+      return -1;
+    c->sport_hi = (uint16_t)v;
+  }
+  if (c->sport_hi < c->sport_lo || c->sport_hi - c->sport_lo >= 1024)
+    return fail(x, g,
+                "underlay: source ports %u..%u: 'sport_lo' must not be above "
+                "'sport_hi', and at most 1024 ports",
+                (unsigned)c->sport_lo, (unsigned)c->sport_hi);
+  if ((s = config_setting_get_member(g, "gso")) && get_bool(x, s, &c->gso))
+    return -1;
+  if ((s = config_setting_get_member(g, "gro")) && get_bool(x, s, &c->gro))
     return -1;
   c->underlay = true;
   return 0;
@@ -537,6 +558,9 @@ static int parse_port(ctx *x, const config_setting_t *g, sw_port_cfg *p) {
     if (get_bool(x, s, &p->persist))
       return -1;
   }
+  /* TAP offload is on unless turned off: super-frames cross VXLAN as
+   * UDP_SEGMENT sends and come back coalesced (issue 12). */
+  p->offload = p->type == SW_PORT_TAP;
   if ((s = config_setting_get_member(g, "offload"))) {
     if (p->type != SW_PORT_TAP)
       return fail(x, s, "port %s: 'offload' is only for tap ports", p->name);
@@ -749,6 +773,10 @@ static void defaults(sw_config *c) {
   c->udp_port = 4789;
   c->geneve_port = 6081;
   c->mtu = 1500;
+  c->sport_lo = SW_SPORT_LO;
+  c->sport_hi = SW_SPORT_HI;
+  c->gso = true;
+  c->gro = true;
   c->max_macs_per_port = SW_DEF_MAX_MACS_PER_PORT;
   c->max_macs_per_remote = SW_DEF_MAX_MACS_PER_REMOTE;
   c->move_threshold = SW_DEF_MOVE_THRESHOLD;
@@ -768,6 +796,7 @@ static int builtin(sw_config *c) {
     sw_port_cfg *p = &c->ports[i];
     snprintf(p->name, sizeof p->name, "vl2tap%d", i);
     p->type = SW_PORT_TAP;
+    p->offload = true;
     p->mode = VL2_PORT_ACCESS;
     p->pvid = 1;
     p->vlans = xcalloc(1, sizeof *p->vlans);

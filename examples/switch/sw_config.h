@@ -17,6 +17,13 @@
 #include <vl2/common.h>
 
 #define SW_MAX_PORTS 4096
+/* The underlay's default outer UDP source ports: 64, enough that 16 inner
+ * flows mostly land on distinct ports, few enough to bind a socket each;
+ * in the IANA dynamic range RFC 7348 section 5 recommends (49152..65535)
+ * and above Linux's default ephemeral ports (32768..60999), so binding
+ * them does not collide with the host's own connections. */
+#define SW_SPORT_LO 61000
+#define SW_SPORT_HI 61063
 #define SW_MAX_TRUNK_VLANS 4094
 #define SW_PORT_TAP 0
 #define SW_PORT_AFP 1
@@ -95,6 +102,10 @@ typedef struct sw_config {
   uint16_t geneve_port; /* Geneve */
   bool udp6_zero_csum;  /* RFC 6935/6936 zero UDP checksums over IPv6 */
   uint32_t mtu;
+  /* outer UDP source ports (RFC 7348 section 5): the core's per-flow
+   * range, one transmit socket bound to each */
+  uint16_t sport_lo, sport_hi;
+  bool gso, gro; /* UDP_SEGMENT sends; UDP_GRO + inner TCP coalescing */
   sw_port_cfg *ports;
   size_t port_cnt;
   sw_seg_cfg *segs;

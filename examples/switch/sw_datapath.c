@@ -126,7 +126,13 @@ static void emit_slot(app *a, txq *q, uint8_t *buf, size_t len,
         a->tun_drops[VL2_VXLAN_R_TOO_BIG]++;
       return;
     }
-    o = (vl2_frame){.data = buf + off, .len = (uint32_t)n, .remote = d->remote};
+    /* The UDP backend sends it from the flow's source port (its transmit
+     * pool covers the core's range); the segments of one super-frame,
+     * queued one after the other, leave in one UDP_SEGMENT send. */
+    o = (vl2_frame){.data = buf + off,
+                    .len = (uint32_t)n,
+                    .port = d->udp_sport,
+                    .remote = d->remote};
   }
   txq_push(a, q, &o);
 }
@@ -279,8 +285,9 @@ static void decide(app *a, const vl2_frame *fr, size_t n, vl2_tstamp now) {
   vl2_verdict v[BURST];
   size_t done = 0;
   while (done < n) {
-    vl2_ssize k = vl2_switch_process(a->sw, fr + done, n - done, v, a->dests,
-                                     a->dests_cap, now);
+    size_t m = n - done < BURST ? n - done : BURST; /* room in v */
+    vl2_ssize k =
+        vl2_switch_process(a->sw, fr + done, m, v, a->dests, a->dests_cap, now);
     if (k == VL2_ERR_NOBUF) {
       size_t want = vl2_switch_max_fanout(a->sw) * 2 + 64;
       if (want <= a->dests_cap)
@@ -339,13 +346,22 @@ void port_rx(app *a, port_rt *p) {
  * refusals counted by reason; a packet for a segment of the other
  * encapsulation is refused as wrong_port. The switch then decides
  * (membership, known VNI). */
+/* Whether a port could take a super-frame (a TAP with offload): then
+ * the underlay's TCP segments are worth coalescing. */
+static bool any_offload_port(const app *a) {
+  for (uint32_t i = 0; i < a->nports; i++)
+    if (a->ports[i].be && a->ports[i].cfg.offload)
+      return true;
+  return false;
+}
+
 void udp_rx(app *a, uint8_t encap) {
-  vl2_frame fr[BURST];
+  static vl2_frame fr[UDP_BURST], co[UDP_BURST];
   bool gnv = encap == SW_ENCAP_GENEVE;
   vl2_backend *be = gnv ? a->gnv : a->udp;
   for (int rounds = 0; rounds < 8; rounds++) {
     vl2_tstamp now = now_ns();
-    vl2_ssize n = vl2_backend_rx_burst(be, fr, BURST, now);
+    vl2_ssize n = vl2_backend_rx_burst(be, fr, UDP_BURST, now);
     if (n <= 0) {
       if (n < 0)
         logm(L_WARN, "underlay: receive: %s", vl2_backend_last_error(be));
@@ -373,10 +389,21 @@ void udp_rx(app *a, uint8_t encap) {
       }
       fr[k++] = f;
     }
-    decide(a, fr, k, now);
+    /* Consecutive TCP segments of a flow become one super-frame with a
+     * virtio-net header: one write to a TAP with offload; emit() segments
+     * it again for a destination without. */
+    const vl2_frame *in = fr;
+    if (a->gro && k > 1 && any_offload_port(a)) {
+      vl2_ssize c = vl2_gro_coalesce(a->gro, fr, k, co, UDP_BURST);
+      if (c >= 0) {
+        in = co;
+        k = (size_t)c;
+      }
+    }
+    decide(a, in, k, now);
     drain_tx(a, now);
     flush_all(a);
-    if (n < BURST)
+    if (n < UDP_BURST)
       return;
   }
 }

@@ -102,14 +102,25 @@ static bool wants_vxlan(const sw_config *c) {
 /* Open one underlay socket on |port| into |*be| and its queue |q|. */
 static int open_socket(app *a, const sw_config *c, uint16_t port, uint8_t encap,
                        vl2_backend **be, txq *q, char *err, size_t errlen) {
-  char ip[64], args[200], e[256] = "";
+  char ip[64], args[320], e[256] = "";
   sw_format_ip(&c->local, ip, sizeof ip);
   /* RFC 6935/6936: zero UDP checksums over IPv6, both ways, when the
    * underlay is configured for them (the kernel drops them otherwise,
    * before vl2-switch could see them). */
   bool z = c->udp6_zero_csum && c->local.family == VL2_AF_INET6;
-  snprintf(args, sizeof args, "local=%s,port=%u,batch=%d%s", ip, port, BURST,
-           z ? ",zero_csum6_rx=1,zero_csum6_tx=1" : "");
+  /* UDP_SEGMENT sends and UDP_GRO as configured; socket buffers of 4 MiB
+   * (forced when privileged) absorb a TCP window's burst from a fast
+   * peer; the VXLAN socket sends from a pool of source ports over the
+   * core's per-flow range (one range cannot be bound twice: Geneve's
+   * leaves from its bound port). */
+  int n = snprintf(args, sizeof args,
+                   "local=%s,port=%u,batch=%d%s,gso=%d,gro=%d,"
+                   "rcvbuf=4194304,sndbuf=4194304",
+                   ip, port, BURST, z ? ",zero_csum6_rx=1,zero_csum6_tx=1" : "",
+                   c->gso ? 1 : 0, c->gro ? 1 : 0);
+  if (encap == SW_ENCAP_VXLAN && n > 0 && (size_t)n < sizeof args)
+    snprintf(args + n, sizeof args - (size_t)n, ",sport_lo=%u,sport_hi=%u",
+             c->sport_lo, c->sport_hi);
   int rv = vl2_backend_open_err(be, &vl2_udp_ops, args, 0, NULL, e, sizeof e);
   if (rv) {
     *be = NULL;
@@ -122,9 +133,15 @@ static int open_socket(app *a, const sw_config *c, uint16_t port, uint8_t encap,
     snprintf(err, errlen, "underlay: epoll: %s", strerror(errno));
     return -1;
   }
-  logm(L_INFO, "underlay: %s over UDP on %s port %u, MTU %u%s",
+  vl2_udp_stats us;
+  vl2_udp_get_stats(*be, &us);
+  logm(L_INFO,
+       "underlay: %s over UDP on %s port %u, MTU %u%s, source ports %s, GSO "
+       "%s, GRO %s",
        encap == SW_ENCAP_GENEVE ? "Geneve" : "VXLAN", ip, port, c->mtu,
-       z ? ", zero UDP checksums over IPv6" : "");
+       z ? ", zero UDP checksums over IPv6" : "",
+       us.tx_sockets ? "per flow" : "one", us.gso ? "on" : "off",
+       us.gro ? "on" : "off");
   return 0;
 }
 #endif
@@ -133,6 +150,10 @@ int underlay_open(app *a, const sw_config *c, char *err, size_t errlen) {
   vl2_vxlan_config_default(&a->vx);
   a->vx.dst_port = c->udp_port;
   a->vx.underlay_mtu = c->mtu;
+  /* The core's per-flow source ports are the transmit pool's ports, so
+   * the port it picks for an inner flow is the one on the wire. */
+  a->vx.sport_lo = c->sport_lo;
+  a->vx.sport_hi = c->sport_hi;
   if (c->udp6_zero_csum)
     a->vx.flags |= VL2_VXLAN_F_UDP6_ZERO_CSUM_RX;
   vl2_geneve_config_default(&a->gcfg);
@@ -152,6 +173,16 @@ int underlay_open(app *a, const sw_config *c, char *err, size_t errlen) {
     return -1;
   }
 #ifdef VL2SW_HAVE_UDP
+  if (c->gro) {
+    vl2_gro_config gc;
+    vl2_gro_config_default(&gc);
+    gc.max_frames = UDP_BURST;
+    int grv = vl2_gro_new(&a->gro, &gc, NULL);
+    if (grv) {
+      snprintf(err, errlen, "underlay: %s", vl2_strerror(grv));
+      return -1;
+    }
+  }
   if (wants_vxlan(c) && open_socket(a, c, c->udp_port, SW_ENCAP_VXLAN, &a->udp,
                                     &a->uq, err, errlen))
     return -1;
@@ -181,6 +212,8 @@ void underlay_close(app *a) {
     a->gnv = NULL;
     txq_fini(&a->gq);
   }
+  vl2_gro_del(a->gro);
+  a->gro = NULL;
 }
 
 bool underlay_same(const sw_config *x, const sw_config *y) {
@@ -188,6 +221,8 @@ bool underlay_same(const sw_config *x, const sw_config *y) {
          memcmp(&x->local, &y->local, sizeof x->local) == 0 &&
          x->udp_port == y->udp_port && x->geneve_port == y->geneve_port &&
          x->udp6_zero_csum == y->udp6_zero_csum && x->mtu == y->mtu &&
+         x->sport_lo == y->sport_lo && x->sport_hi == y->sport_hi &&
+         x->gso == y->gso && x->gro == y->gro &&
          wants_vxlan(x) == wants_vxlan(y) &&
          sw_config_uses_encap(x, SW_ENCAP_GENEVE) ==
              sw_config_uses_encap(y, SW_ENCAP_GENEVE);

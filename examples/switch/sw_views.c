@@ -9,6 +9,9 @@
 
 #include <vl2/fdb.h>
 #include <vl2/tap.h>
+#ifdef VL2SW_HAVE_UDP
+#include <vl2/udp.h>
+#endif
 #include <vl2/neigh.h>
 
 #include "sw_app.h"
@@ -329,6 +332,28 @@ json_object *cmd_stats(app *a) {
     JADD(u, "rx_dropped", ju64(bs.rx_dropped));
     JADD(u, "tx_dropped", ju64(bs.tx_dropped + (g ? a->gq : a->uq).dropped));
     JADD(u, "tx_errors", ju64(bs.tx_errors));
+#ifdef VL2SW_HAVE_UDP
+    /* Kernel offloads in use, how often they fell back, and the socket's
+     * own drop count (read with SO_MEMINFO). */
+    vl2_udp_stats us;
+    if (vl2_udp_get_stats(be, &us) == 0) {
+      JADD(u, "gso", json_object_new_boolean(us.gso));
+      JADD(u, "gro", json_object_new_boolean(us.gro));
+      JADD(u, "source_ports", ju64(us.tx_sockets));
+      JADD(u, "sport_lo", ju64(us.sport_lo));
+      JADD(u, "sport_hi", ju64(us.sport_hi));
+      JADD(u, "gso_sends", ju64(us.gso_sends));
+      JADD(u, "gso_segments", ju64(us.gso_segments));
+      JADD(u, "gso_fallbacks", ju64(us.gso_fallbacks));
+      JADD(u, "gso_off_sockets", ju64(us.gso_off_sockets));
+      JADD(u, "gso_refused", ju64(us.gso_refused));
+      JADD(u, "gro_batches", ju64(us.gro_batches));
+      JADD(u, "gro_segments", ju64(us.gro_segments));
+      JADD(u, "socket_drops", ju64(us.socket_drops));
+      JADD(u, "socket_drops_known", json_object_new_boolean(us.drops_known));
+      JADD(u, "truncated", ju64(us.truncated));
+    }
+#endif
     JADD(o, g ? "underlay_geneve" : "underlay", u);
   }
   /* The tunnel ingress: packets per encapsulation and every tunnel drop
@@ -343,6 +368,18 @@ json_object *cmd_stats(app *a) {
     total += a->tun_drops[r];
   }
   JADD(t, "dropped", ju64(total));
+  /* Inner TCP coalescing of underlay bursts toward TAP ports with
+   * offload. */
+  JADD(t, "coalesce", json_object_new_boolean(a->gro != NULL));
+  vl2_gro_stats gs;
+  if (a->gro && vl2_gro_get_stats(a->gro, &gs) == 0) {
+    JADD(t, "coalesce_frames_in", ju64(gs.frames_in));
+    JADD(t, "coalesce_frames_out", ju64(gs.frames_out));
+    JADD(t, "coalesce_supers", ju64(gs.supers));
+    JADD(t, "coalesce_merged", ju64(gs.merged));
+    JADD(t, "coalesce_csum_bad", ju64(gs.csum_bad));
+    JADD(t, "coalesce_no_buffer", ju64(gs.no_buffer));
+  }
   JADD(t, "drops", td);
   JADD(o, "tunnel", t);
   return o;

@@ -15,7 +15,7 @@ segments = ( { vni = 100; vlan = 10; } );
 ports = (
   { name = "${P}a"; vlan = 10; mac = "02:00:00:00:01:0a"; offload = true; },
   { name = "${P}b"; vlan = 10; mac = "02:00:00:00:01:0b"; offload = true; },
-  { name = "${P}c"; vlan = 10; mac = "02:00:00:00:01:0c"; }
+  { name = "${P}c"; vlan = 10; mac = "02:00:00:00:01:0c"; offload = false; }
 );
 CONF
 SOCK=$TMP/ctl.sock
