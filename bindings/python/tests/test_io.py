@@ -80,8 +80,31 @@ class NeighTest(unittest.TestCase):
             self.assertEqual(sw.neigh_count(), 2)
             self.assertEqual({str(x.ip) for x in sw.neigh_entries()},
                              {"10.0.0.1", "2001:db8::1"})
+            # ARP suppression: a request for 10.0.0.1 is answered locally.
+            sw.set_segment(100, vl2.SEG_ARP_SUPPRESS)
+            sw.add_port(1)
+            sw.add_port(2)
+            sw.map_vlan(1, 1, 100)
+            sw.map_vlan(2, 1, 100)
+            mac = lambda m: bytes(int(x, 16) for x in m.split(":"))  # noqa
+            arp = (b"\x00\x01\x08\x00\x06\x04\x00\x01" + mac(B) +
+                   bytes([10, 0, 0, 2]) + b"\x00" * 6 + bytes([10, 0, 0, 1]))
+            v = sw.process_one(1, eth("ff:ff:ff:ff:ff:ff", B, 0x0806,
+                                      arp + b"\x00" * 18))
+            self.assertEqual(v.action, vl2.Action.CONSUMED, v)
+            out = list(sw.poll_tx())
+            self.assertEqual(len(out), 1)
+            data, kind, dest = out[0]
+            self.assertEqual(kind, vl2.TxKind.ARP_REPLY)
+            self.assertEqual(dest.port, 1)
+            self.assertEqual(data[6:12], mac(A))          # from the owner
+            self.assertEqual(data[32:38], mac(B))         # to the asker
+            learned = sw.neigh_lookup(100, "10.0.0.2")  # snooped from it
+            self.assertEqual((learned.mac, learned.static, learned.port),
+                             (B, False, 1))
             sw.neigh_del(100, "10.0.0.1")
-            self.assertEqual(sw.neigh_count(), 1)
+            self.assertIsNone(sw.neigh_lookup(100, "10.0.0.1"))
+            self.assertEqual(sw.neigh_count(), 2)
             with self.assertRaises(vl2.NotFound):
                 sw.neigh_add_static(7, "10.0.0.1", A)   # no segment 7
             with self.assertRaises(vl2.InvalidArgument):
