@@ -18,7 +18,9 @@
 #include <vl2/vlan.h>
 
 #include "vl2_fdb.h"
+#include "vl2_mdb.h"
 #include "vl2_neigh.h"
+#include "vl2_storm.h"
 #include "vl2_switch_int.h"
 #include "vl2_wire.h"
 
@@ -209,6 +211,13 @@ static inline void remote_dest(const vl2_switch *sw, const classified *c,
   d->vni = c->seg->vni;
   d->remote_id = idx;
   d->remote = sw->rt.remotes[idx].addr;
+}
+
+/* The storm-control class of a flooded frame (by its port flag). */
+static inline unsigned storm_class(uint32_t need_flag) {
+  return need_flag == VL2_PORT_F_FLOOD_BCAST     ? VL2_STORM_BCAST
+         : need_flag == VL2_PORT_F_FLOOD_UNKNOWN ? VL2_STORM_UNKNOWN
+                                                 : VL2_STORM_MCAST;
 }
 
 static inline uint32_t flood_flag(const uint8_t *dst) {
@@ -411,22 +420,43 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
   /* BUM: replicate to every member but the ingress (split horizon for
    * remote endpoints). */
   uint32_t need_flag = flood_flag(dst);
+  /* IGMP/MLD snooping (vl2_mdb.c): multicast may go to the MDB's marked
+   * members and router ports only, be absorbed or dropped. */
+  const vl2_mdb_marks *mk = NULL;
+  int unreg = 1;
+  if (sw->mdb != NULL && need_flag == VL2_PORT_F_FLOOD_MCAST) {
+    int mode = vl2_mdb_input(sw, seg, f, c.in_tagged ? 18u : 14u, et,
+                             c.src_dest, now, &unreg);
+    if (mode == VL2_MDB_FWD_DROP) {
+      drop(sw, v, p, VL2_DROP_MCAST_INVALID);
+      return 1;
+    }
+    if (mode == VL2_MDB_FWD_CONSUME) { /* a report with no router port */
+      v->action = VL2_ACT_CONSUMED;
+      sw->st.consumed++;
+      return 1;
+    }
+    if (mode == VL2_MDB_FWD_MARKED)
+      mk = vl2_mdb_get_marks(sw);
+  }
   uint32_t n = 0;
   for (uint32_t i = 0; i < seg->n_ports; i++) {
     uint32_t q = seg->ports[i];
     if (q == f->port || !(sw->ports[q].flags & need_flag))
+      continue;
+    if (mk != NULL && !vl2_mdb_marked(mk, q))
       continue;
     if (c.inner_tagged && !vl2_port_egress_tagged(&sw->ports[q], seg->idx)) {
       sw->st.stacked_tag_skips++;
       continue;
     }
     port_dest(sw, &c, q, &out[n++]);
-    sw->ports[q].st.tx_frames++;
-    sw->ports[q].st.tx_bytes += f->len;
   }
   uint32_t n_local = n;
   if (!c.from_remote)
     for (uint32_t i = 0; i < seg->n_remotes; i++) {
+      if (mk != NULL && !vl2_mdb_marked_remote(mk, seg->remotes[i]))
+        continue;
       if (c.inner_tagged) {
         sw->st.stacked_tag_skips++;
         continue;
@@ -443,6 +473,20 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
     drop(sw, v, p, VL2_DROP_NO_DESTINATION);
     v->flags |= VL2_VFLAG_FLOOD;
     return 1;
+  }
+  /* Storm control (vl2_storm.c): the ingress port's class buckets and the
+   * segment's budget, charged by fan-out. Known unicast never gets here. */
+  if (sw->storm != NULL &&
+      !vl2_storm_admit(sw, f->port, seg, storm_class(need_flag),
+                       need_flag == VL2_PORT_F_FLOOD_MCAST && unreg, f->len, n,
+                       now)) {
+    drop(sw, v, p, VL2_DROP_STORM_CONTROL);
+    v->flags |= VL2_VFLAG_FLOOD;
+    return 1;
+  }
+  for (uint32_t i = 0; i < n_local; i++) {
+    sw->ports[out[i].port].st.tx_frames++;
+    sw->ports[out[i].port].st.tx_bytes += f->len;
   }
   v->action = VL2_ACT_FORWARD;
   v->flags |= VL2_VFLAG_FLOOD;

@@ -701,6 +701,70 @@ START_TEST(alloc_failures) {
 }
 END_TEST
 
+/* Through vl2_switch_process(): verdicts of the flood path. */
+START_TEST(flood_path) {
+  vl2_switch *sw = setup(VL2_MDB_F_SNOOP, VL2_MDB_UNREG_FLOOD);
+  uint8_t b[256];
+  vl2_verdict v;
+  vl2_dest d[256];
+  /* A report with no router port is absorbed. */
+  size_t n = igmp(b, 0x16, G1, NULL, NULL);
+  vl2t_one(sw, b, n, 1, &v, d, T0);
+  ck_assert_uint_eq(v.action, VL2_ACT_CONSUMED);
+  /* Registered data: to port 1 only, flagged as replicated. */
+  n = udp_to(b, G1);
+  b[11] = 0x0b; /* another source MAC than the reporter's */
+  vl2t_one(sw, b, n, 2, &v, d, T0);
+  ck_assert_uint_eq(v.action, VL2_ACT_FORWARD);
+  ck_assert_uint_eq(v.dest_cnt, 1);
+  ck_assert_ptr_nonnull(vl2t_find_port(&v, d, 1));
+  ck_assert(v.flags & VL2_VFLAG_FLOOD);
+  /* A query makes port 4 a router: reports then go there. */
+  static const uint8_t rtr[4] = {10, 0, 0, 1}, zero[4] = {0};
+  n = igmp(b, 0x11, zero, ALL_HOSTS, rtr);
+  b[11] = 0x0c;
+  vl2t_one(sw, b, n, 4, &v, d, T0);
+  ck_assert_uint_eq(v.dest_cnt, 3); /* queries are flooded */
+  n = igmp(b, 0x16, G2, NULL, NULL);
+  vl2t_one(sw, b, n, 1, &v, d, T0);
+  ck_assert_uint_eq(v.action, VL2_ACT_FORWARD);
+  ck_assert_uint_eq(v.dest_cnt, 1);
+  ck_assert_ptr_nonnull(vl2t_find_port(&v, d, 4));
+  /* Invalid: dropped with its reason. */
+  n = igmp(b, 0x16, G1, NULL, NULL);
+  b[14 + 20 + 2] ^= 1;
+  vl2t_one(sw, b, n, 1, &v, d, T0);
+  ck_assert_uint_eq(v.action, VL2_ACT_DROP);
+  ck_assert_uint_eq(v.reason, VL2_DROP_MCAST_INVALID);
+  ck_assert_str_eq(vl2_drop_reason_name(VL2_DROP_MCAST_INVALID),
+                   "mcast_invalid");
+  /* Non-IP multicast: flooded unchanged. */
+  n = vl2t_frame_tags(b, 0x01000ccccccc, SRC_MAC, NULL, NULL, 0, 0x2000, 40);
+  vl2t_one(sw, b, n, 1, &v, d, T0);
+  ck_assert_uint_eq(v.dest_cnt, 3);
+  /* Remote endpoints: a member endpoint gets the group, another not. */
+  vl2_ipaddr r1 = vl2t_ip4(192, 0, 2, 1), r2 = vl2t_ip4(192, 0, 2, 2);
+  ck_assert_int_eq(vl2_switch_remote_add(sw, VNI, &r1), 0);
+  ck_assert_int_eq(vl2_switch_remote_add(sw, VNI, &r2), 0);
+  n = igmp(b, 0x16, G3, NULL, NULL);
+  b[11] = 0x0d;
+  vl2t_one_remote(sw, b, n, VNI, &r1, &v, d, T0);
+  ck_assert_uint_eq(v.action, VL2_ACT_FORWARD); /* to router port 4 */
+  n = udp_to(b, G3);
+  b[11] = 0x0e;
+  vl2t_one(sw, b, n, 2, &v, d, T0);
+  ck_assert_uint_eq(v.dest_cnt, 2); /* r1 and router port 4 */
+  int remotes = 0;
+  for (uint32_t i = 0; i < v.dest_cnt; i++)
+    if (d[v.dest_off + i].type == VL2_DEST_REMOTE) {
+      remotes++;
+      ck_assert_int_eq(memcmp(&d[v.dest_off + i].remote, &r1, sizeof(r1)), 0);
+    }
+  ck_assert_int_eq(remotes, 1);
+  teardown_sw(sw);
+}
+END_TEST
+
 Suite *vl2_mdb_suite(void) {
   Suite *s = suite_create("mdb");
   TCase *tc = tcase_create("core");
@@ -714,6 +778,7 @@ Suite *vl2_mdb_suite(void) {
   tcase_add_test(tc, querier_election);
   tcase_add_test(tc, remote_members);
   tcase_add_test(tc, alloc_failures);
+  tcase_add_test(tc, flood_path);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -337,6 +337,77 @@ START_TEST(args_and_off) {
 }
 END_TEST
 
+/* Through vl2_switch_process(): the flood path drops with storm_control
+ * and counts nothing sent; known unicast never meets a bucket. */
+START_TEST(flood_path) {
+  vl2_switch *sw = setup();
+  vl2_storm_port_config pc;
+  memset(&pc, 0, sizeof(pc));
+  pc.rate[VL2_STORM_BCAST].pps = 1;
+  pc.rate[VL2_STORM_BCAST].burst_frames = 2;
+  pc.rate[VL2_STORM_UNKNOWN].pps = 1;
+  pc.rate[VL2_STORM_UNKNOWN].burst_frames = 1;
+  ck_assert_int_eq(vl2_storm_port_set(sw, 1, &pc, T0), 0);
+  uint8_t b[128];
+  vl2_verdict v;
+  vl2_dest d[256];
+  size_t n = vl2t_frame(b, VL2T_BCAST, VL2T_MAC(1), -1);
+  for (int i = 0; i < 2; i++) {
+    vl2t_one(sw, b, n, 1, &v, d, T0);
+    ck_assert_uint_eq(v.action, VL2_ACT_FORWARD);
+    ck_assert_uint_eq(v.dest_cnt, 2);
+  }
+  vl2_port_stats ps2;
+  ck_assert_int_eq(vl2_switch_port_get_stats(sw, 2, &ps2), 0);
+  vl2t_one(sw, b, n, 1, &v, d, T0);
+  ck_assert_uint_eq(v.action, VL2_ACT_DROP);
+  ck_assert_uint_eq(v.reason, VL2_DROP_STORM_CONTROL);
+  ck_assert(v.flags & VL2_VFLAG_FLOOD);
+  vl2_port_stats after;
+  ck_assert_int_eq(vl2_switch_port_get_stats(sw, 2, &after), 0);
+  ck_assert_uint_eq(after.tx_frames, ps2.tx_frames); /* nothing sent */
+  ck_assert_uint_eq(vl2t_drops(sw, VL2_DROP_STORM_CONTROL), 1);
+  /* Known unicast from port 1 to port 2 (learned above): never limited. */
+  n = vl2t_frame(b, VL2T_MAC(2), VL2T_MAC(3), -1);
+  vl2t_one(sw, b, n, 2, &v, d, T0); /* learns MAC 3 on port 2 (unknown
+                                        unicast from port 2: not limited) */
+  n = vl2t_frame(b, VL2T_MAC(3), VL2T_MAC(1), -1);
+  for (int i = 0; i < 100; i++) {
+    vl2t_one(sw, b, n, 1, &v, d, T0);
+    ck_assert_uint_eq(v.action, VL2_ACT_FORWARD);
+    ck_assert_uint_eq(v.dest_cnt, 1);
+  }
+  /* Unknown unicast from port 1: its own bucket (burst 1). */
+  n = vl2t_frame(b, VL2T_MAC(77), VL2T_MAC(1), -1);
+  vl2t_one(sw, b, n, 1, &v, d, T0);
+  ck_assert_uint_eq(v.action, VL2_ACT_FORWARD);
+  vl2t_one(sw, b, n, 1, &v, d, T0);
+  ck_assert_uint_eq(v.reason, VL2_DROP_STORM_CONTROL);
+  vl2_storm_port_stats st;
+  ck_assert_int_eq(vl2_storm_port_get_stats(sw, 1, &st), 0);
+  ck_assert_uint_eq(st.dropped[VL2_STORM_BCAST], 1);
+  ck_assert_uint_eq(st.dropped[VL2_STORM_UNKNOWN], 1);
+  /* A segment budget applies to a broadcast from a remote endpoint. */
+  vl2_ipaddr r = vl2t_ip4(192, 0, 2, 1);
+  ck_assert_int_eq(vl2_switch_remote_add(sw, VNI, &r), 0);
+  vl2_storm_segment_config sc;
+  memset(&sc, 0, sizeof(sc));
+  sc.budget.pps = 3;
+  sc.budget.burst_frames = 3;
+  ck_assert_int_eq(vl2_storm_segment_set(sw, VNI, &sc, T0), 0);
+  n = vl2t_frame(b, VL2T_BCAST, VL2T_MAC(50), -1);
+  vl2t_one_remote(sw, b, n, VNI, &r, &v, d, T0);
+  ck_assert_uint_eq(v.action, VL2_ACT_FORWARD);
+  ck_assert_uint_eq(v.dest_cnt, 3); /* ports 1..3 */
+  vl2t_one_remote(sw, b, n, VNI, &r, &v, d, T0);
+  ck_assert_uint_eq(v.reason, VL2_DROP_STORM_CONTROL);
+  vl2_storm_segment_stats ss;
+  ck_assert_int_eq(vl2_storm_segment_get_stats(sw, VNI, &ss), 0);
+  ck_assert_uint_eq(ss.dropped_remote, 1);
+  teardown_sw(sw);
+}
+END_TEST
+
 Suite *vl2_storm_suite(void) {
   Suite *s = suite_create("storm");
   TCase *tc = tcase_create("core");
@@ -348,6 +419,7 @@ Suite *vl2_storm_suite(void) {
   tcase_add_test(tc, segment_fanout);
   tcase_add_test(tc, holddown);
   tcase_add_test(tc, args_and_off);
+  tcase_add_test(tc, flood_path);
   suite_add_tcase(s, tc);
   return s;
 }
