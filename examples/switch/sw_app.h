@@ -20,6 +20,8 @@
  *   sw_control.c    the UNIX control socket server and its clients
  *   sw_log.c        logging (stderr or syslog) and allocation failure
  *   sw_config.c     the configuration file, parsed and validated
+ *   sw_mcast.c      storm control and IGMP/MLD snooping: applied,
+ *                   changed at run time, shown (mdb, storm)
  *
  * Everything runs on one thread; nothing here is reentrant.
  */
@@ -258,6 +260,17 @@ json_object *cmd_segments(app *a);
 json_object *cmd_fdb(app *a);
 json_object *cmd_neigh(app *a);
 json_object *cmd_stats(app *a);
+
+/* sw_mcast.c */
+/* Apply storm control and snooping of |c| to the running switch (every
+ * port and segment); returns the number of errors (the first in |err|). */
+int mcast_apply(app *a, const sw_config *c, char *err, size_t errlen);
+json_object *cmd_mdb(app *a);
+json_object *cmd_storm(app *a);
+json_object *mdb_stats_json(app *a);
+json_object *cmd_storm_set(app *a, char **w, int n);
+json_object *cmd_storm_recover(app *a, char **w, int n);
+json_object *cmd_mdb_set(app *a, char **w, int n);
 
 /* sw_commands.c: |line| (NUL-terminated, modified) to a new JSON reply */
 json_object *handle_cmd(app *a, char *line);

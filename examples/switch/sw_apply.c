@@ -298,6 +298,13 @@ int apply(app *a, sw_config *nc, char *err, size_t errlen) {
       NOTE_ERR();
     }
   }
+  /* 6. storm control and snooping, for every port and segment */
+  {
+    int me = mcast_apply(a, nc, e, sizeof e);
+    if (me && errors == 0)
+      snprintf(err, errlen, "%s", e);
+    errors += me;
+  }
 #undef NOTE_ERR
   sw_config_free(oc);
   *oc = *nc;

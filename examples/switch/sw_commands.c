@@ -187,6 +187,16 @@ json_object *handle_cmd(app *a, char *line) {
   if (strcmp(w[0], "vtep") == 0 && n >= 2 &&
       (strcmp(w[1], "add") == 0 || strcmp(w[1], "del") == 0))
     return cmd_vtep(a, w, n);
+  if (strcmp(w[0], "mdb") == 0 && n == 1)
+    return cmd_mdb(a);
+  if (strcmp(w[0], "mdb") == 0 && strcmp(w[1], "set") == 0)
+    return cmd_mdb_set(a, w, n);
+  if (strcmp(w[0], "storm") == 0 && n == 1)
+    return cmd_storm(a);
+  if (strcmp(w[0], "storm") == 0 && strcmp(w[1], "set") == 0)
+    return cmd_storm_set(a, w, n);
+  if (strcmp(w[0], "storm") == 0 && strcmp(w[1], "recover") == 0)
+    return cmd_storm_recover(a, w, n);
   if (strcmp(w[0], "reload") == 0) {
     char e[512];
     return reload(a, e, sizeof e) ? jerr("reload: %s", e) : jok();
@@ -197,6 +207,7 @@ json_object *handle_cmd(app *a, char *line) {
     return o;
   }
   return jusage("unknown command '%s' (expected ports, segments, fdb, neigh, "
-                "stats, fdb add|del, vtep add|del, reload, version)",
+                "stats, mdb, storm, fdb add|del, vtep add|del, mdb set, "
+                "storm set|recover, reload, version)",
                 w[0]);
 }

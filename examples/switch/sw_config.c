@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vl2/mdb.h>
+#include <vl2/storm.h>
 #include <vl2/switch.h>
 
 typedef struct ctx {
@@ -345,15 +347,99 @@ static int parse_underlay(ctx *x, const config_setting_t *g, sw_config *c) {
   return 0;
 }
 
-static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg) {
-  static const char *const keys[] = {"vni",          "vlan",
-                                     "learn_remote", "arp_suppress",
-                                     "directory",    "strict_remotes",
-                                     "max_macs",     "flood",
-                                     "encap",        NULL};
+/* storm = { broadcast = N; unknown_unicast = N; unregistered_multicast = N;
+ * multicast = N; burst = N; holddown = S; }: each key overrides |st|. */
+static int parse_storm(ctx *x, const config_setting_t *g, sw_storm_cfg *st) {
+  static const char *const keys[] = {
+      "broadcast", "unknown_unicast", "unregistered_multicast",
+      "multicast", "burst",           "holddown",
+      NULL};
+  if (need_group(x, g, "storm") || check_keys(x, g, keys, "storm"))
+    return -1;
+  const config_setting_t *s;
+  long long v = 0;
+  for (int k = 0; k < 4; k++) {
+    if ((s = config_setting_get_member(g, keys[k]))) {
+      if (get_int(x, s, 0, 1000000000, &v))
+        return -1;
+      st->pps[k] = (uint64_t)v;
+    }
+  }
+  if ((s = config_setting_get_member(g, "burst")) &&
+      get_u32(x, s, 0, 100000000, &st->burst))
+    return -1;
+  if ((s = config_setting_get_member(g, "holddown")) &&
+      get_u32(x, s, 0, 86400, &st->holddown_s))
+    return -1;
+  return 0;
+}
+
+static int get_unreg(ctx *x, const config_setting_t *s, uint32_t *out) {
+  const char *t = NULL;
+  if (get_str(x, s, &t))
+    return -1;
+  if (strcmp(t, "flood") == 0)
+    *out = VL2_MDB_UNREG_FLOOD;
+  else if (strcmp(t, "routers") == 0)
+    *out = VL2_MDB_UNREG_ROUTERS;
+  else
+    return fail(x, s,
+                "'unregistered': \"%s\" (expected \"flood\" or "
+                "\"routers\")",
+                t);
+  return 0;
+}
+
+static int parse_multicast(ctx *x, const config_setting_t *g, sw_config *c) {
+  static const char *const keys[] = {"snooping",
+                                     "querier",
+                                     "unregistered",
+                                     "max_groups",
+                                     "max_groups_per_segment",
+                                     "max_members",
+                                     "query_interval",
+                                     NULL};
+  if (need_group(x, g, "multicast") || check_keys(x, g, keys, "multicast"))
+    return -1;
+  const config_setting_t *s;
+  if ((s = config_setting_get_member(g, "snooping")) &&
+      get_bool(x, s, &c->snooping))
+    return -1;
+  if ((s = config_setting_get_member(g, "querier")) &&
+      get_bool(x, s, &c->querier))
+    return -1;
+  if ((s = config_setting_get_member(g, "unregistered")) &&
+      get_unreg(x, s, &c->unreg))
+    return -1;
+  if ((s = config_setting_get_member(g, "max_groups")) &&
+      get_u32(x, s, 1, 1 << 20, &c->mdb_max_groups))
+    return -1;
+  if ((s = config_setting_get_member(g, "max_groups_per_segment")) &&
+      get_u32(x, s, 0, 1 << 20, &c->mdb_max_groups_per_segment))
+    return -1;
+  if ((s = config_setting_get_member(g, "max_members")) &&
+      get_u32(x, s, 1, 1 << 22, &c->mdb_max_members))
+    return -1;
+  if ((s = config_setting_get_member(g, "query_interval")) &&
+      get_u32(x, s, 2, 3600, &c->query_interval_s))
+    return -1;
+  return 0;
+}
+
+static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg,
+                         const sw_config *c) {
+  static const char *const keys[] = {
+      "vni",        "vlan",           "learn_remote", "arp_suppress",
+      "directory",  "strict_remotes", "max_macs",     "flood",
+      "budget",     "budget_burst",   "snooping",     "querier",
+      "querier_ip", "querier_ip6",    "unregistered", "encap",
+      NULL};
   if (need_group(x, g, "segment") || check_keys(x, g, keys, "a segment"))
     return -1;
   sg->line = (int)config_setting_source_line(g);
+  sg->snooping = c->snooping;
+  sg->querier = c->querier;
+  sg->unreg = c->unreg;
   const config_setting_t *s = config_setting_get_member(g, "vni");
   if (!s)
     return fail(x, g, "segment: 'vni' (0..16777215) is required");
@@ -421,17 +507,58 @@ static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg) {
       sg->flood_cnt++;
     }
   }
+  long long bv = 0;
+  if ((s = config_setting_get_member(g, "budget"))) {
+    if (get_int(x, s, 0, 1000000000, &bv))
+      return -1;
+    sg->budget = (uint64_t)bv;
+  }
+  if ((s = config_setting_get_member(g, "budget_burst")) &&
+      get_u32(x, s, 0, 100000000, &sg->budget_burst))
+    return -1;
+  if ((s = config_setting_get_member(g, "snooping")) &&
+      get_bool(x, s, &sg->snooping))
+    return -1;
+  if ((s = config_setting_get_member(g, "querier")) &&
+      get_bool(x, s, &sg->querier))
+    return -1;
+  if ((s = config_setting_get_member(g, "unregistered")) &&
+      get_unreg(x, s, &sg->unreg))
+    return -1;
+  if ((s = config_setting_get_member(g, "querier_ip"))) {
+    if (get_ip(x, s, &sg->querier_ip))
+      return -1;
+    if (sg->querier_ip.family != VL2_AF_INET)
+      return fail(x, s, "segment %u: 'querier_ip' must be an IPv4 address",
+                  sg->vni);
+  }
+  if ((s = config_setting_get_member(g, "querier_ip6"))) {
+    if (get_ip(x, s, &sg->querier_ip6))
+      return -1;
+    if (sg->querier_ip6.family != VL2_AF_INET6 ||
+        sg->querier_ip6.addr[0] != 0xfe ||
+        (sg->querier_ip6.addr[1] & 0xc0) != 0x80)
+      return fail(x, s,
+                  "segment %u: 'querier_ip6' must be an IPv6 link-local "
+                  "address (fe80::/10)",
+                  sg->vni);
+  }
+  if (sg->querier && !sg->snooping)
+    return fail(x, g, "segment %u: 'querier' needs 'snooping'", sg->vni);
   return 0;
 }
 
-static int parse_port(ctx *x, const config_setting_t *g, sw_port_cfg *p) {
+static int parse_port(ctx *x, const config_setting_t *g, sw_port_cfg *p,
+                      const sw_config *c) {
   static const char *const keys[] = {
-      "name",  "type",  "vlan",        "trunk",         "native",
-      "flood", "learn", "spoof_guard", "neigh_inspect", "max_macs",
-      "mac",   "mtu",   "persist",     "offload",       NULL};
+      "name",         "type",       "vlan",        "trunk",         "native",
+      "flood",        "learn",      "spoof_guard", "neigh_inspect", "max_macs",
+      "mac",          "mtu",        "persist",     "offload",       "storm",
+      "mcast_router", "fast_leave", NULL};
   if (need_group(x, g, "port") || check_keys(x, g, keys, "a port"))
     return -1;
   p->line = (int)config_setting_source_line(g);
+  p->storm = c->storm;
   const config_setting_t *s = config_setting_get_member(g, "name");
   if (!s)
     return fail(x, g, "port: 'name' (the interface name) is required");
@@ -566,6 +693,28 @@ static int parse_port(ctx *x, const config_setting_t *g, sw_port_cfg *p) {
       return fail(x, s, "port %s: 'offload' is only for tap ports", p->name);
     if (get_bool(x, s, &p->offload))
       return -1;
+  }
+  if ((s = config_setting_get_member(g, "storm")) &&
+      parse_storm(x, s, &p->storm))
+    return -1;
+  if ((s = config_setting_get_member(g, "fast_leave")) &&
+      get_bool(x, s, &p->fast_leave))
+    return -1;
+  if ((s = config_setting_get_member(g, "mcast_router"))) {
+    const char *t = NULL;
+    if (get_str(x, s, &t))
+      return -1;
+    if (strcmp(t, "auto") == 0)
+      p->mrouter = SW_MROUTER_AUTO;
+    else if (strcmp(t, "on") == 0)
+      p->mrouter = SW_MROUTER_ON;
+    else if (strcmp(t, "off") == 0)
+      p->mrouter = SW_MROUTER_OFF;
+    else
+      return fail(x, s,
+                  "port %s: 'mcast_router' \"%s\" (expected \"auto\", "
+                  "\"on\" or \"off\")",
+                  p->name, t);
   }
   return 0;
 }
@@ -782,6 +931,16 @@ static void defaults(sw_config *c) {
   c->move_threshold = SW_DEF_MOVE_THRESHOLD;
   c->move_window_s = SW_DEF_MOVE_WINDOW_S;
   c->move_holddown_s = SW_DEF_MOVE_HOLDDOWN_S;
+  /* Storm control: generous enough never to touch ARP/DHCP/ND (a few
+   * frames per second per host), low enough that a VM blasting broadcast
+   * or unregistered multicast at line rate is cut to a trickle. */
+  c->storm.pps[VL2_STORM_BCAST] = 1000;
+  c->storm.pps[VL2_STORM_MCAST_UNREG] = 5000;
+  vl2_mdb_config mc;
+  vl2_mdb_config_default(&mc);
+  c->mdb_max_groups = mc.max_groups;
+  c->mdb_max_members = mc.max_members;
+  c->query_interval_s = (uint32_t)(mc.query_interval_ns / VL2_SEC);
 }
 
 static int builtin(sw_config *c) {
@@ -803,6 +962,7 @@ static int builtin(sw_config *c) {
     p->vlans[0] = 1;
     p->vlan_cnt = 1;
     p->flags = VL2_PORT_F_DEFAULT;
+    p->storm = c->storm;
   }
   return 0;
 }
@@ -824,12 +984,19 @@ void sw_config_free(sw_config *c) {
 
 static int parse_file(ctx *x, config_t *cf, sw_config *c) {
   config_setting_t *root = config_root_setting(cf);
-  static const char *const keys[] = {"limits", "underlay", "segments", "ports",
-                                     "fdb",    "neigh",    NULL};
+  static const char *const keys[] = {"limits", "underlay",  "segments",
+                                     "ports",  "fdb",       "neigh",
+                                     "storm",  "multicast", NULL};
   if (check_keys(x, root, keys, "the file"))
     return -1;
   const config_setting_t *s;
   if ((s = config_setting_get_member(root, "limits")) && parse_limits(x, s, c))
+    return -1;
+  if ((s = config_setting_get_member(root, "storm")) &&
+      parse_storm(x, s, &c->storm))
+    return -1;
+  if ((s = config_setting_get_member(root, "multicast")) &&
+      parse_multicast(x, s, c))
     return -1;
   if ((s = config_setting_get_member(root, "underlay")) &&
       parse_underlay(x, s, c))
@@ -841,8 +1008,8 @@ static int parse_file(ctx *x, config_t *cf, sw_config *c) {
     c->segs = xcalloc((size_t)n, sizeof *c->segs);
     for (int i = 0; i < n; i++) {
       c->seg_cnt++;
-      if (parse_segment(x, config_setting_get_elem(s, (unsigned)i),
-                        &c->segs[i]))
+      if (parse_segment(x, config_setting_get_elem(s, (unsigned)i), &c->segs[i],
+                        c))
         return -1;
     }
   }
@@ -853,7 +1020,8 @@ static int parse_file(ctx *x, config_t *cf, sw_config *c) {
     c->ports = xcalloc((size_t)n, sizeof *c->ports);
     for (int i = 0; i < n; i++) {
       c->port_cnt++;
-      if (parse_port(x, config_setting_get_elem(s, (unsigned)i), &c->ports[i]))
+      if (parse_port(x, config_setting_get_elem(s, (unsigned)i), &c->ports[i],
+                     c))
         return -1;
     }
   }

@@ -39,6 +39,20 @@
 #define SW_DEF_MOVE_WINDOW_S 180
 #define SW_DEF_MOVE_HOLDDOWN_S 180
 
+/* Storm control of a port (vl2/storm.h), frames per second by class in
+ * VL2_STORM_* order: broadcast, unknown unicast, unregistered multicast,
+ * all multicast; 0 = no limit. */
+typedef struct sw_storm_cfg {
+  uint64_t pps[4];
+  uint32_t burst;      /* frames; 0 = one second of each class's rate */
+  uint32_t holddown_s; /* err-disable hold-down; 0 = off */
+} sw_storm_cfg;
+
+/* Multicast router mode of a port (VL2_MDB_ROUTER_*). */
+#define SW_MROUTER_AUTO 0
+#define SW_MROUTER_OFF 1
+#define SW_MROUTER_ON 2
+
 typedef struct sw_port_cfg {
   char name[IFNAMSIZ];
   int type;       /* SW_PORT_TAP or SW_PORT_AFP */
@@ -53,6 +67,9 @@ typedef struct sw_port_cfg {
   vl2_mac mac;  /* TAP: interface MAC */
   uint32_t mtu; /* TAP: 0 = leave */
   bool offload; /* TAP: offload=1 (virtio-net header, TSO carried) */
+  sw_storm_cfg storm;
+  uint8_t mrouter; /* SW_MROUTER_* */
+  bool fast_leave;
   int line;
 } sw_port_cfg;
 
@@ -64,6 +81,11 @@ typedef struct sw_seg_cfg {
   uint8_t encap;     /* SW_ENCAP_* */
   vl2_ipaddr *flood; /* remote VTEPs */
   size_t flood_cnt;
+  uint64_t budget;       /* replication budget, copies/s; 0 = none */
+  uint32_t budget_burst; /* copies; 0 = one second of budget */
+  bool snooping, querier;
+  uint32_t unreg; /* VL2_MDB_UNREG_* */
+  vl2_ipaddr querier_ip, querier_ip6;
   int line;
 } sw_seg_cfg;
 
@@ -106,6 +128,12 @@ typedef struct sw_config {
    * range, one transmit socket bound to each */
   uint16_t sport_lo, sport_hi;
   bool gso, gro; /* UDP_SEGMENT sends; UDP_GRO + inner TCP coalescing */
+  /* storm control and IGMP/MLD snooping defaults */
+  sw_storm_cfg storm;
+  bool snooping, querier;
+  uint32_t unreg;
+  uint32_t mdb_max_groups, mdb_max_groups_per_segment, mdb_max_members;
+  uint32_t query_interval_s;
   sw_port_cfg *ports;
   size_t port_cnt;
   sw_seg_cfg *segs;

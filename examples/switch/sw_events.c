@@ -9,6 +9,9 @@
  */
 #include <stdio.h>
 
+#include <vl2/mdb.h>
+#include <vl2/storm.h>
+
 #include "sw_app.h"
 
 const char *event_name(unsigned type) {
@@ -37,6 +40,22 @@ const char *event_name(unsigned type) {
     return "neigh-lookup";
   case VL2_EV_NEIGH_LOOKUP_TIMEOUT:
     return "neigh-lookup-timeout";
+  case VL2_EV_STORM_START:
+    return "storm-start";
+  case VL2_EV_STORM_END:
+    return "storm-end";
+  case VL2_EV_STORM_BLOCKED:
+    return "storm-blocked";
+  case VL2_EV_STORM_UNBLOCKED:
+    return "storm-unblocked";
+  case VL2_EV_MDB_JOIN:
+    return "mdb-join";
+  case VL2_EV_MDB_LEAVE:
+    return "mdb-leave";
+  case VL2_EV_MDB_LIMIT:
+    return "mdb-limit";
+  case VL2_EV_MDB_ROUTER:
+    return "mdb-router";
   default:
     return NULL;
   }
@@ -121,6 +140,28 @@ void event_format(app *a, const vl2_event *ev, char *buf, size_t len) {
   case VL2_EV_NEIGH_LOOKUP_TIMEOUT:
     snprintf(buf, len, "%s: %s vni %u unanswered", name, ip, ev->vni);
     break;
+  case VL2_EV_STORM_START:
+  case VL2_EV_STORM_END:
+  case VL2_EV_STORM_BLOCKED:
+  case VL2_EV_STORM_UNBLOCKED:
+    if (ev->reason == VL2_STORM_SEGMENT)
+      snprintf(buf, len, "%s: segment %u replication budget", name, ev->vni);
+    else
+      snprintf(buf, len, "%s: %s %s", name, at,
+               ev->reason < VL2_STORM_CLASS_COUNT
+                   ? vl2_storm_class_name(ev->reason)
+                   : "all flooding");
+    break;
+  case VL2_EV_MDB_JOIN:
+  case VL2_EV_MDB_LEAVE:
+  case VL2_EV_MDB_LIMIT:
+    snprintf(buf, len, "%s: group %s vni %u %s%s", name, ip, ev->vni, at,
+             ev->type == VL2_EV_MDB_LEAVE && ev->reason ? " (timeout)" : "");
+    break;
+  case VL2_EV_MDB_ROUTER:
+    snprintf(buf, len, "%s: %s vni %u %s", name, at, ev->vni,
+             ev->reason ? "learned" : "expired");
+    break;
   default:
     snprintf(buf, len, "event-%u: vni %u mac %s on %s (reason %u)", ev->type,
              ev->vni, mac, at, ev->reason);
@@ -131,10 +172,14 @@ void event_format(app *a, const vl2_event *ev, char *buf, size_t len) {
 void drain_events(app *a) {
   vl2_event ev;
   while (vl2_switch_poll_event(a->sw, &ev) == 1) {
-    if (log_level < L_DEBUG)
+    /* storm control's edges are worth an operator's attention */
+    int lvl = ev.type >= VL2_EV_STORM_START && ev.type <= VL2_EV_STORM_UNBLOCKED
+                  ? L_WARN
+                  : L_DEBUG;
+    if (log_level < lvl)
       continue;
     char line[512];
     event_format(a, &ev, line, sizeof line);
-    logm(L_DEBUG, "%s", line);
+    logm(lvl, "%s", line);
   }
 }

@@ -311,6 +311,8 @@ json_object *cmd_stats(app *a) {
   JADD(dm, "control_request_too_long", ju64(a->ctl_req_too_long));
   JADD(dm, "control_reply_too_large", ju64(a->ctl_reply_too_large));
   JADD(o, "daemon", dm);
+  JADD(o, "mdb", mdb_stats_json(a));
+  JADD(o, "storm", cmd_storm(a));
   json_object *pp = cmd_ports(a), *arr;
   json_object_object_get_ex(pp, "ports", &arr);
   JADD(o, "ports", json_object_get(arr));

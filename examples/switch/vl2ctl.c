@@ -135,6 +135,70 @@ static void print_segments(json_object *arr) {
   }
 }
 
+/* Like `bridge mdb show`. */
+static void print_mdb(json_object *r) {
+  json_object *arr = ga(r, "mdb");
+  size_t n = arr ? json_object_array_length(arr) : 0;
+  for (size_t i = 0; i < n; i++) {
+    json_object *e = json_object_array_get_idx(arr, i);
+    printf("dev vl2 port %s", gs(e, "port"));
+    if (gs(e, "remote"))
+      printf(" dst %s", gs(e, "remote"));
+    printf(" grp %s %s vni %lld", gs(e, "grp"), gs(e, "state"), gi(e, "vni"));
+    json_object *b;
+    if (json_object_object_get_ex(e, "leaving", &b))
+      printf(" leaving");
+    if (gi(e, "expires_ms") >= 0)
+      printf(" expires %.2f", (double)gi(e, "expires_ms") / 1000.0);
+    printf("\n");
+  }
+  arr = ga(r, "router");
+  n = arr ? json_object_array_length(arr) : 0;
+  for (size_t i = 0; i < n; i++) {
+    json_object *e = json_object_array_get_idx(arr, i);
+    printf("router port %s", gs(e, "port"));
+    if (gs(e, "remote"))
+      printf(" dst %s", gs(e, "remote"));
+    printf(" vni %lld %s", gi(e, "vni"), gs(e, "state"));
+    if (gi(e, "expires_ms") >= 0)
+      printf(" expires %.2f", (double)gi(e, "expires_ms") / 1000.0);
+    printf("\n");
+  }
+}
+
+static void print_storm(json_object *r) {
+  json_object *arr = ga(r, "ports");
+  size_t n = arr ? json_object_array_length(arr) : 0;
+  for (size_t i = 0; i < n; i++) {
+    json_object *p = json_object_array_get_idx(arr, i);
+    json_object *c = ga(p, "config"), *d = ga(p, "dropped");
+    printf("%-16s bcast %lld/s unknown %lld/s mcast-unreg %lld/s mcast "
+           "%lld/s holddown %llds",
+           gs(p, "name"), gi(c, "broadcast"), gi(c, "unknown_unicast"),
+           gi(c, "unregistered_multicast"), gi(c, "multicast"),
+           gi(c, "holddown"));
+    if (d) {
+      json_object *b;
+      printf("  dropped bcast %lld unknown %lld mcast-unreg %lld mcast %lld",
+             gi(d, "broadcast"), gi(d, "unknown_unicast"),
+             gi(d, "unregistered_multicast"), gi(d, "multicast"));
+      if (json_object_object_get_ex(d, "blocked", &b) &&
+          json_object_get_boolean(b))
+        printf(" BLOCKED");
+    }
+    printf("\n");
+  }
+  arr = ga(r, "segments");
+  n = arr ? json_object_array_length(arr) : 0;
+  for (size_t i = 0; i < n; i++) {
+    json_object *s = json_object_array_get_idx(arr, i);
+    printf("segment %-8lld budget %lld copies/s  dropped %lld (%lld copies, "
+           "%lld from remotes) passed %lld\n",
+           gi(s, "vni"), gi(s, "budget"), gi(s, "dropped"),
+           gi(s, "dropped_copies"), gi(s, "dropped_remote"), gi(s, "passed"));
+  }
+}
+
 static void print_kv(const char *title, json_object *o) {
   if (!o)
     return;
@@ -176,35 +240,50 @@ static void print_stats(json_object *r) {
   print_ports(ga(r, "ports"));
   printf("segments:\n");
   print_segments(ga(r, "segments"));
+  print_kv("mdb", ga(r, "mdb"));
+  if (ga(r, "storm")) {
+    printf("storm:\n");
+    print_storm(ga(r, "storm"));
+  }
 }
 
 static void usage(FILE *f) {
-  fputs("Usage: vl2ctl [OPTION]... COMMAND [ARG]...\n"
-        "Show and change a running vl2-switch.\n"
-        "\n"
-        "Commands:\n"
-        "  ports                          ports, their VLANs and counters\n"
-        "  segments                       segments, flood lists, counters\n"
-        "  fdb [show]                     the MAC table\n"
-        "  fdb add MAC vni VNI port NAME  add a static entry to a port\n"
-        "  fdb add MAC vni VNI remote IP  add a static entry to a VTEP\n"
-        "  fdb del MAC vni VNI            remove an entry\n"
-        "  neigh [show]                   the neighbour (ARP/ND) table\n"
-        "  vtep add|del VNI IP            add/remove a remote VTEP\n"
-        "  stats                          all counters\n"
-        "  reload                         re-read the configuration file\n"
-        "  version                        the switch's version\n"
-        "\n"
-        "Options:\n"
-        "  -s, --socket PATH   control socket (default "
-        "/run/vl2-switch/vl2-switch.sock;\n"
-        "                      --control PATH is the same)\n"
-        "  -j, --json          print the reply as JSON\n"
-        "  -t, --timeout SEC   wait at most SEC seconds for the reply "
-        "(default 10)\n"
-        "  -h, --help          show this help and exit\n"
-        "  -V, --version       show the version and exit\n",
-        f);
+  fputs(
+      "Usage: vl2ctl [OPTION]... COMMAND [ARG]...\n"
+      "Show and change a running vl2-switch.\n"
+      "\n"
+      "Commands:\n"
+      "  ports                          ports, their VLANs and counters\n"
+      "  segments                       segments, flood lists, counters\n"
+      "  fdb [show]                     the MAC table\n"
+      "  fdb add MAC vni VNI port NAME  add a static entry to a port\n"
+      "  fdb add MAC vni VNI remote IP  add a static entry to a VTEP\n"
+      "  fdb del MAC vni VNI            remove an entry\n"
+      "  neigh [show]                   the neighbour (ARP/ND) table\n"
+      "  vtep add|del VNI IP            add/remove a remote VTEP\n"
+      "  mdb [show]                     multicast groups and router ports\n"
+      "  mdb set VNI KEY VALUE...       snooping on|off, querier on|off,\n"
+      "                                 unregistered flood|routers\n"
+      "  storm [show]                   storm control: rates and drops\n"
+      "  storm set PORT KEY N...        broadcast, unknown_unicast,\n"
+      "                                 unregistered_multicast, multicast\n"
+      "                                 (frames/s, 0: none), burst, holddown\n"
+      "  storm set segment VNI budget N replication budget (copies/s)\n"
+      "  storm recover PORT             end a port's err-disable now\n"
+      "  stats                          all counters\n"
+      "  reload                         re-read the configuration file\n"
+      "  version                        the switch's version\n"
+      "\n"
+      "Options:\n"
+      "  -s, --socket PATH   control socket (default "
+      "/run/vl2-switch/vl2-switch.sock;\n"
+      "                      --control PATH is the same)\n"
+      "  -j, --json          print the reply as JSON\n"
+      "  -t, --timeout SEC   wait at most SEC seconds for the reply "
+      "(default 10)\n"
+      "  -h, --help          show this help and exit\n"
+      "  -V, --version       show the version and exit\n",
+      f);
 }
 
 /* Connect, send |line| and read the one-line reply into |*out| (malloc'd,
@@ -417,6 +496,10 @@ int main(int argc, char **argv) {
                        r, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
   } else if (strcmp(cmd, "fdb") == 0 && nargs == 1) {
     print_fdb(r);
+  } else if (strcmp(cmd, "mdb") == 0 && nargs == 1) {
+    print_mdb(r);
+  } else if (strcmp(cmd, "storm") == 0 && nargs == 1) {
+    print_storm(r);
   } else if (strcmp(cmd, "neigh") == 0) {
     print_neigh(r);
   } else if (strcmp(cmd, "ports") == 0) {

@@ -1,0 +1,63 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Multicast helpers for the snooping tests (run inside a VM namespace):
+#   mcast.py join GROUP IFADDR SECONDS   join GROUP on the interface with
+#                                        IFADDR, hold it, leave (socket close)
+#   mcast.py send GROUP IFADDR COUNT INTERVAL   UDP datagrams to GROUP:5400
+#   mcast.py count IFACE GROUP SECONDS   count frames to GROUP (UDP 5400)
+#                                        seen on IFACE; prints the count
+import socket
+import struct
+import sys
+import time
+
+
+def join(group, ifaddr, secs):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    mreq = socket.inet_aton(group) + socket.inet_aton(ifaddr)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
+    print("joined", flush=True)
+    time.sleep(secs)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_DROP_MEMBERSHIP, mreq)
+    s.close()
+
+
+def send(group, ifaddr, count, interval):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF,
+                 socket.inet_aton(ifaddr))
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
+    for i in range(count):
+        s.sendto(b"vl2-mcast-%06d" % i, (group, 5400))
+        time.sleep(interval)
+
+
+def count(iface, group, secs):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+    s.bind((iface, 0))
+    s.settimeout(0.2)
+    g = socket.inet_aton(group)
+    n = 0
+    end = time.time() + secs
+    while time.time() < end:
+        try:
+            b = s.recv(2048)
+        except socket.timeout:
+            continue
+        if len(b) >= 38 and b[23] == 17 and b[30:34] == g and \
+                struct.unpack("!H", b[36:38])[0] == 5400:
+            n += 1
+    print(n, flush=True)
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1]
+    if cmd == "join":
+        join(sys.argv[2], sys.argv[3], float(sys.argv[4]))
+    elif cmd == "send":
+        send(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]))
+    elif cmd == "count":
+        count(sys.argv[2], sys.argv[3], float(sys.argv[4]))
+    else:
+        sys.exit("unknown command " + cmd)
