@@ -36,7 +36,8 @@ static bool port_vlans_same(const sw_port_cfg *p, const sw_config *pc,
 
 static bool port_dev_same(const sw_port_cfg *p, const sw_port_cfg *q) {
   return p->type == q->type && p->persist == q->persist && p->mtu == q->mtu &&
-         p->offload == q->offload && p->has_mac == q->has_mac &&
+         strcmp(p->netns, q->netns) == 0 && p->offload == q->offload &&
+         p->has_mac == q->has_mac &&
          (!p->has_mac || memcmp(&p->mac, &q->mac, sizeof p->mac) == 0);
 }
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <vl2/mdb.h>
 #include <vl2/storm.h>
@@ -551,10 +552,11 @@ static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg,
 static int parse_port(ctx *x, const config_setting_t *g, sw_port_cfg *p,
                       const sw_config *c) {
   static const char *const keys[] = {
-      "name",         "type",       "vlan",        "trunk",         "native",
-      "flood",        "learn",      "spoof_guard", "neigh_inspect", "max_macs",
-      "mac",          "mtu",        "persist",     "offload",       "storm",
-      "mcast_router", "fast_leave", NULL};
+      "name",          "type",     "vlan",  "trunk",
+      "native",        "flood",    "learn", "spoof_guard",
+      "neigh_inspect", "max_macs", "mac",   "mtu",
+      "persist",       "offload",  "storm", "mcast_router",
+      "fast_leave",    "netns",    NULL};
   if (need_group(x, g, "port") || check_keys(x, g, keys, "a port"))
     return -1;
   p->line = (int)config_setting_source_line(g);
@@ -716,6 +718,31 @@ static int parse_port(ctx *x, const config_setting_t *g, sw_port_cfg *p,
                   "\"on\" or \"off\")",
                   p->name, t);
   }
+  if ((s = config_setting_get_member(g, "netns"))) {
+    const char *ns = NULL;
+    if (get_str(x, s, &ns))
+      return -1;
+    /* a name (ip-netns(8)'s /run/netns/NAME) or an absolute path */
+    int n;
+    if (strchr(ns, '/')) {
+      if (ns[0] != '/')
+        return fail(x, s,
+                    "port %s: netns '%s': a name or an absolute path "
+                    "(/proc/PID/ns/net, /run/netns/NAME)",
+                    p->name, ns);
+      n = snprintf(p->netns, sizeof p->netns, "%s", ns);
+    } else {
+      if (!ns[0] || strcmp(ns, ".") == 0 || strcmp(ns, "..") == 0)
+        return fail(x, s, "port %s: netns '%s' is not a namespace name",
+                    p->name, ns);
+      n = snprintf(p->netns, sizeof p->netns, "/run/netns/%s", ns);
+    }
+    if (n < 0 || (size_t)n >= sizeof p->netns)
+      return fail(x, s, "port %s: netns '%s' is too long", p->name, ns);
+    if (access(p->netns, R_OK))
+      return fail(x, s, "port %s: netns '%s': no such network namespace (%s)",
+                  p->name, ns, p->netns);
+  }
   return 0;
 }
 
@@ -870,7 +897,7 @@ static int cross_check(ctx *x, sw_config *c) {
               "port %s: VLAN %u belongs to no segment (expected a segment "
               "with vlan = %u)",
               p->name, p->vlans[k], p->vlans[k]);
-    if (p->type == SW_PORT_AFP && if_nametoindex(p->name) == 0)
+    if (p->type == SW_PORT_AFP && !p->netns[0] && if_nametoindex(p->name) == 0)
       FAILL(p->line, "port %s: no such interface for an af_packet port",
             p->name);
   }

@@ -70,6 +70,9 @@ typedef struct sw_port_cfg {
   sw_storm_cfg storm;
   uint8_t mrouter; /* SW_MROUTER_* */
   bool fast_leave;
+  /* The network namespace the interface lives in: a path (netns = "NAME"
+   * is /run/netns/NAME); "" for ours. */
+  char netns[256];
   int line;
 } sw_port_cfg;
 

@@ -3,14 +3,18 @@
  */
 /*
  * vl2-switch's ports: a TAP (created, or attached when it exists) or an
- * AF_PACKET socket on an existing interface, registered with epoll and
- * added to the switch with its VLANs; closing undoes all of it.
+ * AF_PACKET socket on an existing interface, in our network namespace or
+ * in the one the port names (netns), registered with epoll and added to
+ * the switch with its VLANs; closing undoes all of it.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <vl2/af_packet.h>
 #include <vl2/tap.h>
@@ -67,6 +71,40 @@ void port_close(app *a, port_rt *p) {
   memset(p, 0, sizeof *p);
 }
 
+/* Enter the network namespace at |path|; |*home| keeps ours for
+ * netns_leave(). */
+static int netns_enter(const char *path, int *home, char *err, size_t errlen) {
+  int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (self < 0) {
+    snprintf(err, errlen, "netns: /proc/self/ns/net: %s", strerror(errno));
+    return -1;
+  }
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || setns(fd, CLONE_NEWNET)) {
+    int e = errno;
+    snprintf(err, errlen, "netns %s: %s%s", path, strerror(e),
+             e == EPERM ? " (entering a namespace needs CAP_SYS_ADMIN)" : "");
+    if (fd >= 0)
+      close(fd);
+    close(self);
+    return -1;
+  }
+  close(fd);
+  *home = self;
+  return 0;
+}
+
+/* Back to our own namespace; not being able to is fatal (everything
+ * after would be created in the wrong one). */
+static void netns_leave(int home) {
+  if (setns(home, CLONE_NEWNET)) {
+    logm(L_ERR, "cannot return to our network namespace: %s; exiting",
+         strerror(errno));
+    exit(1);
+  }
+  close(home);
+}
+
 int port_open(app *a, const sw_port_cfg *pc, const sw_config *c, char *err,
               size_t errlen) {
   uint32_t id = 0;
@@ -84,6 +122,15 @@ int port_open(app *a, const sw_port_cfg *pc, const sw_config *c, char *err,
   port_cfg_copy(&p->cfg, pc);
   char args[256], e[256] = "";
   const vl2_backend_ops *ops;
+  /* A port in another network namespace is opened from inside it (the
+   * TAP is created there, or found there again after a restart; the
+   * packet socket binds there); its descriptor works from anywhere. */
+  int home = -1;
+  if (pc->netns[0] && netns_enter(pc->netns, &home, err, errlen)) {
+    free(p->cfg.vlans);
+    memset(p, 0, sizeof *p);
+    return -1;
+  }
   if (pc->type == SW_PORT_TAP) {
     ops = &vl2_tap_ops;
     p->created = if_nametoindex(pc->name) == 0;
@@ -104,6 +151,8 @@ int port_open(app *a, const sw_port_cfg *pc, const sw_config *c, char *err,
     snprintf(args, sizeof args, "iface=%s,promisc=1", pc->name);
   }
   int rv = vl2_backend_open_err(&p->be, ops, args, id, NULL, e, sizeof e);
+  if (home >= 0)
+    netns_leave(home);
   if (rv) {
     snprintf(err, errlen, "port %s: cannot open %s backend: %s", pc->name,
              pc->type == SW_PORT_TAP ? "tap" : "af_packet",
@@ -124,11 +173,11 @@ int port_open(app *a, const sw_port_cfg *pc, const sw_config *c, char *err,
     port_close(a, p);
     return -1;
   }
-  logm(L_INFO, "port %s (id %u, %s%s) %s, %s %u", pc->name, id,
+  logm(L_INFO, "port %s (id %u, %s%s%s%s) %s, %s %u", pc->name, id,
        pc->type == SW_PORT_TAP ? "tap" : "af_packet",
        pc->type == SW_PORT_TAP ? (p->created ? ", created" : ", attached") : "",
-       "up", pc->mode == VL2_PORT_ACCESS ? "access VLAN" : "trunk, native",
-       pc->pvid);
+       pc->netns[0] ? " in netns " : "", pc->netns, "up",
+       pc->mode == VL2_PORT_ACCESS ? "access VLAN" : "trunk, native", pc->pvid);
   return 0;
 }
 

@@ -68,6 +68,9 @@ static json_object *port_json(app *a, port_rt *p) {
   JADD(o, "max_macs", ju64(p->cfg.max_macs));
   JADD(o, "created", json_object_new_boolean(p->created));
   JADD(o, "offload", json_object_new_boolean(p->cfg.offload));
+  if (p->cfg.netns[0])
+    JADD(o, "netns", jstr(p->cfg.netns));
+  JADD(o, "persist", json_object_new_boolean(p->cfg.persist));
   vl2_port_stats ps;
   if (vl2_switch_port_get_stats(a->sw, p->id, &ps) == 0) {
     json_object *s = json_object_new_object();
