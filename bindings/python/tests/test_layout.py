@@ -150,6 +150,16 @@ class LayoutTest(unittest.TestCase):
     def test_version(self):
         self.assertRegex(vl2.version(), r"^\d+\.\d+\.\d+")
 
+    def test_version_rule(self):
+        # Bindings generated from 0.1.0 headers: 0.1.x only; from 1.2.0
+        # headers: 1.y with y >= 2.
+        self.assertTrue(L.compatible(0x000100, 0x000100))
+        self.assertTrue(L.compatible(0x000103, 0x000100))
+        self.assertFalse(L.compatible(0x000200, 0x000100))
+        self.assertFalse(L.compatible(0x000100, 0x000101))
+        self.assertTrue(L.compatible(0x010300, 0x010200))
+        self.assertFalse(L.compatible(0x020000, 0x010200))
+
 
 if __name__ == "__main__":
     unittest.main()

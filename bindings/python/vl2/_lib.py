@@ -86,8 +86,29 @@ def _type(dll):
             f.argtypes = args
 
 
+def compatible(lib_num, hdr_num):
+    """Whether a library of version number ``lib_num`` (0xMMmmpp) can be
+    used through structures generated from headers of ``hdr_num``: the
+    same minor while 0.x (every 0.y may change the ABI), the same major
+    from 1.0, and not older than the headers."""
+    if lib_num < hdr_num:
+        return False
+    if hdr_num >> 16 == 0:
+        return lib_num >> 8 == hdr_num >> 8
+    return lib_num >> 16 == hdr_num >> 16
+
+
 lib, lib_path = _load()
 _type(lib)
+_lib_num = lib.vl2_version(0).contents.version_num
+# (No VL2_VERSION_NUM when generated from a source tree's headers, which
+# lack the generated version.h.)
+if not compatible(_lib_num, K.get("VL2_VERSION_NUM", _lib_num)):
+    raise ImportError(
+        "libvl2 %s (%s) does not match the headers these bindings were "
+        "generated from (%#08x): reinstall the bindings for this library"
+        % (lib.vl2_version(0).contents.version.decode(), lib_path,
+           K["VL2_VERSION_NUM"]))
 
 _backends = {}
 
