@@ -27,7 +27,8 @@
  *
  * Limits, checked in this order, protect the table from a MAC flood:
  * the ingress port's max_macs (which also refuses moves onto the port),
- * the segment's max_macs, then the table's max_fdb. A frame over a limit
+ * for a remote endpoint the switch's max_macs_per_remote (likewise), the
+ * segment's max_macs, then the table's max_fdb. A frame over a limit
  * is still forwarded; the source is just not learned (counted in
  * limit_hits, VL2_EV_FDB_LIMIT with the VL2_LIMIT_* that held).
  *
@@ -193,6 +194,8 @@ static void emit_fdb(vl2_switch *sw, uint16_t type, uint16_t reason,
 static void dest_ref(vl2_switch *sw, uint32_t dest, int dynamic, int delta) {
   if (dest & VL2_FDB_DEST_REMOTE) {
     uint32_t idx = dest & ~VL2_FDB_DEST_REMOTE;
+    if (dynamic)
+      sw->rt.remotes[idx].macs += delta > 0 ? 1u : (uint32_t)-1;
     if (delta > 0)
       vl2_remote_ref(&sw->rt, idx);
     else
@@ -453,6 +456,10 @@ uint32_t vl2_fdb_learn(vl2_switch *sw, vl2_segment *seg, uint32_t *src_dest,
   uint16_t limit = 0;
   if (p != NULL && p->max_macs != 0 && p->macs >= p->max_macs)
     limit = VL2_LIMIT_PORT;
+  else if (p == NULL && sw->cfg.max_macs_per_remote != 0 &&
+           sw->rt.remotes[dest & ~VL2_FDB_DEST_REMOTE].macs >=
+               sw->cfg.max_macs_per_remote)
+    limit = VL2_LIMIT_REMOTE; /* one VTEP cannot fill the table */
   else if (s == NULL && seg->max_macs != 0 && seg->macs >= seg->max_macs)
     limit = VL2_LIMIT_SEGMENT;
   else if (s == NULL && sw->fdb.count >= sw->fdb.max)
@@ -489,7 +496,8 @@ uint32_t vl2_fdb_learn(vl2_switch *sw, vl2_segment *seg, uint32_t *src_dest,
     if (p != NULL)
       p->st.moved_in++;
     emit_fdb(sw, VL2_EV_FDB_MOVED, 0, seg, mac, dest, old);
-    dest_ref(sw, old, 1, -1);
+    /* A control-plane entry was not counted as a learned MAC. */
+    dest_ref(sw, old, !was_cp, -1);
     return VL2_VFLAG_MOVED;
   }
   s = vl2_fdb_insert(&sw->fdb, vl2_fdb_key(seg->idx, mac));

@@ -95,6 +95,20 @@ static inline uint16_t classify_port(vl2_switch *sw, const vl2_frame *f,
   return VL2_DROP_NONE;
 }
 
+/* Whether the control plane names endpoint |idx| for this frame: its
+ * source MAC has a static (or EVPN) entry in the segment behind exactly
+ * that endpoint. A strict segment accepts such a frame from outside its
+ * flood list (RFC 7432: the MAC/IP route names the VTEP). */
+static int cp_named(const vl2_switch *sw, const vl2_segment *seg,
+                    const vl2_frame *f, int32_t idx) {
+  if (idx < 0)
+    return 0;
+  const vl2_fdb_slot *s = vl2_fdb_find(
+      &sw->fdb, vl2_fdb_key(seg->idx, vl2_frame_mac_to_u64(f->data + 6)));
+  return s != NULL && (s->flags & VL2_FDB_F_STATIC) &&
+         s->dest == (VL2_FDB_DEST_REMOTE | (uint32_t)idx);
+}
+
 static inline uint16_t classify_remote(vl2_switch *sw, const vl2_frame *f,
                                        classified *c) {
   if (vl2_is_tpid(vl2_load_be16(f->data + 12)))
@@ -107,7 +121,7 @@ static inline uint16_t classify_remote(vl2_switch *sw, const vl2_frame *f,
     int member = 0;
     for (uint32_t i = 0; idx >= 0 && i < seg->n_remotes; i++)
       member |= seg->remotes[i] == (uint32_t)idx;
-    if (!member)
+    if (!member && !cp_named(sw, seg, f, idx))
       return VL2_DROP_REMOTE_NOT_MEMBER;
   }
   c->seg = seg;

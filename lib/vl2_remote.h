@@ -21,6 +21,7 @@
 typedef struct vl2_remote {
   vl2_ipaddr addr;
   uint32_t refcnt; /* flood-list memberships + FDB entries */
+  uint32_t macs;   /* of those, dynamic FDB entries (max_macs_per_remote) */
   uint8_t in_use;
   uint8_t reserved[3];
 } vl2_remote;

@@ -23,11 +23,20 @@
 /* ------------------------------------------------------------------ */
 /* Configuration                                                        */
 
-int vl2_switch_config_default_versioned(int version, vl2_switch_config *cfg) {
-  if (cfg == NULL)
-    return VL2_ERR_INVALID;
-  if (version != VL2_SWITCH_CONFIG_V1)
-    return VL2_ERR_VERSION;
+/* The bytes of a ::vl2_switch_config of |version|: a caller built for an
+ * older version has a shorter struct. 0 for an unknown version. */
+static size_t config_size(int version) {
+  switch (version) {
+  case VL2_SWITCH_CONFIG_V1:
+    return offsetof(vl2_switch_config, max_macs_per_remote);
+  case VL2_SWITCH_CONFIG_V2:
+    return sizeof(vl2_switch_config);
+  default:
+    return 0;
+  }
+}
+
+static void config_defaults(vl2_switch_config *cfg) {
   memset(cfg, 0, sizeof(*cfg));
   cfg->max_ports = 64;
   cfg->max_segments = 1024;
@@ -51,6 +60,18 @@ int vl2_switch_config_default_versioned(int version, vl2_switch_config *cfg) {
   cfg->move_track_max = 1024;
   cfg->dir_max_pending = 256;
   cfg->dir_timeout_ns = VL2_SEC;
+  cfg->max_macs_per_remote = 0;
+}
+
+int vl2_switch_config_default_versioned(int version, vl2_switch_config *cfg) {
+  if (cfg == NULL)
+    return VL2_ERR_INVALID;
+  size_t n = config_size(version);
+  if (n == 0)
+    return VL2_ERR_VERSION;
+  vl2_switch_config full;
+  config_defaults(&full);
+  memcpy(cfg, &full, n);
   return 0;
 }
 
@@ -90,11 +111,15 @@ int vl2_switch_new_versioned(vl2_switch **psw, int version,
     return VL2_ERR_INVALID;
   *psw = NULL;
   vl2_switch_config c;
-  int rv = vl2_switch_config_default_versioned(version, &c);
-  if (rv != 0)
-    return rv;
+  size_t csize = config_size(version);
+  if (csize == 0)
+    return VL2_ERR_VERSION;
+  config_defaults(&c);
   if (cfg != NULL)
-    c = *cfg;
+    memcpy(&c, cfg, csize); /* later fields keep their defaults */
+  if (c.reserved_v2 != 0)
+    return VL2_ERR_INVALID;
+  int rv;
   if (c.max_ports == 0 || c.max_ports > 4096 || c.max_segments == 0 ||
       c.max_segments > 65535 || c.max_remotes == 0 ||
       c.max_remotes > (1u << 20) || c.event_queue_cap == 0 ||

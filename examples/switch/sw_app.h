@@ -130,6 +130,10 @@ typedef struct app {
    * the other encapsulation, too_big for copies over the underlay MTU). */
   uint64_t tun_rx[2];
   uint64_t tun_drops[VL2_VXLAN_R_MAX];
+  /* MACs refused per VL2_LIMIT_* (events), and move-dampening freezes. */
+#define SW_LIMIT_KINDS 8
+  uint64_t limit_events[SW_LIMIT_KINDS];
+  uint64_t frozen_events;
   int ep, sigfd, lfd;
   const char *ctl_path;
   const char *pid_path; /* --pidfile, or NULL */

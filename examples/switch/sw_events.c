@@ -69,6 +69,8 @@ static const char *limit_name(unsigned reason) {
     return "the segment's max_macs";
   case VL2_LIMIT_TABLE:
     return "the FDB's max_fdb";
+  case VL2_LIMIT_REMOTE:
+    return "max_macs_per_remote";
   default:
     return "a limit";
   }
@@ -172,10 +174,19 @@ void event_format(app *a, const vl2_event *ev, char *buf, size_t len) {
 void drain_events(app *a) {
   vl2_event ev;
   while (vl2_switch_poll_event(a->sw, &ev) == 1) {
-    /* storm control's edges are worth an operator's attention */
-    int lvl = ev.type >= VL2_EV_STORM_START && ev.type <= VL2_EV_STORM_UNBLOCKED
-                  ? L_WARN
-                  : L_DEBUG;
+    /* Counted for vl2ctl stats: MACs refused by each limit, and what
+     * move dampening froze (logged: an operator wants to know). */
+    if (ev.type == VL2_EV_FDB_LIMIT && ev.reason < SW_LIMIT_KINDS)
+      a->limit_events[ev.reason]++;
+    if (ev.type == VL2_EV_NEIGH_FROZEN)
+      a->frozen_events++;
+    /* storm control's edges and freezes are worth an operator's
+     * attention */
+    int lvl =
+        (ev.type >= VL2_EV_STORM_START && ev.type <= VL2_EV_STORM_UNBLOCKED) ||
+                ev.type == VL2_EV_NEIGH_FROZEN
+            ? L_WARN
+            : L_DEBUG;
     if (log_level < lvl)
       continue;
     char line[512];

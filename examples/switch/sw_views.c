@@ -387,5 +387,20 @@ json_object *cmd_stats(app *a) {
   }
   JADD(t, "drops", td);
   JADD(o, "tunnel", t);
+  /* The protections against MAC floods and flapping, with their
+   * settings: MACs refused by each limit, and moves frozen. */
+  json_object *l = json_object_new_object();
+  JADD(l, "max_macs_per_port", ju64(a->cfg.max_macs_per_port));
+  JADD(l, "max_macs_per_remote", ju64(a->cfg.max_macs_per_remote));
+  JADD(l, "max_macs_per_segment", ju64(a->cfg.max_macs_per_segment));
+  JADD(l, "move_threshold", ju64(a->cfg.move_threshold));
+  JADD(l, "move_window", ju64(a->cfg.move_window_s));
+  JADD(l, "move_holddown", ju64(a->cfg.move_holddown_s));
+  JADD(l, "port_limit_hits", ju64(a->limit_events[VL2_LIMIT_PORT]));
+  JADD(l, "remote_limit_hits", ju64(a->limit_events[VL2_LIMIT_REMOTE]));
+  JADD(l, "segment_limit_hits", ju64(a->limit_events[VL2_LIMIT_SEGMENT]));
+  JADD(l, "table_limit_hits", ju64(a->limit_events[VL2_LIMIT_TABLE]));
+  JADD(l, "frozen", ju64(a->frozen_events));
+  JADD(o, "protection", l);
   return o;
 }

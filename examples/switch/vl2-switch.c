@@ -278,6 +278,7 @@ int main(int argc, char **argv) {
   sc.max_fdb = nc.max_fdb;
   sc.max_macs_per_port = nc.max_macs_per_port;
   sc.max_macs_per_segment = nc.max_macs_per_segment;
+  sc.max_macs_per_remote = nc.max_macs_per_remote;
   sc.ageing_ns = nc.ageing_s * VL2_SEC;
   /* MAC (and IP) move dampening, on by default (RFC 7432 section 15.1). */
   sc.move_threshold = nc.move_threshold;

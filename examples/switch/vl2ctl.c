@@ -222,6 +222,7 @@ static void print_stats(json_object *r) {
   print_kv("daemon", ga(r, "daemon"));
   print_kv("underlay", ga(r, "underlay"));
   print_kv("underlay_geneve", ga(r, "underlay_geneve"));
+  print_kv("protection", ga(r, "protection"));
   json_object *t = ga(r, "tunnel");
   if (t) {
     printf("tunnel: vxlan_rx %s geneve_rx %s dropped %s\n",

@@ -42,8 +42,10 @@ typedef struct vl2_switch vl2_switch;
 
 /** Version 1 of ::vl2_switch_config. */
 #define VL2_SWITCH_CONFIG_V1 1
+/** Version 2 of ::vl2_switch_config: adds `max_macs_per_remote`. */
+#define VL2_SWITCH_CONFIG_V2 2
 /** The ::vl2_switch_config version these headers describe. */
-#define VL2_SWITCH_CONFIG_VERSION VL2_SWITCH_CONFIG_V1
+#define VL2_SWITCH_CONFIG_VERSION VL2_SWITCH_CONFIG_V2
 
 /**
  * Switch limits and behaviour. Fill it with vl2_switch_config_default()
@@ -122,6 +124,13 @@ typedef struct vl2_switch_config {
   uint32_t dir_max_pending;
   /** A directory lookup unanswered this long times out. Default 1 s. */
   vl2_duration dir_timeout_ns;
+  /* --- version 2 (::VL2_SWITCH_CONFIG_V2) --- */
+  /** Dynamic MACs learned behind one remote endpoint (VTEP), in all
+   * segments together; a MAC over it is not learned (::VL2_LIMIT_REMOTE),
+   * so one endpoint cannot fill the FDB. 0 means no limit. Default 0.
+   * @since 0.2.0 */
+  uint32_t max_macs_per_remote;
+  uint32_t reserved_v2; /**< Zero (explicit padding). */
 } vl2_switch_config;
 
 /**
@@ -807,6 +816,9 @@ VL2_EXTERN int vl2_switch_run_timers(vl2_switch *sw, vl2_tstamp now);
 #define VL2_LIMIT_SEGMENT 2
 /** Limit kind of ::VL2_EV_FDB_LIMIT: the switch's max_fdb. */
 #define VL2_LIMIT_TABLE 3
+/** Limit kind of ::VL2_EV_FDB_LIMIT: the switch's max_macs_per_remote
+ * (the endpoint in `remote`). @since 0.2.0 */
+#define VL2_LIMIT_REMOTE 4
 
 /** A control-plane event, drained with vl2_switch_poll_event(). */
 typedef struct vl2_event {
