@@ -195,7 +195,7 @@ static void dest_ref(vl2_switch *sw, uint32_t dest, int dynamic, int delta) {
   if (dest & VL2_FDB_DEST_REMOTE) {
     uint32_t idx = dest & ~VL2_FDB_DEST_REMOTE;
     if (dynamic)
-      sw->rt.remotes[idx].macs += delta > 0 ? 1u : (uint32_t)-1;
+      sw->rt.macs[idx] += delta > 0 ? 1u : (uint32_t)-1;
     if (delta > 0)
       vl2_remote_ref(&sw->rt, idx);
     else
@@ -457,7 +457,7 @@ uint32_t vl2_fdb_learn(vl2_switch *sw, vl2_segment *seg, uint32_t *src_dest,
   if (p != NULL && p->max_macs != 0 && p->macs >= p->max_macs)
     limit = VL2_LIMIT_PORT;
   else if (p == NULL && sw->cfg.max_macs_per_remote != 0 &&
-           sw->rt.remotes[dest & ~VL2_FDB_DEST_REMOTE].macs >=
+           sw->rt.macs[dest & ~VL2_FDB_DEST_REMOTE] >=
                sw->cfg.max_macs_per_remote)
     limit = VL2_LIMIT_REMOTE; /* one VTEP cannot fill the table */
   else if (s == NULL && seg->max_macs != 0 && seg->macs >= seg->max_macs)

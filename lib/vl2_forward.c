@@ -95,14 +95,19 @@ static inline uint16_t classify_port(vl2_switch *sw, const vl2_frame *f,
   return VL2_DROP_NONE;
 }
 
-/* Whether the control plane names endpoint |idx| for this frame: its
- * source MAC has a static (or EVPN) entry in the segment behind exactly
- * that endpoint. A strict segment accepts such a frame from outside its
- * flood list (RFC 7432: the MAC/IP route names the VTEP). */
-static int cp_named(const vl2_switch *sw, const vl2_segment *seg,
-                    const vl2_frame *f, int32_t idx) {
+/* A strict segment's ingress check: is endpoint |idx| (-1: unknown) in
+ * the flood list, or does the control plane name it for this frame (its
+ * source MAC has a static or EVPN entry in the segment behind exactly
+ * that endpoint, as an RFC 7432 MAC/IP route names the VTEP)? Out of
+ * line: the known-unicast path from local ports never comes here. */
+__attribute__((noinline, cold)) static int
+remote_allowed(const vl2_switch *sw, const vl2_segment *seg, const vl2_frame *f,
+               int32_t idx) {
   if (idx < 0)
     return 0;
+  for (uint32_t i = 0; i < seg->n_remotes; i++)
+    if (seg->remotes[i] == (uint32_t)idx)
+      return 1;
   const vl2_fdb_slot *s = vl2_fdb_find(
       &sw->fdb, vl2_fdb_key(seg->idx, vl2_frame_mac_to_u64(f->data + 6)));
   return s != NULL && (s->flags & VL2_FDB_F_STATIC) &&
@@ -117,13 +122,9 @@ static inline uint16_t classify_remote(vl2_switch *sw, const vl2_frame *f,
   if (seg == NULL)
     return VL2_DROP_NO_SEGMENT;
   int32_t idx = vl2_remote_lookup(&sw->rt, &f->remote, 0);
-  if (seg->flags & VL2_SEG_F_STRICT_REMOTES) {
-    int member = 0;
-    for (uint32_t i = 0; idx >= 0 && i < seg->n_remotes; i++)
-      member |= seg->remotes[i] == (uint32_t)idx;
-    if (!member && !cp_named(sw, seg, f, idx))
-      return VL2_DROP_REMOTE_NOT_MEMBER;
-  }
+  if ((seg->flags & VL2_SEG_F_STRICT_REMOTES) &&
+      !remote_allowed(sw, seg, f, idx))
+    return VL2_DROP_REMOTE_NOT_MEMBER;
   c->seg = seg;
   c->from_remote = 1;
   c->learn = (seg->flags & VL2_SEG_F_LEARN_REMOTE) != 0;

@@ -162,7 +162,10 @@ int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
   uint8_t asker_ip[16];
   memset(asker_ip, 0, sizeof(asker_ip));
   memcpy(asker_ip, k.sip, ip_len(k.family));
-  if (e != NULL && usable(eff_state(e, now))) {
+  /* VL2_SEG_F_SUPPRESS_CP_ONLY: only control-plane bindings answer. */
+  if (e != NULL && usable(eff_state(e, now)) &&
+      (!(seg->flags & VL2_SEG_F_SUPPRESS_CP_ONLY) ||
+       (e->flags & VL2_NEIGH_F_STATIC))) {
     if (vl2_neigh_queue_reply(sw, e, f->port, lla, asker_ip)) {
       CNT(nb, si, req_answered);
       return VL2_NB_CONSUME;

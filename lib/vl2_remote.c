@@ -38,7 +38,9 @@ int vl2_remote_init(vl2_remote_table *t, const vl2_mem *mem, uint32_t max,
   t->remotes = vl2_mem_calloc(mem, max, sizeof(*t->remotes));
   t->map = vl2_mem_calloc(mem, rcap, sizeof(*t->map));
   t->free = vl2_mem_calloc(mem, max, sizeof(uint32_t));
-  if (t->remotes == NULL || t->map == NULL || t->free == NULL)
+  t->macs = vl2_mem_calloc(mem, max, sizeof(uint32_t));
+  if (t->remotes == NULL || t->map == NULL || t->free == NULL ||
+      t->macs == NULL)
     return VL2_ERR_NOMEM;
   for (uint32_t i = 0; i < max; i++)
     t->free[i] = max - 1 - i;
@@ -50,6 +52,7 @@ void vl2_remote_fini(vl2_remote_table *t, const vl2_mem *mem) {
   vl2_mem_free(mem, t->remotes);
   vl2_mem_free(mem, t->map);
   vl2_mem_free(mem, t->free);
+  vl2_mem_free(mem, t->macs);
   memset(t, 0, sizeof(*t));
 }
 
@@ -89,6 +92,7 @@ int32_t vl2_remote_lookup(vl2_remote_table *t, const vl2_ipaddr *addr,
   uint32_t idx = t->free[--t->n_free];
   vl2_remote *r = &t->remotes[idx];
   memset(r, 0, sizeof(*r));
+  t->macs[idx] = 0;
   r->addr = *addr;
   r->in_use = 1;
   t->map[i] = idx + 1;

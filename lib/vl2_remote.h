@@ -21,7 +21,6 @@
 typedef struct vl2_remote {
   vl2_ipaddr addr;
   uint32_t refcnt; /* flood-list memberships + FDB entries */
-  uint32_t macs;   /* of those, dynamic FDB entries (max_macs_per_remote) */
   uint8_t in_use;
   uint8_t reserved[3];
 } vl2_remote;
@@ -31,6 +30,9 @@ typedef struct vl2_remote_table {
   uint32_t *map;       /* open addressing: remote index + 1, 0 = empty */
   size_t mask;
   uint32_t *free; /* stack of free indices */
+  /* Dynamic FDB entries behind each endpoint (max_macs_per_remote); apart
+   * from vl2_remote so the endpoint records stay small. */
+  uint32_t *macs;
   uint32_t n_free;
   uint32_t max;
   uint64_t seed;

@@ -429,12 +429,24 @@ static int parse_multicast(ctx *x, const config_setting_t *g, sw_config *c) {
 
 static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg,
                          const sw_config *c) {
-  static const char *const keys[] = {
-      "vni",        "vlan",           "learn_remote", "arp_suppress",
-      "directory",  "strict_remotes", "max_macs",     "flood",
-      "budget",     "budget_burst",   "snooping",     "querier",
-      "querier_ip", "querier_ip6",    "unregistered", "encap",
-      NULL};
+  static const char *const keys[] = {"vni",
+                                     "vlan",
+                                     "learn_remote",
+                                     "arp_suppress",
+                                     "directory",
+                                     "strict_remotes",
+                                     "max_macs",
+                                     "flood",
+                                     "budget",
+                                     "budget_burst",
+                                     "snooping",
+                                     "querier",
+                                     "querier_ip",
+                                     "querier_ip6",
+                                     "unregistered",
+                                     "encap",
+                                     "arp_control_plane_only",
+                                     NULL};
   if (need_group(x, g, "segment") || check_keys(x, g, keys, "a segment"))
     return -1;
   sg->line = (int)config_setting_source_line(g);
@@ -469,6 +481,7 @@ static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg,
              * is the flood-and-learn opt-in. */
             {"strict_remotes", VL2_SEG_F_STRICT_REMOTES, true},
             {"arp_suppress", VL2_SEG_F_ARP_SUPPRESS, false},
+            {"arp_control_plane_only", VL2_SEG_F_SUPPRESS_CP_ONLY, false},
             {"directory", VL2_SEG_F_DIRECTORY, false}};
   for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++) {
     bool b = fl[i].def;

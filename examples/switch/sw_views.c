@@ -133,6 +133,8 @@ static json_object *seg_json(app *a, const sw_seg_cfg *s) {
     json_object_array_add(fl, jstr("arp_suppress"));
   if (s->flags & VL2_SEG_F_DIRECTORY)
     json_object_array_add(fl, jstr("directory"));
+  if (s->flags & VL2_SEG_F_SUPPRESS_CP_ONLY)
+    json_object_array_add(fl, jstr("arp_control_plane_only"));
   JADD(o, "flags", fl);
   JADD(o, "encap", jstr(s->encap == SW_ENCAP_GENEVE ? "geneve" : "vxlan"));
   JADD(o, "max_macs", ju64(s->max_macs));

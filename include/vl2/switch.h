@@ -388,6 +388,14 @@ VL2_EXTERN int vl2_switch_port_vlan_del(vl2_switch *sw, uint32_t port,
  * 15.1: more than 5 moves in 180 s freezes the MAC) is on even when the
  * switch's `move_threshold` is 0. */
 #define VL2_SEG_F_EVPN 0x10u
+/** Segment flag: with ::VL2_SEG_F_ARP_SUPPRESS (or directory mode), answer
+ * ARP requests and neighbour solicitations only from control-plane
+ * bindings (static or EVPN entries, vl2_neigh_add_static()); snooped
+ * bindings still serve the resolver but never the answers, so a forged
+ * GARP or NA cannot make the switch answer for someone else (dynamic ARP
+ * inspection's guarantee). A request for an IP without such a binding is
+ * a miss (flooded, or a directory lookup). @since 0.2.0 */
+#define VL2_SEG_F_SUPPRESS_CP_ONLY 0x20u
 
 /** A segment's configuration; vl2_switch_segment_add() copies it. */
 typedef struct vl2_segment_config {

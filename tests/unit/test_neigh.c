@@ -494,6 +494,43 @@ END_TEST
 
 /* ---- moves and dampening ------------------------------------------------ */
 
+START_TEST(suppress_cp_only_answers_from_control_plane_bindings) {
+  vl2_switch *sw =
+      setup(VL2_SEG_F_ARP_SUPPRESS | VL2_SEG_F_SUPPRESS_CP_ONLY, NULL);
+  uint8_t f[128];
+  vl2_verdict v;
+  /* B announces 10.0.0.20 (snooped): not enough to be answered for. */
+  size_t n = arp(f, 1, VL2T_BCAST, B_MAC, B_MAC, 20, 0, 20);
+  one(sw, f, n, 2, &v, T0);
+  vl2_neigh_entry ne;
+  vl2_ipaddr b = ip4(20);
+  ck_assert_int_eq(vl2_neigh_lookup(sw, VNI, &b, &ne, T0), 0);
+  one(sw, nv_arp_req, sizeof(nv_arp_req), 1, &v, T0 + VL2_MS);
+  ck_assert_int_eq(v.action, VL2_ACT_FORWARD); /* flooded: the owner answers */
+  expect_no_tx(sw, T0);
+  ck_assert_uint_eq(nstats(sw).req_answered, 0);
+  ck_assert_uint_eq(nstats(sw).req_missed, 1);
+  /* The control plane binds it: answered from that binding. */
+  add_static(sw, &b, B_MAC, VL2_NEIGH_PORT_ANY);
+  one(sw, nv_arp_req, sizeof(nv_arp_req), 1, &v, T0 + 2 * VL2_MS);
+  ck_assert_int_eq(v.action, VL2_ACT_CONSUMED);
+  expect_tx(sw, nv_arp_rep, sizeof(nv_arp_rep), VL2_TX_ARP_REPLY, 1, T0);
+  /* An attacker's GARP claiming it changes nothing the switch answers. */
+  n = arp(f, 1, VL2T_BCAST, C_MAC, C_MAC, 20, 0, 20);
+  one(sw, f, n, 2, &v, T0 + 3 * VL2_MS);
+  n = arp(f, 2, VL2T_BCAST, C_MAC, C_MAC, 20, VL2T_BCAST, 20);
+  one(sw, f, n, 2, &v, T0 + 4 * VL2_MS);
+  ck_assert_int_eq(vl2_neigh_lookup(sw, VNI, &b, &ne, T0), 0);
+  vl2_mac bm = vl2t_mac(B_MAC);
+  ck_assert(memcmp(ne.mac.b, bm.b, 6) == 0);
+  ck_assert_uint_eq(nstats(sw).static_conflicts, 2);
+  one(sw, nv_arp_req, sizeof(nv_arp_req), 1, &v, T0 + 5 * VL2_MS);
+  ck_assert_int_eq(v.action, VL2_ACT_CONSUMED);
+  expect_tx(sw, nv_arp_rep, sizeof(nv_arp_rep), VL2_TX_ARP_REPLY, 1, T0);
+  teardown_sw(sw);
+}
+END_TEST
+
 START_TEST(garp_and_unsolicited_na_move_ip) {
   vl2_switch *sw = setup(VL2_SEG_F_ARP_SUPPRESS, NULL);
   uint8_t f[128];
@@ -1190,6 +1227,7 @@ Suite *vl2_neigh_suite(void) {
   suite_add_tcase(s, tc);
   tc = tcase_create("moves");
   tcase_add_test(tc, garp_and_unsolicited_na_move_ip);
+  tcase_add_test(tc, suppress_cp_only_answers_from_control_plane_bindings);
   tcase_add_test(tc, rarp_moves_fdb);
   tcase_add_test(tc, mac_dampening_freezes_and_thaws);
   tcase_add_test(tc, ip_dampening_freezes_and_thaws);
