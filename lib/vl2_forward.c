@@ -273,6 +273,123 @@ typedef struct repeat_ctx {
   const vl2_dest *dest; /* its destination, in the caller's array */
 } repeat_ctx;
 
+/* BUM: replicate |f| (classified as |c| into |seg|) to every member but
+ * the ingress, with split horizon for remote endpoints, IGMP/MLD snooping
+ * and storm control; writes the copies at |out| and the verdict. Out of
+ * line so the known-unicast path of process_one() keeps its registers.
+ * Returns 1 (decided). */
+static __attribute__((noinline)) int
+flood(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v, vl2_port *p,
+      const classified *cin, vl2_segment *seg, vl2_dest *out, size_t *used,
+      uint16_t et, vl2_tstamp now) {
+  /* Local copies the stores to the counters below cannot alias. */
+  const classified cc = *cin, *c = &cc;
+  const uint32_t in_port = f->port, len = f->len;
+  vl2_port *const ports = sw->ports;
+  const uint32_t *const seg_ports = seg->ports;
+  const uint32_t n_ports = seg->n_ports;
+  const uint8_t *dst = f->data;
+  overlay_ctx oc = {0, 0, 0};
+  /* BUM: replicate to every member but the ingress (split horizon for
+   * remote endpoints). */
+  uint32_t need_flag = flood_flag(dst);
+  /* IGMP/MLD snooping (vl2_mdb.c): multicast may go to the MDB's marked
+   * members and router ports only, be absorbed or dropped. */
+  const vl2_mdb_marks *mk = NULL;
+  int unreg = 1;
+  if (sw->mdb != NULL && need_flag == VL2_PORT_F_FLOOD_MCAST) {
+    int mode = vl2_mdb_input(sw, seg, f, c->in_tagged ? 18u : 14u, et,
+                             c->src_dest, now, &unreg);
+    if (mode == VL2_MDB_FWD_DROP) {
+      drop(sw, v, p, VL2_DROP_MCAST_INVALID);
+      return 1;
+    }
+    if (mode == VL2_MDB_FWD_CONSUME) { /* a report with no router port */
+      v->action = VL2_ACT_CONSUMED;
+      sw->st.consumed++;
+      return 1;
+    }
+    if (mode == VL2_MDB_FWD_MARKED)
+      mk = vl2_mdb_get_marks(sw);
+  }
+  /* The local copies; the loop without snooping marks is the one
+   * broadcast and unknown unicast take. */
+#define ADD_PORTS(MARKED)                                                      \
+  for (uint32_t i = 0; i < n_ports; i++) {                                     \
+    uint32_t q = seg_ports[i];                                                 \
+    if (q == in_port || !(ports[q].flags & need_flag))                         \
+      continue;                                                                \
+    if (MARKED && !vl2_mdb_marked(mk, q))                                      \
+      continue;                                                                \
+    if (c->inner_tagged && !vl2_port_egress_tagged(&ports[q], seg->idx)) {     \
+      sw->st.stacked_tag_skips++;                                              \
+      continue;                                                                \
+    }                                                                          \
+    port_dest(sw, c, q, &out[n++]);                                            \
+    ports[q].st.tx_frames++;                                                   \
+    ports[q].st.tx_bytes += len;                                               \
+  }
+  uint32_t n = 0;
+  if (mk == NULL) {
+    ADD_PORTS(0)
+  } else {
+    ADD_PORTS(1)
+  }
+#undef ADD_PORTS
+  uint32_t n_local = n;
+  if (!c->from_remote)
+    for (uint32_t i = 0; i < seg->n_remotes; i++) {
+      if (mk != NULL && !vl2_mdb_marked_remote(mk, seg->remotes[i]))
+        continue;
+      if (c->inner_tagged) {
+        sw->st.stacked_tag_skips++;
+        continue;
+      }
+      if (!remote_fits(sw, f, c, seg->remotes[i], &oc)) {
+        sw->st.overlay_mtu_skips++;
+        continue;
+      }
+      remote_dest(sw, c, seg->remotes[i], &oc, &out[n++]);
+    }
+  if (need_flag == VL2_PORT_F_FLOOD_UNKNOWN)
+    seg->st.unknown_unicast++;
+  if (n == 0) {
+    drop(sw, v, p, VL2_DROP_NO_DESTINATION);
+    v->flags |= VL2_VFLAG_FLOOD;
+    return 1;
+  }
+  /* Storm control (vl2_storm.c): the ingress port's class buckets and the
+   * segment's budget, charged by fan-out. Known unicast never gets here. */
+  if (sw->storm != NULL &&
+      !vl2_storm_admit(sw, f->port, seg, storm_class(need_flag),
+                       need_flag == VL2_PORT_F_FLOOD_MCAST && unreg, f->len, n,
+                       now)) {
+    /* Nothing is sent: take back the copies counted above (the rare
+     * path stays off the common one). */
+    for (uint32_t i = 0; i < n_local; i++) {
+      sw->ports[out[i].port].st.tx_frames--;
+      sw->ports[out[i].port].st.tx_bytes -= f->len;
+    }
+    drop(sw, v, p, VL2_DROP_STORM_CONTROL);
+    v->flags |= VL2_VFLAG_FLOOD;
+    return 1;
+  }
+  v->action = VL2_ACT_FORWARD;
+  v->flags |= VL2_VFLAG_FLOOD;
+  v->dest_off = (uint32_t)*used;
+  v->dest_cnt = n;
+  *used += n;
+  seg->st.bum_frames++;
+  seg->st.flood_copies += n;
+  seg->st.flood_remote_copies += n - n_local;
+  seg->st.tx_frames += n;
+  seg->st.tx_bytes += (uint64_t)n * f->len;
+  if (p != NULL)
+    p->st.rx_flooded++;
+  sw->st.flooded++;
+  return 1;
+}
+
 static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
                        vl2_dest *dests, size_t *used, size_t cap,
                        vl2_tstamp now, repeat_ctx *rc) {
@@ -432,91 +549,7 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
     return 1;
   }
 
-  /* BUM: replicate to every member but the ingress (split horizon for
-   * remote endpoints). */
-  uint32_t need_flag = flood_flag(dst);
-  /* IGMP/MLD snooping (vl2_mdb.c): multicast may go to the MDB's marked
-   * members and router ports only, be absorbed or dropped. */
-  const vl2_mdb_marks *mk = NULL;
-  int unreg = 1;
-  if (sw->mdb != NULL && need_flag == VL2_PORT_F_FLOOD_MCAST) {
-    int mode = vl2_mdb_input(sw, seg, f, c.in_tagged ? 18u : 14u, et,
-                             c.src_dest, now, &unreg);
-    if (mode == VL2_MDB_FWD_DROP) {
-      drop(sw, v, p, VL2_DROP_MCAST_INVALID);
-      return 1;
-    }
-    if (mode == VL2_MDB_FWD_CONSUME) { /* a report with no router port */
-      v->action = VL2_ACT_CONSUMED;
-      sw->st.consumed++;
-      return 1;
-    }
-    if (mode == VL2_MDB_FWD_MARKED)
-      mk = vl2_mdb_get_marks(sw);
-  }
-  uint32_t n = 0;
-  for (uint32_t i = 0; i < seg->n_ports; i++) {
-    uint32_t q = seg->ports[i];
-    if (q == f->port || !(sw->ports[q].flags & need_flag))
-      continue;
-    if (mk != NULL && !vl2_mdb_marked(mk, q))
-      continue;
-    if (c.inner_tagged && !vl2_port_egress_tagged(&sw->ports[q], seg->idx)) {
-      sw->st.stacked_tag_skips++;
-      continue;
-    }
-    port_dest(sw, &c, q, &out[n++]);
-  }
-  uint32_t n_local = n;
-  if (!c.from_remote)
-    for (uint32_t i = 0; i < seg->n_remotes; i++) {
-      if (mk != NULL && !vl2_mdb_marked_remote(mk, seg->remotes[i]))
-        continue;
-      if (c.inner_tagged) {
-        sw->st.stacked_tag_skips++;
-        continue;
-      }
-      if (!remote_fits(sw, f, &c, seg->remotes[i], &oc)) {
-        sw->st.overlay_mtu_skips++;
-        continue;
-      }
-      remote_dest(sw, &c, seg->remotes[i], &oc, &out[n++]);
-    }
-  if (need_flag == VL2_PORT_F_FLOOD_UNKNOWN)
-    seg->st.unknown_unicast++;
-  if (n == 0) {
-    drop(sw, v, p, VL2_DROP_NO_DESTINATION);
-    v->flags |= VL2_VFLAG_FLOOD;
-    return 1;
-  }
-  /* Storm control (vl2_storm.c): the ingress port's class buckets and the
-   * segment's budget, charged by fan-out. Known unicast never gets here. */
-  if (sw->storm != NULL &&
-      !vl2_storm_admit(sw, f->port, seg, storm_class(need_flag),
-                       need_flag == VL2_PORT_F_FLOOD_MCAST && unreg, f->len, n,
-                       now)) {
-    drop(sw, v, p, VL2_DROP_STORM_CONTROL);
-    v->flags |= VL2_VFLAG_FLOOD;
-    return 1;
-  }
-  for (uint32_t i = 0; i < n_local; i++) {
-    sw->ports[out[i].port].st.tx_frames++;
-    sw->ports[out[i].port].st.tx_bytes += f->len;
-  }
-  v->action = VL2_ACT_FORWARD;
-  v->flags |= VL2_VFLAG_FLOOD;
-  v->dest_off = (uint32_t)*used;
-  v->dest_cnt = n;
-  *used += n;
-  seg->st.bum_frames++;
-  seg->st.flood_copies += n;
-  seg->st.flood_remote_copies += n - n_local;
-  seg->st.tx_frames += n;
-  seg->st.tx_bytes += (uint64_t)n * f->len;
-  if (p != NULL)
-    p->st.rx_flooded++;
-  sw->st.flooded++;
-  return 1;
+  return flood(sw, f, v, p, &c, seg, out, used, et, now);
 
 out_drop:
   sw->st.rx_frames++;
