@@ -19,7 +19,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "vl2_csum.h"
 #include "vl2_mem.h"
+#include "vl2_wire.h"
 
 #define MAX_FRAMES_LIMIT 4096u
 #define MAX_SUPERS_LIMIT 1024u
@@ -83,58 +85,13 @@ struct vl2_gro {
   vl2_gro_stats st;
 };
 
-static uint16_t rd16(const uint8_t *p) {
-  return (uint16_t)((unsigned)p[0] << 8 | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-         p[3];
-}
-
-static void wr16(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)(v >> 8);
-  p[1] = (uint8_t)v;
-}
-
-/* Ones' complement sum of |n| bytes at |p| in host order, added to |acc|
- * (not folded). */
-static uint64_t sum_bytes(const uint8_t *p, size_t n, uint64_t acc) {
-  while (n >= 8) {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    acc += (w & 0xffffffffu) + (w >> 32);
-    p += 8;
-    n -= 8;
-  }
-  while (n >= 2) {
-    uint16_t w;
-    memcpy(&w, p, 2);
-    acc += w;
-    p += 2;
-    n -= 2;
-  }
-  if (n > 0) {
-    uint16_t w = 0;
-    memcpy(&w, p, 1); /* the odd byte is the first of a zero-padded word */
-    acc += w;
-  }
-  return acc;
-}
-
-static uint16_t fold(uint64_t acc) {
-  while (acc >> 16)
-    acc = (acc & 0xffffu) + (acc >> 16);
-  return (uint16_t)acc;
-}
-
 /* The pseudo-header sum of the TCP segment of frame |f| (RFC 793 section
  * 3.1, RFC 8200 section 8.1) for |l4len| bytes of TCP. */
 static uint64_t pseudo_sum(const uint8_t *f, const meta *m, uint32_t l4len) {
   const uint8_t *ip = f + m->l3;
   if (!m->v6) {
     uint8_t ph[4] = {0, 6, (uint8_t)(l4len >> 8), (uint8_t)l4len};
-    return sum_bytes(ip + 12, 8, sum_bytes(ph, 4, 0));
+    return vl2_csum_partial(ip + 12, 8, vl2_csum_partial(ph, 4, 0));
   }
   uint8_t ph[8] = {(uint8_t)(l4len >> 24),
                    (uint8_t)(l4len >> 16),
@@ -144,7 +101,7 @@ static uint64_t pseudo_sum(const uint8_t *f, const meta *m, uint32_t l4len) {
                    0,
                    0,
                    6};
-  return sum_bytes(ip + 8, 32, sum_bytes(ph, 8, 0));
+  return vl2_csum_partial(ip + 8, 32, vl2_csum_partial(ph, 8, 0));
 }
 
 static uint32_t mix(uint32_t h, uint32_t v) {
@@ -162,11 +119,11 @@ static void parse(const vl2_frame *f, meta *m) {
   if ((f->flags & VL2_FRAME_F_VNET_HDR) || len < 14)
     return;
   uint32_t off = 14;
-  uint16_t type = rd16(p + 12);
+  uint16_t type = vl2_load_be16(p + 12);
   for (int t = 0; t < 2 && (type == 0x8100 || type == 0x88a8); t++) {
     if (off + 4 > len)
       return;
-    type = rd16(p + off + 2);
+    type = vl2_load_be16(p + off + 2);
     off += 4;
   }
   m->l3 = (uint8_t)off;
@@ -177,13 +134,13 @@ static void parse(const vl2_frame *f, meta *m) {
     if (len < off + 20 || (ip[0] >> 4) != 4)
       return;
     uint32_t ihl = (uint32_t)(ip[0] & 0xf) * 4;
-    iplen = rd16(ip + 2);
+    iplen = vl2_load_be16(ip + 2);
     if (ihl < 20 || iplen < ihl || off + iplen > len)
       return;
-    h = mix(h, rd32(ip + 12));
-    h = mix(h, rd32(ip + 16));
+    h = mix(h, vl2_load_be32(ip + 12));
+    h = mix(h, vl2_load_be32(ip + 16));
     m->hash = h;
-    if (ip[9] != 6 || (rd16(ip + 6) & 0x3fff) != 0) {
+    if (ip[9] != 6 || (vl2_load_be16(ip + 6) & 0x3fff) != 0) {
       m->kind = K_IPPAIR;
       return;
     }
@@ -191,11 +148,11 @@ static void parse(const vl2_frame *f, meta *m) {
   } else if (type == 0x86dd) {
     if (len < off + 40 || (ip[0] >> 4) != 6)
       return;
-    iplen = 40u + rd16(ip + 4);
+    iplen = 40u + vl2_load_be16(ip + 4);
     if (off + iplen > len)
       return;
     for (int i = 0; i < 8; i++)
-      h = mix(h, rd32(ip + 8 + 4 * i));
+      h = mix(h, vl2_load_be32(ip + 8 + 4 * i));
     m->hash = h;
     if (ip[6] != 6) {
       m->kind = K_IPPAIR;
@@ -216,12 +173,12 @@ static void parse(const vl2_frame *f, meta *m) {
     m->kind = K_IPPAIR;
     return;
   }
-  m->hash = mix(m->hash, rd32(th));
+  m->hash = mix(m->hash, vl2_load_be32(th));
   m->kind = K_TCP;
   m->l4 = (uint16_t)l4;
   m->hlen = (uint16_t)(l4 + doff);
   m->plen = off + iplen - m->hlen;
-  m->seq = rd32(th + 4);
+  m->seq = vl2_load_be32(th + 4);
   m->tflags = th[13];
   if (m->plen > 0 && (m->tflags & TCP_ACK) &&
       !(m->tflags & (TCP_FIN | TCP_SYN | TCP_RST | TCP_URG | TCP_CWR)))
@@ -263,7 +220,7 @@ static bool can_follow(const vl2_frame *fs, const meta *mfs, const vl2_frame *l,
     uint32_t ihl = (uint32_t)(il[0] & 0xf) * 4;
     if (il[0] != ic[0] || il[1] != ic[1] || memcmp(il + 6, ic + 6, 4) != 0 ||
         memcmp(il + 12, ic + 12, ihl - 12) != 0 ||
-        (uint16_t)(rd16(il + 4) + 1) != rd16(ic + 4))
+        (uint16_t)(vl2_load_be16(il + 4) + 1) != vl2_load_be16(ic + 4))
       return false;
   } else {
     /* version, traffic class, flow label; next header, hop limit */
@@ -289,8 +246,8 @@ static bool csum_ok(const vl2_gro *g, const vl2_frame *f, meta *m) {
   if (m->csum == 0) {
     uint32_t l4len = m->hlen - m->l4 + m->plen;
     uint64_t s =
-        sum_bytes(f->data + m->l4, l4len, pseudo_sum(f->data, m, l4len));
-    m->csum = fold(s) == 0xffff ? 1 : 2;
+        vl2_csum_partial(f->data + m->l4, l4len, pseudo_sum(f->data, m, l4len));
+    m->csum = vl2_csum_fold(s) == 0xffff ? 1 : 2;
   }
   return m->csum == 1;
 }
@@ -382,17 +339,17 @@ static uint32_t build(const vl2_gro *g, const vl2_frame *in, const item *it,
   uint32_t l4len = n - m0->l4;
   if (!m0->v6) {
     uint32_t ihl = (uint32_t)(ip[0] & 0xf) * 4;
-    wr16(ip + 2, n - m0->l3);
+    vl2_store_be16(ip + 2, (uint16_t)(n - m0->l3));
     ip[10] = ip[11] = 0;
-    uint16_t c = (uint16_t)~fold(sum_bytes(ip, ihl, 0));
+    uint16_t c = (uint16_t)~vl2_csum_fold(vl2_csum_partial(ip, ihl, 0));
     memcpy(ip + 10, &c, 2);
   } else {
-    wr16(ip + 4, n - m0->l3 - 40);
+    vl2_store_be16(ip + 4, (uint16_t)(n - m0->l3 - 40));
   }
   uint8_t *th = d + m0->l4;
   th[13] = (uint8_t)((th[13] & ~TCP_PSH) | (last_flags & TCP_PSH));
   /* CHECKSUM_PARTIAL: the field holds the folded pseudo-header sum. */
-  uint16_t ps = fold(pseudo_sum(d, m0, l4len));
+  uint16_t ps = vl2_csum_fold(pseudo_sum(d, m0, l4len));
   memcpy(th + 16, &ps, 2);
   /* struct virtio_net_hdr, host order: flags, gso_type, hdr_len,
    * gso_size, csum_start, csum_offset */

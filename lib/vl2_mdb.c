@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "vl2_csum.h"
 #include "vl2_mem.h"
 #include "vl2_neigh.h"
 #include "vl2_wire.h"
@@ -514,28 +515,6 @@ static void query_seen(vl2_switch *sw, const vl2_segment *seg, uint8_t family,
 /* ------------------------------------------------------------------ */
 /* Validation and parsing                                               */
 
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n) {
-  for (size_t i = 0; i + 1 < n; i += 2)
-    sum += vl2_load_be16(p + i);
-  if (n & 1)
-    sum += (uint32_t)p[n - 1] << 8;
-  return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum) {
-  while (sum >> 16)
-    sum = (sum & 0xffff) + (sum >> 16);
-  return (uint16_t)~sum;
-}
-
-static uint16_t icmp6_csum(const uint8_t *src, const uint8_t *dst,
-                           const uint8_t *icmp, size_t len) {
-  uint32_t sum = csum_add(0, src, 16);
-  sum = csum_add(sum, dst, 16);
-  sum += (uint32_t)len + 58;
-  return csum_fold(csum_add(sum, icmp, len));
-}
-
 /* Is |src_dest| a destination snooping may record in |seg|: a member
  * port, or an endpoint of the flood list? */
 static int dest_ok(const vl2_switch *sw, const vl2_segment *seg,
@@ -627,8 +606,7 @@ static int igmp_input(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
                       uint32_t src_dest, vl2_tstamp now) {
   const uint8_t *ig = ip + ihl;
   size_t len = tot - ihl;
-  if (csum_fold(csum_add(0, ip, ihl)) != 0 || len < 8 ||
-      csum_fold(csum_add(0, ig, len)) != 0) {
+  if (vl2_csum_be_of(ip, ihl) != 0 || len < 8 || vl2_csum_be_of(ig, len) != 0) {
     CNT(sw, s, invalid);
     return VL2_MDB_FWD_DROP;
   }
@@ -701,7 +679,7 @@ static int mld_input(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
                      const uint8_t *ip6, const uint8_t *ic, size_t len,
                      uint32_t src_dest, vl2_tstamp now) {
   uint8_t t = ic[0];
-  if (len < 24 || icmp6_csum(ip6 + 8, ip6 + 24, ic, len) != 0) {
+  if (len < 24 || vl2_csum_icmp6(ip6 + 8, ip6 + 24, ic, len) != 0) {
     CNT(sw, s, invalid);
     return VL2_MDB_FWD_DROP;
   }
@@ -891,13 +869,13 @@ static size_t build_query(const vl2_switch *sw, const mdb_seg *s, int v6,
     memcpy(ip + 16, dst, 4);
     ip[20] = 0x94;
     ip[21] = 0x04;
-    vl2_store_be16(ip + 10, csum_fold(csum_add(0, ip, 24)));
+    vl2_store_be16(ip + 10, vl2_csum_be_of(ip, 24));
     uint8_t *ig = ip + 24;
     ig[0] = IGMP_QUERY;
     uint64_t ds = resp / (100 * VL2_MS);
     ig[1] = (uint8_t)(ds > 255 ? 255 : ds == 0 ? 1 : ds);
     memcpy(ig + 4, g, 4);
-    vl2_store_be16(ig + 2, csum_fold(csum_add(0, ig, 8)));
+    vl2_store_be16(ig + 2, vl2_csum_be_of(ig, 8));
     return 14 + 32;
   }
   static const uint8_t all_nodes[16] = {0xff, 0x02, 0, 0, 0, 0, 0, 0,
@@ -925,7 +903,7 @@ static size_t build_query(const vl2_switch *sw, const mdb_seg *s, int v6,
   uint64_t ms = resp / VL2_MS;
   vl2_store_be16(ic + 4, (uint16_t)(ms > 65535 ? 65535 : ms));
   memcpy(ic + 8, g, 16);
-  vl2_store_be16(ic + 2, icmp6_csum(ip + 8, ip + 24, ic, 24));
+  vl2_store_be16(ic + 2, vl2_csum_icmp6(ip + 8, ip + 24, ic, 24));
   return 14 + 40 + 8 + 24;
 }
 

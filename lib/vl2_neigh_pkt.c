@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "vl2_csum.h"
 #include "vl2_wire.h"
 
 const uint8_t vl2_neigh_mac_bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
@@ -45,29 +46,6 @@ size_t vl2_neigh_arp_build(uint8_t *b, uint16_t op, const uint8_t *eth_dst,
   return o + ARP_LEN;
 }
 
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n) {
-  for (size_t i = 0; i + 1 < n; i += 2)
-    sum += vl2_load_be16(p + i);
-  if (n & 1)
-    sum += (uint32_t)p[n - 1] << 8;
-  return sum;
-}
-
-/* ICMPv6 checksum (RFC 4443 section 2.3) over the IPv6 pseudo-header
- * (RFC 8200 section 8.1) and |icmp|. */
-static uint16_t vl2_neigh_icmp6_csum(const uint8_t *src, const uint8_t *dst,
-                                     const uint8_t *icmp, size_t len) {
-  uint32_t sum = 0;
-  sum = csum_add(sum, src, 16);
-  sum = csum_add(sum, dst, 16);
-  sum += (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff);
-  sum += 58;
-  sum = csum_add(sum, icmp, len);
-  while (sum >> 16)
-    sum = (sum & 0xffff) + (sum >> 16);
-  return (uint16_t)~sum;
-}
-
 /* An ND message (RFC 4861 sections 4.3, 4.4): IPv6 header with hop limit
  * 255, ICMPv6 |type| with |flags| (NA) and |target|, and a link-layer
  * address option of |opt_type| carrying |lladdr| when it is non-NULL. */
@@ -95,7 +73,7 @@ size_t vl2_neigh_nd_build(uint8_t *b, const uint8_t *eth_dst,
     ic[25] = 1;
     memcpy(ic + 26, lladdr, 6);
   }
-  vl2_store_be16(ic + 2, vl2_neigh_icmp6_csum(ip_src, ip_dst, ic, plen));
+  vl2_store_be16(ic + 2, vl2_csum_icmp6(ip_src, ip_dst, ic, plen));
   return o + IP6_HLEN + plen;
 }
 
@@ -131,7 +109,7 @@ int vl2_neigh_parse_nd(const uint8_t *ip, size_t len, nb_pkt *k) {
   if (plen < 24 || IP6_HLEN + plen > len)
     return -1;
   const uint8_t *ic = ip + IP6_HLEN;
-  if (ic[1] != 0 || vl2_neigh_icmp6_csum(ip + 8, ip + 24, ic, plen) != 0)
+  if (ic[1] != 0 || vl2_csum_icmp6(ip + 8, ip + 24, ic, plen) != 0)
     return -1;
   if (ic[8] == 0xff)
     return -1; /* target is multicast */

@@ -17,31 +17,8 @@
 #include <stdint.h>
 #include <string.h>
 
-/* ---- wire helpers ------------------------------------------------------ */
-
-static inline uint16_t ld16(const uint8_t *p) {
-  return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
-}
-static inline uint32_t ld32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-         p[3];
-}
-static inline uint64_t ld48(const uint8_t *p) {
-  return (uint64_t)ld16(p) << 32 | ld32(p + 2);
-}
-static inline uint64_t ld64(const uint8_t *p) {
-  return (uint64_t)ld32(p) << 32 | ld32(p + 4);
-}
-static inline void st16(uint8_t *p, uint16_t v) {
-  p[0] = (uint8_t)(v >> 8);
-  p[1] = (uint8_t)v;
-}
-static inline void st32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)(v >> 24);
-  p[1] = (uint8_t)(v >> 16);
-  p[2] = (uint8_t)(v >> 8);
-  p[3] = (uint8_t)v;
-}
+#include "vl2_csum.h"
+#include "vl2_wire.h"
 
 #define ETH_HLEN 14
 #define IP4_HLEN 20
@@ -58,58 +35,16 @@ static inline void st32(uint8_t *p, uint32_t v) {
 
 /* ---- Internet checksum (RFC 1071) -------------------------------------- */
 
-/* Fold a one's-complement accumulator to 16 bits (not complemented). */
-static inline uint32_t fold16(uint64_t sum) {
-  sum = (sum & 0xffffffffu) + (sum >> 32);
-  sum = (sum & 0xffffffffu) + (sum >> 32);
-  sum = (sum & 0xffffu) + (sum >> 16);
-  sum = (sum & 0xffffu) + (sum >> 16);
-  sum = (sum & 0xffffu) + (sum >> 16);
-  return (uint32_t)sum;
-}
-
-/* Add |n| bytes at |p| to the one's-complement accumulator |sum|, as
- * big-endian 16-bit words (an odd last byte is padded with zero). The bulk
- * is summed as native 32-bit halves of 64-bit loads and byte-swapped once
- * at the end, which RFC 1071 section 2(B) shows equal. Every chunk but the
- * last must have an even length. */
+/* Add |n| bytes at |p| to the big-endian accumulator |sum| (every chunk
+ * but the last of one checksum has an even length). */
 static uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t n) {
-  uint64_t s0 = 0, s1 = 0;
-  while (n >= 16) {
-    uint64_t a, b;
-    memcpy(&a, p, 8);
-    memcpy(&b, p + 8, 8);
-    s0 += (a & 0xffffffffu) + (a >> 32);
-    s1 += (b & 0xffffffffu) + (b >> 32);
-    p += 16;
-    n -= 16;
-  }
-  if (n >= 8) {
-    uint64_t a;
-    memcpy(&a, p, 8);
-    s0 += (a & 0xffffffffu) + (a >> 32);
-    p += 8;
-    n -= 8;
-  }
-  uint32_t native = fold16(s0 + s1);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  native = ((native & 0xffu) << 8) | (native >> 8);
-#elif !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_BIG_ENDIAN__
-#error "unknown byte order"
-#endif
-  sum += native;
-  while (n >= 2) {
-    sum += ld16(p);
-    p += 2;
-    n -= 2;
-  }
-  if (n != 0)
-    sum += (uint32_t)p[0] << 8;
-  return sum;
+  return sum + vl2_csum_be(p, n);
 }
 
 /* Fold |sum| to 16 bits and complement it. */
-static uint16_t csum_fold(uint64_t sum) { return (uint16_t)~fold16(sum); }
+static uint16_t csum_fold(uint64_t sum) {
+  return (uint16_t)~vl2_csum_fold(sum);
+}
 
 /* The pseudo-header sum for UDP over |family| (RFC 768, RFC 8200 8.1). */
 static uint64_t pseudo_sum(unsigned family, const uint8_t *src,
@@ -254,14 +189,14 @@ static size_t l3_offset(const uint8_t *f, size_t len, uint16_t *et) {
   if (len < ETH_HLEN)
     return 0;
   size_t off = 12;
-  uint16_t t = ld16(f + off);
+  uint16_t t = vl2_load_be16(f + off);
   for (int i = 0;
        i < MAX_TAGS && (t == ET_8021Q || t == ET_8021AD || t == ET_QINQ_OLD);
        i++) {
     if (len < off + 4 + 2)
       return 0;
     off += 4;
-    t = ld16(f + off);
+    t = vl2_load_be16(f + off);
   }
   *et = t;
   return off + 2;
@@ -277,12 +212,12 @@ static inline uint32_t flow_hash(const uint8_t *f, size_t len, uint64_t seed) {
     h = hfinal(h);
     return (uint32_t)(h ^ (h >> 32));
   }
-  h = hmix(h, ld48(f));     /* destination MAC */
-  h = hmix(h, ld48(f + 6)); /* source MAC */
+  h = hmix(h, vl2_mac_to_u64(f));     /* destination MAC */
+  h = hmix(h, vl2_mac_to_u64(f + 6)); /* source MAC */
   uint16_t et = 0;
   size_t l3 = l3_offset(f, len, &et);
   if (l3 == 0) {
-    h = hmix(h, 0xffff0000u | ld16(f + 12));
+    h = hmix(h, 0xffff0000u | vl2_load_be16(f + 12));
     h = hfinal(h);
     return (uint32_t)(h ^ (h >> 32));
   }
@@ -291,17 +226,17 @@ static inline uint32_t flow_hash(const uint8_t *f, size_t len, uint64_t seed) {
     const uint8_t *ip = f + l3;
     size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
     unsigned proto = ip[9];
-    h = hmix(h, ld64(ip + 12)); /* source and destination addresses */
+    h = hmix(h, vl2_load_be64(ip + 12)); /* source and destination addresses */
     tail |= (uint64_t)proto << 16;
-    int frag = (ld16(ip + 6) & 0x3fff) != 0;
+    int frag = (vl2_load_be16(ip + 6) & 0x3fff) != 0;
     if (!frag && ihl >= IP4_HLEN && has_ports(proto) && len >= l3 + ihl + 4)
-      tail |= (uint64_t)ld32(ip + ihl) << 32;
+      tail |= (uint64_t)vl2_load_be32(ip + ihl) << 32;
   } else if (et == ET_IPV6 && len >= l3 + IP6_HLEN && (f[l3] >> 4) == 6) {
     const uint8_t *ip = f + l3;
-    h = hmix(h, ld64(ip + 8));
-    h = hmix(h, ld64(ip + 16));
-    h = hmix(h, ld64(ip + 24));
-    h = hmix(h, ld64(ip + 32));
+    h = hmix(h, vl2_load_be64(ip + 8));
+    h = hmix(h, vl2_load_be64(ip + 16));
+    h = hmix(h, vl2_load_be64(ip + 24));
+    h = hmix(h, vl2_load_be64(ip + 32));
     unsigned nh = ip[6];
     size_t off = l3 + IP6_HLEN;
     int frag = 0;
@@ -323,7 +258,7 @@ static inline uint32_t flow_hash(const uint8_t *f, size_t len, uint64_t seed) {
     }
     tail |= (uint64_t)nh << 16;
     if (!frag && has_ports(nh) && len >= off + 4)
-      tail |= (uint64_t)ld32(f + off) << 32;
+      tail |= (uint64_t)vl2_load_be32(f + off) << 32;
   }
   h = hmix(h, tail);
   h = hfinal(h);
@@ -421,7 +356,7 @@ static uint8_t inner_tos(const uint8_t *f, size_t len, uint8_t dflt) {
   if (et == ET_IPV4 && len >= l3 + 2 && (f[l3] >> 4) == 4)
     return f[l3 + 1];
   if (et == ET_IPV6 && len >= l3 + 2 && (f[l3] >> 4) == 6)
-    return (uint8_t)(ld16(f + l3) >> 4);
+    return (uint8_t)(vl2_load_be16(f + l3) >> 4);
   return dflt;
 }
 
@@ -483,43 +418,44 @@ vl2_ssize vl2_tun_encap(uint8_t *buf, size_t *off, size_t len,
     udp = ip + IP4_HLEN;
     ip[0] = 0x45;
     ip[1] = tos;
-    st16(ip + 2, (uint16_t)(IP4_HLEN + ulen));
-    st16(ip + 4, 0);      /* ID: atomic datagram, RFC 6864 */
-    st16(ip + 6, 0x4000); /* DF, offset 0 */
+    vl2_store_be16(ip + 2, (uint16_t)(IP4_HLEN + ulen));
+    vl2_store_be16(ip + 4, 0);      /* ID: atomic datagram, RFC 6864 */
+    vl2_store_be16(ip + 6, 0x4000); /* DF, offset 0 */
     ip[8] = cfg->ttl;
     ip[9] = IPPROTO_UDP_;
-    st16(ip + 10, 0);
+    vl2_store_be16(ip + 10, 0);
     memcpy(ip + 12, src_addr, 4);
     memcpy(ip + 16, dst_addr, 4);
-    st16(ip + 10, csum_fold(csum_add(0, ip, IP4_HLEN)));
+    vl2_store_be16(ip + 10, csum_fold(csum_add(0, ip, IP4_HLEN)));
     udp_csum = (cfg->flags & VL2_VXLAN_F_UDP4_CSUM) != 0;
   } else {
     udp = ip + IP6_HLEN;
     uint32_t label = (cfg->flags & VL2_VXLAN_F_FLOWLABEL) ? hash & 0xfffffu : 0;
-    st32(ip, 6u << 28 | (uint32_t)tos << 20 | label);
-    st16(ip + 4, ulen);
+    vl2_store_be32(ip, 6u << 28 | (uint32_t)tos << 20 | label);
+    vl2_store_be16(ip + 4, ulen);
     ip[6] = IPPROTO_UDP_;
     ip[7] = cfg->ttl;
     memcpy(ip + 8, src_addr, 16);
     memcpy(ip + 24, dst_addr, 16);
     udp_csum = (cfg->flags & VL2_VXLAN_F_UDP6_ZERO_CSUM_TX) == 0;
   }
-  st16(udp, sport);
-  st16(udp + 2, cfg->dst_port);
-  st16(udp + 4, ulen);
-  st16(udp + 6, 0);
+  vl2_store_be16(udp, sport);
+  vl2_store_be16(udp + 2, cfg->dst_port);
+  vl2_store_be16(udp + 4, ulen);
+  vl2_store_be16(udp + 6, 0);
   if (udp_csum) {
     uint64_t sum = pseudo_sum(family, src_addr, dst_addr, ulen);
     sum = csum_add(sum, udp, UDP_HLEN); /* even: thlen is a multiple of 4 */
     sum = csum_add(sum, th, thlen);
     sum = csum_add(sum, inner, len);
     uint16_t c = csum_fold(sum);
-    st16(udp + 6, c != 0 ? c : 0xffff); /* RFC 768: 0 means "none" */
+    vl2_store_be16(udp + 6, c != 0 ? c : 0xffff); /* RFC 768: 0 means "none" */
   }
   if (layer == VL2_VXLAN_LAYER_ETH) {
     memcpy(pkt, p->eth_dst.b, 6);
     memcpy(pkt + 6, p->eth_src.b, 6);
-    st16(pkt + 12, (uint16_t)(family == VL2_AF_INET ? ET_IPV4 : ET_IPV6));
+    vl2_store_be16(pkt + 12,
+                   (uint16_t)(family == VL2_AF_INET ? ET_IPV4 : ET_IPV6));
   }
   *off -= hdr;
   return (vl2_ssize)(len + hdr);
@@ -531,7 +467,7 @@ vl2_ssize vl2_vxlan_encap(uint8_t *buf, size_t *off, size_t len,
   /* VXLAN header (RFC 7348 section 5): I flag, reserved 0, VNI. */
   uint8_t vx[VL2_VXLAN_HLEN] = {VL2_VXLAN_FLAG_I, 0, 0, 0, 0, 0, 0, 0};
   if (p != NULL)
-    st32(vx + 4, (p->vni & VL2_VNI_MAX) << 8);
+    vl2_store_be32(vx + 4, (p->vni & VL2_VNI_MAX) << 8);
   return vl2_tun_encap(buf, off, len, cfg, p, vx, sizeof(vx));
 }
 
@@ -562,14 +498,14 @@ static int parse_udp(const vl2_vxlan_config *cfg, const uint8_t *pkt,
     const uint8_t *udp = pkt + off;
     if (avail < UDP_HLEN)
       return refuse(out, VL2_VXLAN_R_TRUNC_UDP);
-    uint16_t ulen = ld16(udp + 4);
+    uint16_t ulen = vl2_load_be16(udp + 4);
     if (ulen < UDP_HLEN || ulen > avail)
       return refuse(out, VL2_VXLAN_R_UDP_LEN);
-    out->sport = ld16(udp);
-    out->dport = ld16(udp + 2);
+    out->sport = vl2_load_be16(udp);
+    out->dport = vl2_load_be16(udp + 2);
     if (out->dport != cfg->dst_port)
       return refuse(out, VL2_VXLAN_R_WRONG_PORT);
-    uint16_t csum = ld16(udp + 6);
+    uint16_t csum = vl2_load_be16(udp + 6);
     if (csum == 0) {
       if (family == VL2_AF_INET6 &&
           (cfg->flags & VL2_VXLAN_F_UDP6_ZERO_CSUM_RX) == 0)
@@ -596,7 +532,7 @@ static int parse_vxlan(const uint8_t *pkt, vl2_vxlan_info *out) {
   if (vlen < VL2_VXLAN_HLEN)
     return refuse(out, VL2_VXLAN_R_TRUNC_VXLAN);
   out->vxlan_flags = vx[0];
-  out->vni = ld32(vx + 4) >> 8;
+  out->vni = vl2_load_be32(vx + 4) >> 8;
   /* RFC 7348 section 5: the I flag MUST be 1; the other flag bits and the
    * reserved fields MUST be ignored on receipt. */
   if ((vx[0] & VL2_VXLAN_FLAG_I) == 0)
@@ -625,12 +561,12 @@ static int parse_ip(const vl2_vxlan_config *cfg, const uint8_t *pkt, size_t off,
     size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
     if (ihl < IP4_HLEN || ihl > avail)
       return refuse(out, VL2_VXLAN_R_IP_IHL);
-    size_t tot = ld16(ip + 2);
+    size_t tot = vl2_load_be16(ip + 2);
     if (tot < ihl || tot > avail)
       return refuse(out, VL2_VXLAN_R_IP_LEN);
     if (csum_fold(csum_add(0, ip, ihl)) != 0)
       return refuse(out, VL2_VXLAN_R_IP_CSUM);
-    if ((ld16(ip + 6) & 0x3fff) != 0)
+    if ((vl2_load_be16(ip + 6) & 0x3fff) != 0)
       return refuse(out, VL2_VXLAN_R_IP_FRAGMENT);
     out->tos = ip[1];
     out->ttl = ip[8];
@@ -646,10 +582,10 @@ static int parse_ip(const vl2_vxlan_config *cfg, const uint8_t *pkt, size_t off,
   }
   if (avail < IP6_HLEN)
     return refuse(out, VL2_VXLAN_R_TRUNC_IP);
-  size_t plen = ld16(ip + 4);
+  size_t plen = vl2_load_be16(ip + 4);
   if (plen == 0 || plen > avail - IP6_HLEN) /* 0: jumbogram, unsupported */
     return refuse(out, VL2_VXLAN_R_IP_LEN);
-  out->tos = (uint8_t)(ld16(ip) >> 4);
+  out->tos = (uint8_t)(vl2_load_be16(ip) >> 4);
   out->ttl = ip[7];
   out->src.family = VL2_AF_INET6;
   memcpy(out->src.addr, ip + 8, 16);
@@ -674,7 +610,7 @@ int vl2_tun_decap(const vl2_vxlan_config *cfg, const uint8_t *pkt, size_t len,
   case VL2_VXLAN_LAYER_ETH: {
     if (len < ETH_HLEN)
       return refuse(out, VL2_VXLAN_R_TRUNC_ETH);
-    uint16_t et = ld16(pkt + 12);
+    uint16_t et = vl2_load_be16(pkt + 12);
     if (et == ET_IPV4)
       return parse_ip(cfg, pkt, ETH_HLEN, len, 4, out);
     if (et == ET_IPV6)

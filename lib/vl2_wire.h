@@ -19,6 +19,9 @@ static inline uint32_t vl2_load_be32(const uint8_t *p) {
   return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
          p[3];
 }
+static inline uint64_t vl2_load_be64(const uint8_t *p) {
+  return (uint64_t)vl2_load_be32(p) << 32 | vl2_load_be32(p + 4);
+}
 static inline void vl2_store_be16(uint8_t *p, uint16_t v) {
   p[0] = (uint8_t)(v >> 8);
   p[1] = (uint8_t)v;
