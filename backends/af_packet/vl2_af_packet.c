@@ -22,6 +22,7 @@
  * segments in a per-instance scratch buffer.
  */
 #include <vl2/af_packet.h>
+#include <vl2/egress.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -37,7 +38,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "vl2_offload.h"
 #include "vl2_args.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
@@ -492,9 +492,9 @@ typedef struct rx_meta {
 static size_t rx_gso(vl2_backend *be, afp *p, uint8_t *mac, uint32_t len,
                      const struct virtio_net_hdr *vh, const rx_meta *m,
                      vl2_frame *frames, size_t room, vl2_tstamp now) {
-  vl2_off_gso g;
+  vl2_gso g;
   uint8_t type = (uint8_t)(vh->gso_type & ~VIRTIO_NET_HDR_GSO_ECN);
-  if (!vl2_off_gso_prepare(mac, len, type, vh->gso_size, &g)) {
+  if (vl2_gso_prepare(mac, len, type, vh->gso_size, &g) != 0) {
     p->st.rx_errors++;
     p->gso_pending = false;
     return 0;
@@ -511,7 +511,7 @@ static size_t rx_gso(vl2_backend *be, afp *p, uint8_t *mac, uint32_t len,
       }
       break;
     }
-    uint32_t flen = vl2_off_gso_segment(mac, &g, i, d);
+    uint32_t flen = vl2_gso_segment(mac, &g, i, d);
     if (m->tagged)
       insert_tag(&d, &flen, m->tpid, m->tci);
     emit(be, p, &frames[out++], d, flen, now);
@@ -557,14 +557,14 @@ static ptrdiff_t rx_packet(vl2_backend *be, afp *p, struct tpacket3_hdr *h,
 
   if (p->vnet_hdr) {
     if ((vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
-        !vl2_off_csum_complete(mac, len, vh.csum_start, vh.csum_offset)) {
+        vl2_csum_complete(mac, len, vh.csum_start, vh.csum_offset) != 0) {
       p->st.rx_errors++;
       return 0;
     }
   } else if (status & TP_STATUS_CSUMNOTREADY) {
     uint32_t start, off;
-    if (vl2_off_csum_locate(mac, len, &start, &off))
-      vl2_off_csum_complete(mac, len, start, off);
+    if (vl2_csum_locate(mac, len, &start, &off) == 0)
+      vl2_csum_complete(mac, len, start, off);
   }
 
   if (m.tagged) {

@@ -11,6 +11,7 @@
  */
 #include <vl2/tap.h>
 #include <vl2/backend_ops.h>
+#include <vl2/egress.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -96,39 +97,6 @@ static int nl_to_err(int nlerr) {
   }
 }
 
-/* Internet checksum over |len| bytes at |p| (big-endian words). */
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len) {
-  while (len > 1) {
-    sum += (uint32_t)p[0] << 8 | p[1];
-    p += 2;
-    len -= 2;
-  }
-  if (len)
-    sum += (uint32_t)p[0] << 8;
-  return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum) {
-  while (sum >> 16)
-    sum = (sum & 0xffff) + (sum >> 16);
-  return (uint16_t)~sum;
-}
-
-/* Finish a CHECKSUM_PARTIAL frame as the kernel's skb_checksum_help()
- * does: the field holds the pseudo-header sum; sum from csum_start to the
- * end and store the complement (0 becomes 0xffff). */
-static bool complete_csum(uint8_t *d, size_t len, uint16_t start,
-                          uint16_t off) {
-  if ((size_t)start + off + 2 > len)
-    return false;
-  uint16_t c = csum_fold(csum_add(0, d + start, len - start));
-  if (c == 0)
-    c = 0xffff;
-  d[start + off] = (uint8_t)(c >> 8);
-  d[start + off + 1] = (uint8_t)c;
-  return true;
-}
-
 /* --- data path ---------------------------------------------------------- */
 
 static vl2_ssize tap_rx_burst(vl2_backend *be, vl2_frame *frames, size_t n,
@@ -202,7 +170,7 @@ static vl2_ssize tap_rx_burst(vl2_backend *be, vl2_frame *frames, size_t n,
         continue;
       }
       if ((vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
-          !complete_csum(data, len, vh.csum_start, vh.csum_offset)) {
+          vl2_csum_complete(data, len, vh.csum_start, vh.csum_offset) != 0) {
         p->st.rx_errors++;
         continue;
       }

@@ -384,15 +384,28 @@ static remote *find_remote(const vl2_ipaddr *a) {
 
 static uint64_t enc_too_big, enc_other;
 
-/* Send one copy of @f to @d: apply the egress edit, encapsulate for a
- * remote endpoint, and append it to the destination's file. */
+/* Send one copy of @f to @d: the egress stage (vl2_egress_build(): the
+ * tag edit, VXLAN for a remote endpoint unless --inner), and append it to
+ * the destination's file. */
 static void emit(const vl2_frame *f, const vl2_dest *d, vl2_tstamp ts,
                  uint8_t *buf) {
-  size_t off = HEADROOM;
   if (f->len > MAX_FRAME)
     die("frame of %u bytes: larger than the backend's limit", f->len);
-  memcpy(buf + off, f->data, f->len);
-  vl2_ssize n = vl2_vlan_apply_edit(buf, &off, f->len, d);
+  vl2_vxlan_config cfg;
+  vl2_vxlan_config_default(&cfg);
+  cfg.local = g.local;
+  cfg.underlay_mtu = g.mtu;
+  vl2_egress_params ep;
+  vl2_egress_params_default(&ep);
+  ep.vxlan = g.inner ? NULL : &cfg;
+  ep.layer = VL2_VXLAN_LAYER_ETH;
+  static const vl2_mac nh = {{0x02, 0, 0, 0, 0, 0x02}},
+                       me = {{0x02, 0, 0, 0, 0, 0x01}};
+  ep.eth_dst = nh;
+  ep.eth_src = me;
+  vl2_egress_pkt pk[1];
+  vl2_ssize n =
+      vl2_egress_build(&ep, f, d, buf, HEADROOM + MAX_FRAME + 64, pk, 1);
   if (d->type == VL2_DEST_PORT) {
     port *p = d->port < MAX_PORTS ? g.ports[d->port] : NULL;
     if (p == NULL)
@@ -409,44 +422,22 @@ static void emit(const vl2_frame *f, const vl2_dest *d, vl2_tstamp ts,
       snprintf(name, sizeof(name), "port-%u.pcap", p->id);
       p->w = open_writer(name);
     }
-    write_frame(p->w, buf + off, (size_t)n, ts);
+    write_frame(p->w, buf + pk[0].off, pk[0].len, ts);
     return;
   }
   remote *r = find_remote(&d->remote);
   if (n < 0) {
-    r->encap_errors[VL2_VXLAN_R_NONE]++;
+    if (n == VL2_ERR_LIMIT) {
+      r->encap_errors[VL2_VXLAN_R_TOO_BIG]++;
+      enc_too_big++;
+    } else {
+      r->encap_errors[n == VL2_ERR_MALFORMED ? VL2_VXLAN_R_TRUNC_INNER
+                                             : VL2_VXLAN_R_NONE]++;
+      enc_other++;
+    }
     return;
   }
-  size_t len = (size_t)n;
-  if (!g.inner) {
-    vl2_vxlan_config cfg;
-    vl2_vxlan_config_default(&cfg);
-    cfg.local = g.local;
-    cfg.underlay_mtu = g.mtu;
-    vl2_vxlan_encap_params ep;
-    memset(&ep, 0, sizeof(ep));
-    ep.vni = d->vni;
-    ep.sport = d->udp_sport;
-    ep.layer = VL2_VXLAN_LAYER_ETH;
-    ep.remote = d->remote;
-    static const vl2_mac nh = {{0x02, 0, 0, 0, 0, 0x02}},
-                         me = {{0x02, 0, 0, 0, 0, 0x01}};
-    ep.eth_dst = nh;
-    ep.eth_src = me;
-    vl2_ssize e = vl2_vxlan_encap(buf, &off, len, &cfg, &ep);
-    if (e < 0) {
-      if (e == VL2_ERR_LIMIT) {
-        r->encap_errors[VL2_VXLAN_R_TOO_BIG]++;
-        enc_too_big++;
-      } else {
-        r->encap_errors[e == VL2_ERR_MALFORMED ? VL2_VXLAN_R_TRUNC_INNER
-                                               : VL2_VXLAN_R_NONE]++;
-        enc_other++;
-      }
-      return;
-    }
-    len = (size_t)e;
-  }
+  size_t len = pk[0].len;
   r->written++;
   if (g.outdir == NULL)
     return;
@@ -456,7 +447,7 @@ static void emit(const vl2_frame *f, const vl2_dest *d, vl2_tstamp ts,
              ip_str(&r->addr, ip, sizeof(ip)));
     r->w = open_writer(name);
   }
-  write_frame(r->w, buf + off, len, ts);
+  write_frame(r->w, buf + pk[0].off, len, ts);
 }
 
 /* --- inputs ----------------------------------------------------------- */

@@ -60,7 +60,25 @@ static const char *edit_name(uint8_t e) {
   return e < 4 ? n[e] : "?";
 }
 
-static void show_verdict(const vl2_verdict *v, const vl2_dest *d) {
+/* The bytes that leave for |x| (vl2_egress_build(): tag edit, VXLAN to
+ * a VTEP from 192.0.2.1), or a negative VL2_ERR_*. */
+static vl2_ssize wire_len(const vl2_frame *f, const vl2_dest *x) {
+  static uint8_t buf[4096];
+  vl2_vxlan_config vx;
+  vl2_vxlan_config_default(&vx);
+  vx.local.family = VL2_AF_INET;
+  memcpy(vx.local.addr, "\xc0\x00\x02\x01", 4);
+  vl2_egress_params ep;
+  vl2_egress_params_default(&ep);
+  ep.vxlan = &vx;
+  ep.layer = VL2_VXLAN_LAYER_ETH;
+  vl2_egress_pkt pk[1];
+  vl2_ssize n = vl2_egress_build(&ep, f, x, buf, sizeof(buf), pk, 1);
+  return n == 1 ? (vl2_ssize)pk[0].len : n;
+}
+
+static void show_verdict(const vl2_frame *f, const vl2_verdict *v,
+                         const vl2_dest *d) {
   if (quiet)
     return;
   if (v->action == VL2_ACT_DROP) {
@@ -82,7 +100,11 @@ static void show_verdict(const vl2_verdict *v, const vl2_dest *d) {
              x->remote.addr[3], x->vni, edit_name(x->edit));
     if (x->edit == VL2_EDIT_PUSH || x->edit == VL2_EDIT_REWRITE)
       printf(" (VID %u)", x->vid);
-    printf("\n");
+    vl2_ssize n = wire_len(f, x);
+    if (n >= 0)
+      printf(": %td bytes on the wire\n", (ptrdiff_t)n);
+    else
+      printf(": %s\n", vl2_strerror((int)n));
   }
 }
 
@@ -107,7 +129,7 @@ static void step(vl2_switch *sw, const char *what, const uint8_t *data,
     fprintf(stderr, "vl2-scenario: process failed\n");
     exit(1);
   }
-  show_verdict(&v, d);
+  show_verdict(&f, &v, d);
   if (v.action != want_action || v.dest_cnt != want_cnt) {
     fprintf(stderr, "vl2-scenario: unexpected decision for: %s\n", what);
     surprises++;

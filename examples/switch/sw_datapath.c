@@ -12,16 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/virtio_net.h>
-
+#include <vl2/egress.h>
 #include <vl2/geneve.h>
-#include <vl2/tap.h>
-#include <vl2/vlan.h>
-#include <vl2/vxlan.h>
 #include <vl2/neigh.h>
+#include <vl2/tap.h>
+#include <vl2/vxlan.h>
 
 #include "sw_app.h"
-#include "vl2_offload.h"
 
 /* ------------------------------------------------------------ transmit */
 
@@ -61,13 +58,6 @@ void flush_all(app *a) {
   a->ndirty = 0;
 }
 
-/* A slot to write the next frame of |q| into (flushing when full). */
-static uint8_t *txq_slot(app *a, txq *q) {
-  if (q->n == TXQ_CAP)
-    txq_flush(a, q);
-  return q->slots + q->n * SLOT;
-}
-
 static void txq_push(app *a, txq *q, const vl2_frame *f) {
   if (q->n == TXQ_CAP)
     txq_flush(a, q);
@@ -99,155 +89,90 @@ static txq *dest_q(app *a, const vl2_dest *d) {
   return &a->uq;
 }
 
-/* Finish the |len| bytes at |buf| + HEADROOM in |q|'s next slot for |d|
- * (the egress edit, and for a remote endpoint the VXLAN or Geneve header of
- * its segment) and queue them. */
-static void emit_slot(app *a, txq *q, uint8_t *buf, size_t len,
-                      const vl2_dest *d) {
-  size_t off = HEADROOM;
-  vl2_ssize n = vl2_vlan_apply_edit(buf, &off, len, d);
-  if (n < 0)
-    return;
-  vl2_frame o = {.data = buf + off, .len = (uint32_t)n, .port = d->port};
-  if (d->type == VL2_DEST_REMOTE) {
-    vl2_vxlan_encap_params ep = {.vni = d->vni,
-                                 .sport = d->udp_sport,
-                                 .layer = VL2_VXLAN_LAYER_UDP,
-                                 .remote = d->remote};
-    if (q == &a->gq) {
-      vl2_geneve_encap_params gp = {.tun = ep};
-      n = vl2_geneve_encap(buf, &off, (size_t)n, &a->gcfg, &gp);
-    } else {
-      n = vl2_vxlan_encap(buf, &off, (size_t)n, &a->vx, &ep);
-    }
-    if (n < 0) {
-      a->encap_errors++;
-      if (n == VL2_ERR_LIMIT)
-        a->tun_drops[VL2_VXLAN_R_TOO_BIG]++;
-      return;
-    }
-    /* The UDP backend sends it from the flow's source port (its transmit
-     * pool covers the core's range); the segments of one super-frame,
-     * queued one after the other, leave in one UDP_SEGMENT send. */
-    o = (vl2_frame){.data = buf + off,
-                    .len = (uint32_t)n,
-                    .port = d->udp_sport,
-                    .remote = d->remote};
+/* Build what leaves for |d| into |q|'s free slots (vl2_egress_build():
+ * software offloads for a destination that cannot take them, the tag
+ * edit, VXLAN or Geneve for a remote endpoint). The packets come out back
+ * to back from slot q->n on; each is at most a slot long, so packet k's
+ * bytes lie within slots q->n .. q->n + k and frame q->n + k may own
+ * them. */
+static vl2_ssize build(app *a, txq *q, const vl2_egress_params *ep,
+                       const vl2_frame *f, const vl2_dest *d,
+                       vl2_egress_pkt *pk) {
+  if (q->n == TXQ_CAP)
+    txq_flush(a, q);
+  size_t room = TXQ_CAP - q->n;
+  vl2_ssize r =
+      vl2_egress_build(ep, f, d, q->slots + q->n * SLOT, room * SLOT, pk, room);
+  if (r == VL2_ERR_NOBUF && q->n > 0) {
+    txq_flush(a, q); /* a super-frame: every slot for its segments */
+    room = TXQ_CAP;
+    r = vl2_egress_build(ep, f, d, q->slots, room * SLOT, pk, room);
   }
-  txq_push(a, q, &o);
+  if (r > 0 && (size_t)pk[r - 1].off + pk[r - 1].len > (size_t)r * SLOT)
+    r = VL2_ERR_NOBUF; /* a segment longer than a slot */
+  return r;
 }
 
-/* Send the plain frame |f| to destination |d|. A frame whose bytes stay
- * valid until the next flush (|borrow|) and need no edit is queued
- * without a copy (with its flags: a virtio-net header in front of it goes
- * along). */
-static void emit_plain(app *a, const vl2_frame *f, const vl2_dest *d,
-                       bool borrow) {
+/* Send |f| to destination |d|. A frame whose bytes stay valid until the
+ * next flush (|borrow|) and that leaves as it is (vl2_egress_is_noop())
+ * is queued without a copy, its virtio-net header going along for a TAP
+ * port with offload. Everything else goes through vl2_egress_build(). */
+static void emit(app *a, const vl2_frame *f, const vl2_dest *d, bool borrow) {
   txq *q = dest_q(a, d);
   if (!q)
     return;
-  if (d->type == VL2_DEST_PORT && d->edit == VL2_EDIT_KEEP && borrow) {
-    vl2_frame o = {
-        .data = f->data, .len = f->len, .port = d->port, .flags = f->flags};
+  bool take = d->type == VL2_DEST_PORT && a->ports[d->port].cfg.offload;
+  vl2_egress_params ep;
+  vl2_egress_params_default(&ep);
+  if (q == &a->gq) {
+    ep.tunnel = VL2_EGRESS_TUNNEL_GENEVE;
+    ep.geneve = &a->gcfg;
+  } else {
+    ep.vxlan = &a->vx;
+  }
+  ep.caps = take ? VL2_EGRESS_CAP_VNET_HDR : 0;
+  if (borrow && vl2_egress_is_noop(&ep, f, d)) {
+    vl2_frame o = {.data = f->data,
+                   .len = f->len,
+                   .port = d->port,
+                   .flags = take ? f->flags : f->flags & ~VL2_FRAME_F_VNET_HDR};
     txq_push(a, q, &o);
     return;
   }
-  if (f->len > FRAME_MAX)
-    return;
-  uint8_t *buf = txq_slot(a, q);
-  memcpy(buf + HEADROOM, f->data, f->len);
-  emit_slot(a, q, buf, f->len, d);
-}
-
-/* Finish |f|, whose virtio-net header |vh| asks for work, in software for
- * a destination that cannot take offloads: segment a super-frame
- * (vl2_off_gso_segment() fixes every segment's checksums), or complete a
- * partial checksum. */
-static void emit_finished(app *a, const vl2_frame *f,
-                          const struct virtio_net_hdr *vh, const vl2_dest *d) {
-  txq *q = dest_q(a, d);
-  if (!q)
-    return;
-  if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
-    vl2_off_gso g;
-    uint8_t type = (uint8_t)(vh->gso_type & ~VIRTIO_NET_HDR_GSO_ECN);
-    if (!vl2_off_gso_prepare(f->data, f->len, type, vh->gso_size, &g) ||
-        g.hdr_len + g.size > FRAME_MAX) {
+  vl2_egress_pkt pk[TXQ_CAP];
+  vl2_ssize r = build(a, q, &ep, f, d, pk);
+  if (r < 0) {
+    if (d->type == VL2_DEST_REMOTE &&
+        (r == VL2_ERR_LIMIT || !(f->flags & VL2_FRAME_F_VNET_HDR))) {
+      a->encap_errors++;
+      if (r == VL2_ERR_LIMIT)
+        a->tun_drops[VL2_VXLAN_R_TOO_BIG]++;
+    } else if (f->flags & VL2_FRAME_F_VNET_HDR) {
       a->off_errors++;
-      return;
     }
-    for (uint32_t i = 0; i < g.nseg; i++) {
-      uint8_t *buf = txq_slot(a, q);
-      uint32_t n = vl2_off_gso_segment(f->data, &g, i, buf + HEADROOM);
-      emit_slot(a, q, buf, n, d);
+    return;
+  }
+  uint8_t *buf = q->slots + q->n * SLOT; /* build() may have flushed */
+  for (vl2_ssize k = 0; k < r; k++) {
+    vl2_frame o = {.data = buf + pk[k].off,
+                   .len = pk[k].len,
+                   .flags = pk[k].flags & VL2_EGRESS_PKT_F_VNET_HDR};
+    if (d->type == VL2_DEST_REMOTE) {
+      /* The UDP backend sends it from the flow's source port (its
+       * transmit pool covers the core's range); the segments of one
+       * super-frame, queued one after the other, leave in one
+       * UDP_SEGMENT send. */
+      o.port = d->udp_sport;
+      o.remote = d->remote;
+    } else {
+      o.port = d->port;
     }
+    txq_push(a, q, &o);
+  }
+  if (pk[0].flags & VL2_EGRESS_PKT_F_GSO)
     a->off_segmented++;
-    return;
-  }
-  if (f->len > FRAME_MAX) {
-    a->off_errors++;
-    return;
-  }
-  uint8_t *buf = txq_slot(a, q);
-  memcpy(buf + HEADROOM, f->data, f->len);
-  if (!vl2_off_csum_complete(buf + HEADROOM, f->len, vh->csum_start,
-                             vh->csum_offset)) {
-    a->off_errors++;
-    return;
-  }
-  a->off_csum++;
-  emit_slot(a, q, buf, f->len, d);
-}
-
-/* Send |f| to destination |d| (see emit_plain()). A frame carrying a
- * virtio-net header (VL2_FRAME_F_VNET_HDR, from a TAP port with offload)
- * keeps it for a TAP port with offload: borrowed as it is, or copied with
- * the header moved along with the frame start and its offsets shifted by
- * the edit (+4 for a pushed tag, -4 for a popped one). Other destinations
- * get it finished in software. */
-static void emit(app *a, const vl2_frame *f, const vl2_dest *d, bool borrow) {
-  if (!(f->flags & VL2_FRAME_F_VNET_HDR)) {
-    emit_plain(a, f, d, borrow);
-    return;
-  }
-  struct virtio_net_hdr vh;
-  memcpy(&vh, f->data - VL2_VNET_HDR_LEN, sizeof vh);
-  bool csum = vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM;
-  bool gso = vh.gso_type != VIRTIO_NET_HDR_GSO_NONE;
-  bool take = d->type == VL2_DEST_PORT && d->port < a->nports &&
-              a->ports[d->port].be && a->ports[d->port].cfg.offload;
-  if (!csum && !gso) { /* nothing to finish: a plain frame */
-    vl2_frame o = *f;
-    o.flags &= ~VL2_FRAME_F_VNET_HDR;
-    emit_plain(a, &o, d, borrow);
-    return;
-  }
-  if (take && d->edit == VL2_EDIT_KEEP && borrow) {
-    emit_plain(a, f, d, borrow);
-    return;
-  }
-  if (!take || f->len + 4 > FRAME_MAX) {
-    emit_finished(a, f, &vh, d);
-    return;
-  }
-  txq *q = &a->ports[d->port].q;
-  uint8_t *buf = txq_slot(a, q);
-  size_t off = HEADROOM;
-  memcpy(buf + off, f->data, f->len);
-  vl2_ssize n = vl2_vlan_apply_edit(buf, &off, f->len, d);
-  if (n < 0)
-    return;
-  int shift = (int)n - (int)f->len; /* +4 PUSH, -4 POP, 0 REWRITE */
-  if (csum)
-    vh.csum_start = (uint16_t)(vh.csum_start + shift);
-  if (vh.hdr_len)
-    vh.hdr_len = (uint16_t)(vh.hdr_len + shift);
-  memcpy(buf + off - VL2_VNET_HDR_LEN, &vh, sizeof vh);
-  vl2_frame o = {.data = buf + off,
-                 .len = (uint32_t)n,
-                 .port = d->port,
-                 .flags = VL2_FRAME_F_VNET_HDR};
-  txq_push(a, q, &o);
+  else if (pk[0].flags & VL2_EGRESS_PKT_F_CSUM)
+    a->off_csum++;
 }
 
 /* ----------------------------------------------------------- core glue */

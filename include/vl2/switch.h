@@ -542,14 +542,13 @@ typedef struct vl2_frame {
  * Receive: the TAP backend opened with `offload=1` sets it on every frame.
  * Transmit: the TAP backend opened with `offload=1` hands the header to
  * the kernel unchanged (pass-through). Other backends and TAPs without
- * `offload=1` do not finish frames: give them only frames without the
- * flag, or whose header asks for nothing (finish the others first, e.g.
- * with backends/common/vl2_offload.h as vl2-switch does). A program that
- * edits the frame (a VLAN tag pushed or popped) moves the header with the
- * frame start and adds the shift (+4 or -4) to `csum_start` and
- * `hdr_len`. The core reads the header only for the overlay MTU check
- * (vl2_switch_set_overlay()): a GSO super-frame is checked by the size of
- * one segment, `hdr_len + gso_size`, since it leaves as segments.
+ * `offload=1` do not finish frames: vl2_egress_build() (<vl2/egress.h>)
+ * finishes them in software (checksum, segmentation) for destinations
+ * that cannot take the offload, and for those that can keeps the header,
+ * moved with the frame start and its `csum_start` and `hdr_len` shifted
+ * by the tag edit (+4 or -4). The core reads the header only for the overlay
+ * MTU check (vl2_switch_set_overlay()): a GSO super-frame is checked by the
+ * size of one segment, `hdr_len + gso_size`, since it leaves as segments.
  */
 #define VL2_FRAME_F_VNET_HDR 0x1u
 /** Bytes of the header ::VL2_FRAME_F_VNET_HDR announces. */

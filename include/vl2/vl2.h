@@ -21,6 +21,7 @@
 #include <vl2/vlan.h>
 #include <vl2/backend.h>
 #include <vl2/vxlan.h>
+#include <vl2/egress.h>
 #include <vl2/geneve.h>
 #include <vl2/storm.h>
 #include <vl2/mdb.h>

@@ -83,22 +83,27 @@ static const char *fmt_ip(const vl2_ipaddr *a, char *b, size_t n) {
   return b;
 }
 
-/* Send a copy of |f| to |d|; for a remote, behind a VXLAN header. */
+/* Send a copy of |f| to |d| as the egress stage builds it (the tag edit;
+ * for a remote, a VXLAN header). */
 static void emit(vtep *v, const vl2_frame *f, const vl2_dest *d) {
-  if (f->len > FRAME_MAX)
-    return;
-  size_t off = HEADROOM;
-  memcpy(v->buf + off, f->data, f->len);
-  vl2_ssize len = vl2_vlan_apply_edit(v->buf, &off, f->len, d);
-  if (len < 0) {
-    v->edit_fail++;
+  vl2_egress_params ep;
+  vl2_egress_params_default(&ep);
+  ep.vxlan = &v->vx;
+  ep.layer = VL2_VXLAN_LAYER_UDP;
+  vl2_egress_pkt pk[1];
+  vl2_ssize n = vl2_egress_build(&ep, f, d, v->buf, sizeof(v->buf), pk, 1);
+  if (n < 0) {
+    if (d->type == VL2_DEST_PORT)
+      v->edit_fail++;
+    else
+      v->encap_fail++;
     return;
   }
   vl2_frame o;
   memset(&o, 0, sizeof o);
+  o.data = v->buf + pk[0].off;
+  o.len = pk[0].len;
   if (d->type == VL2_DEST_PORT) {
-    o.data = v->buf + off;
-    o.len = (uint32_t)len;
     o.port = d->port;
     if (vl2_backend_tx_burst(v->tap, &o, 1) == 1)
       v->tx_tap++;
@@ -106,19 +111,6 @@ static void emit(vtep *v, const vl2_frame *f, const vl2_dest *d) {
       v->tx_fail_tap++;
     return;
   }
-  vl2_vxlan_encap_params ep;
-  memset(&ep, 0, sizeof ep);
-  ep.vni = d->vni;
-  ep.sport = d->udp_sport;
-  ep.layer = VL2_VXLAN_LAYER_UDP;
-  ep.remote = d->remote;
-  len = vl2_vxlan_encap(v->buf, &off, (size_t)len, &v->vx, &ep);
-  if (len < 0) {
-    v->encap_fail++;
-    return;
-  }
-  o.data = v->buf + off;
-  o.len = (uint32_t)len;
   o.port = UDP_PORT;
   o.remote = d->remote;
   if (vl2_backend_tx_burst(v->udp, &o, 1) == 1)
