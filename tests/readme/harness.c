@@ -5,10 +5,12 @@
  * what the example sent (tests/readme/CMakeLists.txt builds the example
  * from README.md with this file).
  *
- * Ports 1-3 are access ports of VLAN 10, port 4 a trunk (README). Script:
- *   1 s    A (port 1) sends 32 broadcast ARP requests: 96 copies, more
+ * Ports 1-3 are access ports of VLAN 10, port 4 a trunk, and the VTEP
+ * 192.0.2.2 is in the segment (README). Script:
+ *   1 s    A (port 1) sends 32 broadcast ARP requests: 128 copies, more
  *          than the example's 64 destinations, so vl2_switch_process()
- *          must return short and be called again;
+ *          must return short and be called again; the copies to the VTEP
+ *          are VXLAN (RFC 7348: flags 0x08, VNI 100, the frame untagged);
  *   2 s    B (port 2) replies to A: one copy, to port 1;
  *   3 s    C (port 3) asks for A's IP: the switch answers from what it
  *          snooped; the reply comes from vl2_switch_poll_tx();
@@ -34,6 +36,10 @@ static const uint8_t mac_b[6] = {2, 0, 0, 0, 0, 0xb};
 static const uint8_t mac_c[6] = {2, 0, 0, 0, 0, 0xc};
 static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static const uint8_t zero[6] = {0};
+static const uint8_t vtep[4] = {192, 0, 2, 2};
+
+/* Where a copy went: ports 1-4, or REMOTE for the VTEP. */
+enum { REMOTE = 5, NWHERE = 6 };
 
 static uint8_t frames[NREQ + 2][ARP_LEN];
 static int step;
@@ -107,11 +113,17 @@ vl2_tstamp my_now_ns(void) {
 }
 
 void my_send(const vl2_dest *to, const uint8_t *data, size_t len) {
-  expect(to->type == VL2_DEST_PORT, "only local ports");
   expect(nout < SENT_MAX && len <= sizeof(out[0].data), "output fits");
   if (nout >= SENT_MAX || len > sizeof(out[0].data))
     return;
-  out[nout].port = to->port;
+  if (to->type == VL2_DEST_REMOTE) {
+    expect(to->remote.family == VL2_AF_INET &&
+               memcmp(to->remote.addr, vtep, 4) == 0 && to->vni == 100,
+           "a remote copy goes to the VTEP in VNI 100");
+    out[nout].port = REMOTE;
+  } else {
+    out[nout].port = to->port;
+  }
   out[nout].len = len;
   memcpy(out[nout].data, data, len);
   nout++;
@@ -136,18 +148,27 @@ static size_t count(uint32_t port) {
 
 static void check(void) {
   /* seen[port][i]: copies of request i (target 10.0.0.(2+i)) on port. */
-  unsigned seen[5][NREQ] = {{0}};
+  unsigned seen[NWHERE][NREQ] = {{0}};
   size_t reply_b = 0, reply_sw = 0, other = 0;
   static const uint8_t tag[4] = {0x81, 0x00, 0x00, 0x0a}; /* VID 10 */
   for (size_t i = 0; i < nout; i++) {
     const sent *s = &out[i];
     uint8_t f[ARP_LEN];
-    if (s->port < 1 || s->port > 4) {
+    if (s->port < 1 || s->port > REMOTE) {
       other++;
       continue;
     }
-    /* The trunk's copies carry the tag the egress edit pushed. */
-    if (s->port == 4) {
+    /* The VTEP's copies: the VXLAN header (I flag, VNI 100), then the
+     * frame, untagged. */
+    static const uint8_t vxlan[8] = {0x08, 0, 0, 0, 0, 0, 100, 0};
+    if (s->port == REMOTE) {
+      if (s->len != 8 + ARP_LEN || memcmp(s->data, vxlan, 8) != 0) {
+        other++;
+        continue;
+      }
+      memcpy(f, s->data + 8, ARP_LEN);
+    } else if (s->port == 4) {
+      /* The trunk's copies carry the tag the egress edit pushed. */
       if (s->len != ARP_LEN + 4 || memcmp(s->data + 12, tag, 4) != 0) {
         other++;
         continue;
@@ -172,13 +193,14 @@ static void check(void) {
     else
       other++;
   }
-  printf("sent: port 1 %zu, port 2 %zu, port 3 %zu, port 4 %zu; events: "
-         "%u learned, %u aged\n",
-         count(1), count(2), count(3), count(4), learned, aged);
+  printf("sent: port 1 %zu, port 2 %zu, port 3 %zu, port 4 %zu, VTEP %zu; "
+         "events: %u learned, %u aged\n",
+         count(1), count(2), count(3), count(4), count(REMOTE), learned, aged);
   for (int k = 0; k < NREQ; k++) {
     expect(seen[1][k] == 0, "no request back to its source port");
     expect(seen[2][k] == 1 && seen[3][k] == 1 && seen[4][k] == 1,
            "each request once to ports 2, 3 and (tagged) 4");
+    expect(seen[REMOTE][k] == 1, "each request once to the VTEP, in VXLAN");
   }
   expect(reply_b == 1, "B's reply to port 1");
   expect(reply_sw == 1, "the switch's answer to C, from poll_tx");
