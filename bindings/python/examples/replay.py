@@ -37,6 +37,7 @@ def main(argv=None):
     os.makedirs(a.outdir, exist_ok=True)
 
     tunnel = vl2.Vxlan(local="192.0.2.1")
+    egress = vl2.Egress(tunnel)        # tag edits, VXLAN for remotes
     writers = {}
 
     def writer(name):
@@ -72,13 +73,10 @@ def main(argv=None):
                     drops[str(v.reason)] += 1
                     continue
                 for d in v.dests:
-                    out = d.apply(frame)
-                    if d.is_remote:
-                        pkt = tunnel.encap(out, d.vni, d.remote,
-                                           sport=d.udp_sport)
-                        writer("remote-%s.pcap" % d.remote).write(pkt, ts)
-                    else:
-                        writer("port%d.pcap" % d.port).write(out, ts)
+                    name = ("remote-%s.pcap" % d.remote if d.is_remote
+                            else "port%d.pcap" % d.port)
+                    for pkt in egress.build(frame, d):
+                        writer(name).write(pkt, ts)
         fdb = sw.fdb_count()
     for name in sorted(writers):
         w = writers[name]

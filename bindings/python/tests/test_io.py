@@ -56,7 +56,8 @@ class TypingTest(unittest.TestCase):
         import typing
         pkg = os.path.dirname(vl2.__file__)
         self.assertTrue(os.path.exists(os.path.join(pkg, "py.typed")))
-        for cls in (vl2.Switch, vl2.Vxlan, vl2.PcapReader, vl2.PcapWriter):
+        for cls in (vl2.Switch, vl2.Vxlan, vl2.Egress, vl2.PcapReader,
+                    vl2.PcapWriter):
             for name, fn in vars(cls).items():
                 if name.startswith("_") and name != "__init__":
                     continue
@@ -148,6 +149,34 @@ class VxlanTest(unittest.TestCase):
         self.assertNotEqual(cm.exception.reason, 0)
         with self.assertRaises(vl2.InvalidArgument):
             vl2.Vxlan(port=0)
+
+
+class EgressTest(unittest.TestCase):
+    def test_port_and_remote_copies(self):
+        t = vl2.Vxlan(local="192.0.2.1")
+        eg = vl2.Egress(t)
+        with vl2.Switch() as sw:
+            sw.set_overlay(t)
+            sw.add_segment(100)
+            sw.add_port(1)
+            sw.add_port(2, vl2.TRUNK)
+            sw.map_vlan(1, 1, 100)
+            sw.map_vlan(2, 10, 100)
+            sw.add_remote(100, "192.0.2.7")
+            frame = eth("ff:ff:ff:ff:ff:ff", A)
+            v = sw.process_one(1, frame)
+            out = {d.port if d.port is not None else str(d.remote):
+                   (d, eg.build(frame, d)) for d in v.dests}
+        d2, (tagged,) = out[2]
+        self.assertEqual(tagged, d2.apply(frame))     # the same edit
+        self.assertEqual(vl2.eth_parse(tagged).tags[0][3], 10)
+        dr, (pkt,) = out["192.0.2.7"]
+        got = vl2.Vxlan(local="192.0.2.7").decap(pkt)
+        self.assertEqual((got.vni, got.frame, got.sport),
+                         (100, frame, dr.udp_sport))
+        self.assertNotEqual(dr.udp_sport, 0)           # set_overlay
+        # Without a tunnel config: the inner frame only.
+        self.assertEqual(vl2.Egress().build(frame, dr), [frame])
 
 
 class PcapTest(unittest.TestCase):

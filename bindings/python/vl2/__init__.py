@@ -40,8 +40,8 @@ from ._core import (Switch, Frame, Verdict, Dest, FdbEntry, Event,  # noqa
                     version, drop_reason_name, DROP_REASONS, mac_str, Action,
                     DropReason, EventType, Edit, DestType, NeighState, TxKind,
                     VxlanReason, VxlanLayer, LimitKind)
-from ._io import (Vxlan, VxlanError, Decapsulated, PcapReader,  # noqa
-                  PcapWriter, VXLAN_PORT)
+from ._io import (Egress, Vxlan, VxlanError, Decapsulated,  # noqa
+                  PcapReader, PcapWriter, VXLAN_PORT)
 from .errors import *  # noqa: F401,F403
 from ._lib import lib_path  # noqa: F401
 

@@ -7,7 +7,7 @@ one), over the generated structures of ``_structs``."""
 import ctypes as C
 import ipaddress
 from collections import namedtuple
-from typing import Iterator, Optional, Tuple, Union
+from typing import Any, Iterator, List, Optional, Tuple, Union
 
 from . import _lib as L
 from ._core import (VxlanLayer, VxlanReason, _check, _ip, _mac, _ts, ip_obj,
@@ -103,6 +103,46 @@ class Vxlan:
         return Decapsulated(info.vni, inner, ip_obj(info.src),
                             ip_obj(info.dst), info.sport, info.dport,
                             info.tos, info.ttl)
+
+
+class Egress:
+    """The last stage (``<vl2/egress.h>``, ``vl2_egress_build``): what
+    leaves for one destination of a verdict, as a list of packets. Port
+    destinations get the tag edit; remote ones are also encapsulated with
+    ``vxlan`` (a :class:`Vxlan`; None: the edited inner frame only) at
+    ``layer`` (``ETH`` with ``eth_dst``/``eth_src``, ``IP`` or ``UDP``),
+    with the destination's UDP source port."""
+
+    def __init__(self, vxlan: Optional[Vxlan] = None,
+                 layer: int = VxlanLayer.ETH,
+                 eth_dst: str = "00:00:00:00:00:00",
+                 eth_src: str = "00:00:00:00:00:00") -> None:
+        p = L.S.vl2_egress_params()
+        _check(L.lib.vl2_egress_params_default_versioned(
+            L.K["VL2_EGRESS_PARAMS_VERSION"], C.byref(p)),
+            "vl2_egress_params_default")
+        self._vxlan = vxlan             # kept alive: p points into it
+        if vxlan is not None:
+            p.vxlan = C.pointer(vxlan._cfg)
+        p.layer = int(layer)
+        p.eth_dst, p.eth_src = _mac(eth_dst), _mac(eth_src)
+        self._p = p
+
+    def build(self, frame: bytes, dest: Any) -> List[bytes]:
+        """The packets that leave for ``dest`` (a :class:`vl2.Dest` of the
+        verdict ``frame`` got)."""
+        frame = bytes(frame)
+        src = C.create_string_buffer(frame, len(frame) or 1)
+        f = L.Frame()
+        f.data, f.len = C.cast(src, C.c_void_p), len(frame)
+        d = dest._c()
+        cap = len(frame) + 4 + 128
+        buf = C.create_string_buffer(cap)
+        pkts = (L.S.vl2_egress_pkt * 1)()
+        n = _check(L.lib.vl2_egress_build(C.byref(self._p), C.byref(f),
+                                          C.byref(d), buf, cap, pkts, 1),
+                   "vl2_egress_build")
+        return [buf.raw[k.off:k.off + k.len] for k in pkts[:n]]
 
 
 def _pcap():
@@ -203,5 +243,5 @@ class PcapWriter:
             pass
 
 
-__all__ = ["Vxlan", "VxlanError", "Decapsulated", "PcapReader",
+__all__ = ["Egress", "Vxlan", "VxlanError", "Decapsulated", "PcapReader",
            "PcapWriter", "VXLAN_PORT"]
