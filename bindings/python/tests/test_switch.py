@@ -252,7 +252,9 @@ class SwitchTest(unittest.TestCase):
             sw.add_segment(1)
         sw.close()
 
-    @unittest.skipUnless(os.path.isdir(PCAPS), "shared captures not found")
+    @unittest.skipUnless(
+        os.path.isfile(os.path.join(PCAPS, "zeek", "icmp_dot1q.pcap")),
+        "zeek/icmp_dot1q.pcap not found (tests/captures.sha256)")
     def test_capture_through_trunk(self):
         # zeek/icmp_dot1q.pcap: every frame in VLAN 123.
         path = os.path.join(PCAPS, "zeek", "icmp_dot1q.pcap")
