@@ -198,6 +198,27 @@ class PcapTest(unittest.TestCase):
         with self.assertRaises(vl2.Vl2Error):
             vl2.PcapReader("/nonexistent/x.pcap")
 
+    def test_hostile_files(self):
+        with tempfile.TemporaryDirectory() as d:
+            junk = os.path.join(d, "junk.pcap")
+            with open(junk, "wb") as f:
+                f.write(b"\x00" * 100)                  # not a capture
+            with self.assertRaises(vl2.Vl2Error) as cm:
+                vl2.PcapReader(junk)
+            self.assertTrue(str(cm.exception))
+            good = os.path.join(d, "good.pcap")
+            with vl2.PcapWriter(good) as w:
+                for i in range(3):
+                    w.write(eth(B, A, payload=bytes([i]) * 50), i * 1000)
+            with open(good, "rb") as f:
+                data = f.read()
+            cut = os.path.join(d, "cut.pcap")               # last record cut
+            with open(cut, "wb") as f:
+                f.write(data[:-20])
+            with vl2.PcapReader(cut) as r:               # the whole ones
+                got = [fr for _, fr in r]
+            self.assertEqual(len(got), 2)
+
 
 @unittest.skipUnless(os.path.isdir(PCAPS), "shared captures not found")
 class ReplayExampleTest(unittest.TestCase):
