@@ -106,6 +106,8 @@ static struct {
   bool no_csum_verify; /* --no-csum-verify: outer UDP checksums */
   uint32_t useg[64];   /* --segment VNI: segments without a VLAN */
   size_t n_useg;
+  uint32_t gseg[64]; /* --geneve VNI: remote copies in Geneve */
+  size_t n_gseg;
 } g;
 
 static void die(const char *fmt, ...)
@@ -312,6 +314,8 @@ static void usage(void) {
       "                         packets (default 192.0.2.1 or 2001:db8::1)\n"
       "  --mtu N                underlay MTU (default 1500; 0: no limit);\n"
       "                         larger packets are counted, not written\n"
+      "  --geneve VNI           remote VTEPs of segment VNI get Geneve\n"
+      "                         (RFC 8926, UDP 6081) instead of VXLAN\n"
       "  --inner                write the inner frame for remote VTEPs\n"
       "                         instead of the VXLAN packet\n"
       "  --json                 print the summary (or decode) as JSON\n"
@@ -398,6 +402,19 @@ static void emit(const vl2_frame *f, const vl2_dest *d, vl2_tstamp ts,
   vl2_egress_params ep;
   vl2_egress_params_default(&ep);
   ep.vxlan = g.inner ? NULL : &cfg;
+  /* --geneve VNI: that segment's remote copies are Geneve (RFC 8926) with
+   * the same outer settings on UDP 6081. */
+  vl2_geneve_config gc;
+  for (size_t i = 0; i < g.n_gseg && d->type == VL2_DEST_REMOTE; i++) {
+    if (g.gseg[i] != d->vni)
+      continue;
+    vl2_geneve_config_default(&gc);
+    gc.tun.local = g.local;
+    gc.tun.underlay_mtu = g.mtu;
+    ep.tunnel = VL2_EGRESS_TUNNEL_GENEVE;
+    ep.geneve = g.inner ? NULL : &gc;
+    break;
+  }
   ep.layer = VL2_VXLAN_LAYER_ETH;
   static const vl2_mac nh = {{0x02, 0, 0, 0, 0, 0x02}},
                        me = {{0x02, 0, 0, 0, 0, 0x01}};
@@ -1256,6 +1273,7 @@ enum {
   OPT_SEGMENT,
   OPT_STRICT_REMOTES,
   OPT_NO_CSUM_VERIFY,
+  OPT_GENEVE,
 };
 
 int main(int argc, char **argv) {
@@ -1284,6 +1302,7 @@ int main(int argc, char **argv) {
       {"segment", required_argument, NULL, OPT_SEGMENT},
       {"strict-remotes", no_argument, NULL, OPT_STRICT_REMOTES},
       {"no-csum-verify", no_argument, NULL, OPT_NO_CSUM_VERIFY},
+      {"geneve", required_argument, NULL, OPT_GENEVE},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0},
@@ -1438,6 +1457,11 @@ int main(int argc, char **argv) {
       break;
     case OPT_NO_CSUM_VERIFY:
       g.no_csum_verify = true;
+      break;
+    case OPT_GENEVE:
+      if (g.n_gseg == sizeof(g.gseg) / sizeof(g.gseg[0]))
+        usage_error("too many --geneve");
+      g.gseg[g.n_gseg++] = (uint32_t)parse_u64(optarg, VL2_VNI_MAX, "VNI");
       break;
     case 'h':
       usage();

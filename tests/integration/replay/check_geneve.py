@@ -7,6 +7,9 @@ worked out here from RFC 8926, not from libvl2).
 
 Usage: check_geneve.py VL2_REPLAY PCAP_DIR CAPTURE [--geneve-known C:T]...
                        [--no-csum-verify]
+       check_geneve.py VL2_REPLAY PCAP_DIR --egress CAPTURE
+         (the capture as local frames, flooded to a Geneve VTEP: every
+         packet for it is Geneve around one of the capture's frames)
 
 For CAPTURE (relative to PCAP_DIR, read in place):
 - every UDP 6081 packet is classified here: accepted (its inner Ethernet
@@ -146,7 +149,55 @@ def read_frames(path):
     return out
 
 
+def check_egress(replay, path):
+    """Replay |path| as plain Ethernet on port 0 (VLAN 1, segment 1) with a
+    remote VTEP in segment 1 encapsulated in Geneve (--geneve 1): every
+    packet written for the VTEP must be, as scapy reads it, IPv4/UDP to
+    6081 carrying Geneve version 0, VNI 1, protocol 0x6558, no options,
+    and an inner frame that is one of the capture's untagged frames."""
+    from scapy.contrib.geneve import GENEVE
+    from scapy.layers.inet import IP, UDP
+    from scapy.layers.l2 import Ether
+    frames = set(read_frames(path))
+    tmp = tempfile.mkdtemp(prefix="vl2-geneve-egress-")
+    try:
+        r = subprocess.run([replay, "--json", "-o", tmp, "--remote",
+                            "1=198.51.100.9", "--geneve", "1", path],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           check=False)
+        expect(r.returncode == 0, "egress replay exit %d: %s" %
+               (r.returncode, r.stderr.decode()[:300]))
+        f = os.path.join(tmp, "remote-198.51.100.9.pcap")
+        expect(os.path.exists(f), "nothing written for the Geneve VTEP")
+        if not os.path.exists(f):
+            return
+        n = 0
+        for b in read_frames(f):
+            n += 1
+            p = Ether(b)
+            ok = (IP in p and UDP in p and p[UDP].dport == 6081 and
+                  p[IP].dst == "198.51.100.9")
+            g = GENEVE(bytes(p[UDP].payload)) if ok else None
+            ok = ok and g.version == 0 and g.vni == 1 and \
+                g.proto == 0x6558 and g.optionlen == 0 and \
+                bytes(g.payload) in frames
+            expect(ok, "packet %d for the VTEP is not the Geneve of an "
+                   "input frame" % n)
+        print("egress: %d Geneve packets for the VTEP, all of input frames" %
+              n)
+        expect(n > 0, "no Geneve packets")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main(argv):
+    if len(argv) == 5 and argv[3] == "--egress":
+        path = os.path.join(argv[2], argv[4])
+        if not os.path.exists(path):
+            print("SKIP: %s absent" % path)
+            return 77
+        check_egress(argv[1], path)
+        return 1 if FAILS else 0
     if len(argv) < 4:
         print(__doc__)
         return 2
