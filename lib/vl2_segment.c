@@ -211,3 +211,16 @@ int vl2_switch_remote_del(vl2_switch *sw, uint32_t vni,
   }
   return VL2_ERR_NOTFOUND;
 }
+
+int vl2_switch_remote_get(const vl2_switch *sw, uint32_t vni, uint32_t idx,
+                          vl2_ipaddr *remote) {
+  if (sw == NULL || remote == NULL)
+    return VL2_ERR_INVALID;
+  const vl2_segment *seg = vl2_switch_find_segment(sw, vni);
+  if (seg == NULL)
+    return VL2_ERR_NOTFOUND;
+  if (idx >= seg->n_remotes)
+    return 0;
+  *remote = *vl2_remote_addr(&sw->rt, seg->remotes[idx]);
+  return 1;
+}

@@ -13,6 +13,7 @@
  *   sw_events.c     the core's events (FDB learned, moved, aged, ...)
  *   sw_ports.c      TAP and AF_PACKET ports: open, add to the switch, close
  *   sw_overlay.c    segments' remote VTEPs and the VXLAN/UDP underlay
+ *   sw_evpn.c       BGP EVPN segments through libvl2-evpn (FRR's zebra)
  *   sw_apply.c      applying a configuration as a difference; reload
  *   sw_views.c      JSON views of the running switch (ports, segments,
  *                   FDB, neighbours, counters)
@@ -58,7 +59,7 @@
 #define CTL_IDLE_NS (10 * VL2_SEC) /* no progress this long: closed */
 
 /* What an epoll event's data names (kind << 32 | index). */
-enum { K_SIG = 1, K_LISTEN, K_CLIENT, K_PORT, K_UDP };
+enum { K_SIG = 1, K_LISTEN, K_CLIENT, K_PORT, K_UDP, K_EVPN };
 /* Log levels (--log-level). */
 enum { L_ERR, L_WARN, L_INFO, L_DEBUG };
 
@@ -116,7 +117,8 @@ typedef struct app {
   uint32_t nports; /* = cfg.max_ports at creation */
   seg_rt *segs;
   size_t nsegs;
-  vl2_backend *udp; /* VXLAN underlay socket, or NULL */
+  vl2_backend *udp;      /* VXLAN underlay socket, or NULL */
+  struct vl2_evpn *evpn; /* the EVPN adapter, when a segment has evpn */
   txq uq;
   vl2_gro *gro; /* inner TCP coalescing of underlay bursts, or NULL */
   vl2_vxlan_config vx;
@@ -248,6 +250,15 @@ void seg_forget(app *a, uint32_t vni);
 int underlay_open(app *a, const sw_config *c, char *err, size_t errlen);
 void underlay_close(app *a);
 bool underlay_same(const sw_config *x, const sw_config *y);
+
+/* sw_evpn.c */
+int evpn_seg_add(app *a, const sw_config *c, uint32_t vni, char *err,
+                 size_t errlen);
+void evpn_seg_del(app *a, uint32_t vni);
+void evpn_close(app *a);
+void evpn_input(app *a);
+void evpn_event(app *a, const vl2_event *ev);
+json_object *evpn_stats_json(app *a); /* NULL without EVPN */
 
 /* sw_apply.c */
 int fdb_apply(app *a, const sw_fdb_cfg *f, char *err, size_t errlen);

@@ -188,7 +188,10 @@ int apply(app *a, sw_config *nc, char *err, size_t errlen) {
   /* 3. segments */
   for (size_t i = 0; i < oc->seg_cnt; i++) {
     uint32_t vni = oc->segs[i].vni;
-    if (sw_config_seg(nc, vni))
+    const sw_seg_cfg *ns = sw_config_seg(nc, vni);
+    if (oc->segs[i].evpn && (!ns || !ns->evpn))
+      evpn_seg_del(a, vni);
+    if (ns)
       continue;
     int rv = vl2_switch_segment_del(a->sw, vni);
     if (rv) {
@@ -242,6 +245,10 @@ int apply(app *a, sw_config *nc, char *err, size_t errlen) {
     for (size_t j = 0; j < s->flood_cnt; j++)
       if (vtep_add(a, r, &s->flood[j], true, e, sizeof e))
         NOTE_ERR();
+    /* EVPN: the mirror objects; the flood list, remote MACs and
+     * neighbours come from the fabric from now on. */
+    if (s->evpn && evpn_seg_add(a, nc, s->vni, e, sizeof e))
+      NOTE_ERR();
   }
 
   a->n_geneve_segs = 0;

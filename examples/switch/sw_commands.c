@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <vl2/fdb.h>
+#include <vl2/neigh.h>
 #include <vl2/version.h>
 
 #include "sw_app.h"
@@ -132,6 +133,42 @@ static json_object *cmd_fdb_change(app *a, char **w, int n) {
   return jok();
 }
 
+/* neigh add IP lladdr MAC vni N [port NAME] ; neigh del IP vni N */
+static json_object *cmd_neigh_change(app *a, char **w, int n) {
+  bool add = strcmp(w[1], "add") == 0;
+  const char *usage = "usage: neigh add IP lladdr MAC vni VNI [port NAME] | "
+                      "neigh del IP vni VNI";
+  json_object *err = NULL;
+  vl2_neigh_entry e;
+  memset(&e, 0, sizeof e);
+  e.port = VL2_NEIGH_PORT_ANY;
+  if (!add) {
+    if (n != 5 || strcmp(w[3], "vni"))
+      return jusage("%s", usage);
+    if (arg_ip(w[2], &e.ip, &err) || arg_vni(w[4], &e.vni, &err))
+      return err;
+    int rv = vl2_neigh_del(a->sw, e.vni, &e.ip);
+    return rv ? jerr("neigh del: %s", vl2_strerror(rv)) : jok();
+  }
+  if ((n != 7 && n != 9) || strcmp(w[3], "lladdr") || strcmp(w[5], "vni") ||
+      (n == 9 && strcmp(w[7], "port")))
+    return jusage("%s", usage);
+  if (arg_ip(w[2], &e.ip, &err) || arg_mac(w[4], &e.mac, &err) ||
+      arg_vni(w[6], &e.vni, &err))
+    return err;
+  if (n == 9) {
+    port_rt *p = port_by_name(a, w[8]);
+    if (!p || !p->in_switch)
+      return jerr("neigh add: no port %s", w[8]);
+    e.port = p->id;
+  }
+  int rv = vl2_neigh_add_static(a->sw, &e);
+  if (rv)
+    return jerr("neigh add: %s", vl2_strerror(rv));
+  logm(L_INFO, "static neighbour %s vni %u added by vl2ctl", w[2], e.vni);
+  return jok();
+}
+
 /* vtep add VNI IP ; vtep del VNI IP */
 static json_object *cmd_vtep(app *a, char **w, int n) {
   uint32_t vni;
@@ -144,11 +181,20 @@ static json_object *cmd_vtep(app *a, char **w, int n) {
   seg_rt *s = seg_find(a, vni);
   if (!s)
     return jerr("vtep: no segment %u", vni);
+  const sw_seg_cfg *sc = sw_config_seg(&a->cfg, vni);
+  if (sc && sc->evpn)
+    return jerr("vtep %s: segment %u is an EVPN segment: its flood list "
+                "comes from the fabric (type-3 routes)",
+                w[1], vni);
   if (strcmp(w[1], "add") == 0) {
     if (!a->udp && !a->gnv)
       return jerr("vtep add: no underlay configured");
-    if (vtep_find(s, &ip))
-      return jerr("vtep add: %s is in segment %u already", w[3], vni);
+    if (vtep_find(s, &ip)) {
+      /* Idempotent: adding what is there is no error. */
+      json_object *o = jok();
+      JADD(o, "already", json_object_new_boolean(1));
+      return o;
+    }
     char e[256];
     if (vtep_add(a, s, &ip, false, e, sizeof e))
       return jerr("vtep add: %s", e);
@@ -177,6 +223,9 @@ json_object *handle_cmd(app *a, char *line) {
     return cmd_segments(a);
   if (strcmp(w[0], "stats") == 0)
     return cmd_stats(a);
+  if (strcmp(w[0], "neigh") == 0 && n >= 2 &&
+      (strcmp(w[1], "add") == 0 || strcmp(w[1], "del") == 0))
+    return cmd_neigh_change(a, w, n);
   if (strcmp(w[0], "neigh") == 0)
     return cmd_neigh(a);
   if (strcmp(w[0], "fdb") == 0 && n == 1)
@@ -207,7 +256,7 @@ json_object *handle_cmd(app *a, char *line) {
     return o;
   }
   return jusage("unknown command '%s' (expected ports, segments, fdb, neigh, "
-                "stats, mdb, storm, fdb add|del, vtep add|del, mdb set, "
-                "storm set|recover, reload, version)",
+                "stats, mdb, storm, fdb add|del, neigh add|del, vtep add|del, "
+                "mdb set, storm set|recover, reload, version)",
                 w[0]);
 }

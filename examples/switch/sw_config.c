@@ -427,6 +427,36 @@ static int parse_multicast(ctx *x, const config_setting_t *g, sw_config *c) {
   return 0;
 }
 
+static int parse_evpn(ctx *x, const config_setting_t *g, sw_config *c) {
+  static const char *const keys[] = {"mirror_dstport", "prefix", NULL};
+  if (need_group(x, g, "evpn") || check_keys(x, g, keys, "evpn"))
+    return -1;
+  const config_setting_t *s;
+  uint32_t v = 0;
+  if ((s = config_setting_get_member(g, "mirror_dstport"))) {
+    if (get_u32(x, s, 1, 65535, &v))
+      return -1;
+    c->evpn_dstport = (uint16_t)v;
+  }
+  if ((s = config_setting_get_member(g, "prefix"))) {
+    const char *p = NULL;
+    if (get_str(x, s, &p))
+      return -1;
+    size_t n = strlen(p);
+    bool ok = n >= 1 && n <= 6;
+    for (size_t i = 0; ok && i < n; i++)
+      ok = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') ||
+           p[i] == '-';
+    if (!ok)
+      return fail(x, s,
+                  "evpn: 'prefix' \"%s\": expected 1..6 characters of "
+                  "a-z, 0-9 and '-'",
+                  p);
+    memcpy(c->evpn_prefix, p, n + 1);
+  }
+  return 0;
+}
+
 static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg,
                          const sw_config *c) {
   static const char *const keys[] = {"vni",
@@ -446,6 +476,7 @@ static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg,
                                      "unregistered",
                                      "encap",
                                      "arp_control_plane_only",
+                                     "evpn",
                                      NULL};
   if (need_group(x, g, "segment") || check_keys(x, g, keys, "a segment"))
     return -1;
@@ -471,16 +502,23 @@ static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg,
                 "segment) is required when the VNI is above 4094",
                 sg->vni);
   }
-  static const struct {
+  if ((s = config_setting_get_member(g, "evpn")) && get_bool(x, s, &sg->evpn))
+    return -1;
+  /* EVPN: remote state from the control plane only (no remote learning,
+   * flood-list-only ingress, move dampening); ARP/ND answered locally
+   * from the EVPN neighbour table unless turned off. */
+  if (sg->evpn)
+    sg->flags |= VL2_SEG_F_EVPN;
+  const struct {
     const char *key;
     uint32_t flag;
     bool def;
-  } fl[] = {{"learn_remote", VL2_SEG_F_LEARN_REMOTE, true},
+  } fl[] = {{"learn_remote", VL2_SEG_F_LEARN_REMOTE, !sg->evpn},
             /* Safe by default: a tunnel packet is accepted only from a
              * VTEP of the flood list (or one a static entry names); false
              * is the flood-and-learn opt-in. */
             {"strict_remotes", VL2_SEG_F_STRICT_REMOTES, true},
-            {"arp_suppress", VL2_SEG_F_ARP_SUPPRESS, false},
+            {"arp_suppress", VL2_SEG_F_ARP_SUPPRESS, sg->evpn},
             {"arp_control_plane_only", VL2_SEG_F_SUPPRESS_CP_ONLY, false},
             {"directory", VL2_SEG_F_DIRECTORY, false}};
   for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++) {
@@ -897,6 +935,26 @@ static int cross_check(ctx *x, sw_config *c) {
       FAILL(c->segs[i].line,
             "segment %u: encap = \"geneve\" needs an 'underlay' section",
             c->segs[i].vni);
+    if (c->segs[i].evpn && !c->underlay)
+      FAILL(c->segs[i].line,
+            "segment %u: 'evpn' needs an 'underlay' section (its 'local' "
+            "address is the VTEP announced to the fabric)",
+            c->segs[i].vni);
+    if (c->segs[i].evpn && c->segs[i].flood_cnt)
+      FAILL(c->segs[i].line,
+            "segment %u: an 'evpn' segment takes its flood list from "
+            "the fabric (type-3 routes); remove 'flood'",
+            c->segs[i].vni);
+    if (c->segs[i].evpn && c->evpn_dstport == c->udp_port)
+      FAILL(c->segs[i].line,
+            "segment %u: evpn.mirror_dstport %u must differ from the "
+            "underlay port (the kernel mirror would take it)",
+            c->segs[i].vni, c->evpn_dstport);
+    if (c->segs[i].evpn && c->segs[i].encap == SW_ENCAP_GENEVE)
+      FAILL(c->segs[i].line,
+            "segment %u: an 'evpn' segment is VXLAN (RFC 8365); remove "
+            "encap = \"geneve\"",
+            c->segs[i].vni);
   }
   for (size_t i = 0; i < c->port_cnt; i++) {
     const sw_port_cfg *p = &c->ports[i];
@@ -981,6 +1039,8 @@ static void defaults(sw_config *c) {
   c->mdb_max_groups = mc.max_groups;
   c->mdb_max_members = mc.max_members;
   c->query_interval_s = (uint32_t)(mc.query_interval_ns / VL2_SEC);
+  c->evpn_dstport = 4790;
+  memcpy(c->evpn_prefix, "vl2", 4);
 }
 
 static int builtin(sw_config *c) {
@@ -1024,9 +1084,9 @@ void sw_config_free(sw_config *c) {
 
 static int parse_file(ctx *x, config_t *cf, sw_config *c) {
   config_setting_t *root = config_root_setting(cf);
-  static const char *const keys[] = {"limits", "underlay",  "segments",
-                                     "ports",  "fdb",       "neigh",
-                                     "storm",  "multicast", NULL};
+  static const char *const keys[] = {
+      "limits", "underlay", "segments",  "ports", "fdb",
+      "neigh",  "storm",    "multicast", "evpn",  NULL};
   if (check_keys(x, root, keys, "the file"))
     return -1;
   const config_setting_t *s;
@@ -1040,6 +1100,8 @@ static int parse_file(ctx *x, config_t *cf, sw_config *c) {
     return -1;
   if ((s = config_setting_get_member(root, "underlay")) &&
       parse_underlay(x, s, c))
+    return -1;
+  if ((s = config_setting_get_member(root, "evpn")) && parse_evpn(x, s, c))
     return -1;
   if ((s = config_setting_get_member(root, "segments"))) {
     if (need_list(x, s, "segments"))

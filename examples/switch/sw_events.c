@@ -174,6 +174,7 @@ void event_format(app *a, const vl2_event *ev, char *buf, size_t len) {
 void drain_events(app *a) {
   vl2_event ev;
   while (vl2_switch_poll_event(a->sw, &ev) == 1) {
+    evpn_event(a, &ev); /* local MACs and neighbours for the fabric */
     /* Counted for vl2ctl stats: MACs refused by each limit, and what
      * move dampening froze (logged: an operator wants to know). */
     if (ev.type == VL2_EV_FDB_LIMIT && ev.reason < SW_LIMIT_KINDS)

@@ -100,6 +100,9 @@ void run(app *a) {
         if (idx == SW_ENCAP_GENEVE ? a->gnv != NULL : a->udp != NULL)
           udp_rx(a, idx == SW_ENCAP_GENEVE ? SW_ENCAP_GENEVE : SW_ENCAP_VXLAN);
         break;
+      case K_EVPN:
+        evpn_input(a);
+        break;
       default:
         break;
       }

@@ -135,16 +135,29 @@ static json_object *seg_json(app *a, const sw_seg_cfg *s) {
     json_object_array_add(fl, jstr("directory"));
   if (s->flags & VL2_SEG_F_SUPPRESS_CP_ONLY)
     json_object_array_add(fl, jstr("arp_control_plane_only"));
+  if (s->flags & VL2_SEG_F_EVPN)
+    json_object_array_add(fl, jstr("evpn"));
   JADD(o, "flags", fl);
   JADD(o, "encap", jstr(s->encap == SW_ENCAP_GENEVE ? "geneve" : "vxlan"));
   JADD(o, "max_macs", ju64(s->max_macs));
+  /* The flood list as the switch has it, each VTEP with its origin:
+   * "config", "vl2ctl", or "evpn" (a type-3 route). */
   json_object *v = json_object_new_array();
+  json_object *vo = json_object_new_array();
   seg_rt *r = seg_find(a, s->vni);
-  for (size_t i = 0; r && i < r->n; i++) {
+  vl2_ipaddr ra;
+  for (uint32_t i = 0; vl2_switch_remote_get(a->sw, s->vni, i, &ra) == 1; i++) {
     char b[64];
-    sw_format_ip(&r->v[i].addr, b, sizeof b);
+    sw_format_ip(&ra, b, sizeof b);
     json_object_array_add(v, jstr(b));
+    vtep_rt *vr = r ? vtep_find(r, &ra) : NULL;
+    json_object *e = json_object_new_object();
+    JADD(e, "vtep", jstr(b));
+    JADD(e, "origin",
+         jstr(vr ? (vr->from_config ? "config" : "vl2ctl") : "evpn"));
+    json_object_array_add(vo, e);
   }
+  JADD(o, "flood_origin", vo);
   JADD(o, "flood", v);
   json_object *pl = json_object_new_array();
   for (uint32_t i = 0; i < a->nports; i++) {
@@ -205,6 +218,10 @@ json_object *cmd_fdb(app *a) {
     }
     bool st = (e.flags & VL2_FDB_F_STATIC) != 0;
     JADD(o, "state", jstr(st ? "static" : "dynamic"));
+    JADD(o, "origin",
+         jstr((e.flags & VL2_FDB_F_EVPN) ? "evpn"
+              : st                       ? "static"
+                                         : "learned"));
     if (!st && e.expires_at != VL2_TSTAMP_NONE)
       JADD(o, "expires_in",
            ju64(e.expires_at > now
@@ -238,6 +255,11 @@ json_object *cmd_neigh(app *a) {
     else if (e.port != VL2_NEIGH_PORT_ANY)
       JADD(o, "dev", jstr(port_name(a, e.port)));
     JADD(o, "static", json_object_new_boolean(e.flags & VL2_NEIGH_F_STATIC));
+    JADD(o, "origin",
+         jstr((e.flags & VL2_NEIGH_F_EVPN)        ? "evpn"
+              : (e.flags & VL2_NEIGH_F_STATIC)    ? "static"
+              : (e.flags & VL2_NEIGH_F_DIRECTORY) ? "directory"
+                                                  : "learned"));
     JADD(o, "router", json_object_new_boolean(e.flags & VL2_NEIGH_F_ROUTER));
     if (e.expires_at != VL2_TSTAMP_NONE)
       JADD(o, "expires_in",
@@ -404,5 +426,8 @@ json_object *cmd_stats(app *a) {
   JADD(l, "table_limit_hits", ju64(a->limit_events[VL2_LIMIT_TABLE]));
   JADD(l, "frozen", ju64(a->frozen_events));
   JADD(o, "protection", l);
+  json_object *ev = evpn_stats_json(a);
+  if (ev)
+    JADD(o, "evpn", ev);
   return o;
 }

@@ -63,6 +63,7 @@ static void usage(FILE *f) {
 }
 
 static void shutdown_all(app *a) {
+  evpn_close(a); /* the mirror objects go; zebra withdraws */
   for (uint32_t i = 0; a->ports && i < a->nports; i++)
     port_close(a, &a->ports[i]);
   underlay_close(a);

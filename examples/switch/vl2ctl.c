@@ -68,7 +68,10 @@ static void print_fdb(json_object *r) {
     else
       printf("%s dev %s vni %lld master vl2 ", gs(e, "mac"), gs(e, "dev"),
              gi(e, "vni"));
-    if (st && strcmp(st, "static") == 0)
+    const char *org = gs(e, "origin");
+    if (org && strcmp(org, "evpn") == 0)
+      printf("static extern_learn proto evpn\n");
+    else if (st && strcmp(st, "static") == 0)
       printf("static\n");
     else if (gi(e, "expires_in") >= 0)
       printf("dynamic, expires in %lld s\n", gi(e, "expires_in"));
@@ -90,8 +93,11 @@ static void print_neigh(json_object *r) {
     if (json_object_object_get_ex(e, "router", &b) &&
         json_object_get_boolean(b))
       printf(" router");
-    if (json_object_object_get_ex(e, "static", &b) &&
-        json_object_get_boolean(b))
+    const char *org = gs(e, "origin");
+    if (org && strcmp(org, "evpn") == 0)
+      printf(" extern_learn proto evpn PERMANENT\n");
+    else if (json_object_object_get_ex(e, "static", &b) &&
+             json_object_get_boolean(b))
       printf(" PERMANENT\n");
     else
       printf(" %s\n", gs(e, "state"));
@@ -261,7 +267,11 @@ static void usage(FILE *f) {
       "  fdb add MAC vni VNI remote IP  add a static entry to a VTEP\n"
       "  fdb del MAC vni VNI            remove an entry\n"
       "  neigh [show]                   the neighbour (ARP/ND) table\n"
-      "  vtep add|del VNI IP            add/remove a remote VTEP\n"
+      "  neigh add IP lladdr MAC vni VNI [port NAME]\n"
+      "                                 add a static neighbour\n"
+      "  neigh del IP vni VNI           remove a neighbour\n"
+      "  vtep add|del VNI IP            add/remove a remote VTEP (adding\n"
+      "                                 one that is there is no error)\n"
       "  mdb [show]                     multicast groups and router ports\n"
       "  mdb set VNI KEY VALUE...       snooping on|off, querier on|off,\n"
       "                                 unregistered flood|routers\n"
@@ -501,7 +511,7 @@ int main(int argc, char **argv) {
     print_mdb(r);
   } else if (strcmp(cmd, "storm") == 0 && nargs == 1) {
     print_storm(r);
-  } else if (strcmp(cmd, "neigh") == 0) {
+  } else if (strcmp(cmd, "neigh") == 0 && nargs == 1) {
     print_neigh(r);
   } else if (strcmp(cmd, "ports") == 0) {
     print_ports(ga(r, "ports"));

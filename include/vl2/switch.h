@@ -503,6 +503,27 @@ VL2_EXTERN int vl2_switch_remote_add(vl2_switch *sw, uint32_t vni,
 VL2_EXTERN int vl2_switch_remote_del(vl2_switch *sw, uint32_t vni,
                                      const vl2_ipaddr *remote);
 
+/**
+ * Read a segment's flood list (its remote endpoints), one at a time.
+ *
+ * @param sw
+ *   The switch.
+ * @param vni
+ *   An existing segment.
+ * @param idx
+ *   0 for the first endpoint, then 1, 2, ...; the order is stable while
+ *   the list does not change.
+ * @param remote
+ *   Written with the endpoint's address when 1 is returned.
+ * @return
+ *   1 when an endpoint was written, 0 when @p idx is past the end.
+ * @retval VL2_ERR_INVALID NULL argument.
+ * @retval VL2_ERR_NOTFOUND no such segment.
+ * @since 0.2.0
+ */
+VL2_EXTERN int vl2_switch_remote_get(const vl2_switch *sw, uint32_t vni,
+                                     uint32_t idx, vl2_ipaddr *remote);
+
 /** @} */
 
 /** @name Frames, destinations and verdicts

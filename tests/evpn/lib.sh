@@ -2,13 +2,13 @@
 # Shared helpers of the EVPN integration tests (sourced): network
 # namespaces joined by a veth underlay, FRR (zebra + bgpd) per namespace
 # with its own sockets, a kernel EVPN VTEP, vl2-switch and the probe.
-# Usage of a test: TEST.sh BINDIR (BINDIR holds vl2-switch, vl2ctl and
+# Usage of a test: TEST.sh SWITCHDIR PROBEDIR (vl2-switch and vl2ctl;
 # vl2-evpn-probe).
 set -u
-BIN=${1:?usage: $0 BINDIR}
+BIN=${1:?usage: $0 SWITCHDIR PROBEDIR}
 SW=$BIN/vl2-switch
 CTL=$BIN/vl2ctl
-PROBE=$BIN/vl2-evpn-probe
+PROBE=${2:-$BIN}/vl2-evpn-probe
 FRR=/usr/lib/frr
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -56,6 +56,23 @@ mkns() {
   ip -n "$1" link set lo up
   ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
     net.ipv6.conf.default.disable_ipv6=1
+}
+
+# ul NS IP: join NS to the shared underlay (a bridge in namespace ${P}ul,
+# 10.99.0.0/24).
+ul() {
+  if [ ! -e /run/netns/${P}ul ]; then
+    mkns ${P}ul
+    ip -n ${P}ul link add ulbr type bridge
+    ip -n ${P}ul link set ulbr up
+  fi
+  local a=${P}v$RANDOM
+  ip link add "$a" netns ${P}ul type veth peer name ul0 netns "$1" ||
+    fail "underlay veth for $1"
+  ip -n ${P}ul link set "$a" master ulbr
+  ip -n ${P}ul link set "$a" up
+  ip -n "$1" addr add "$2/24" dev ul0
+  ip -n "$1" link set ul0 up
 }
 
 # link NS1 IP1 NS2 IP2: a veth underlay between two namespaces (/24).
@@ -160,6 +177,58 @@ kvm() {
   ip -n "$vm" link set eth0 address "$mac"
   ip -n "$vm" addr add "$ip" dev eth0
   ip -n "$vm" link set eth0 up
+}
+
+# swconf FILE LOCAL VNI:VLAN:PORT:MAC... : a vl2-switch configuration
+# with one EVPN segment per argument and an access TAP in it.
+swconf() {
+  local f=$1 loc=$2
+  shift 2
+  {
+    echo "limits = { ageing = ${AGEING:-300}; };"
+    echo "underlay = { local = \"$loc\"; };"
+    echo "evpn = { mirror_dstport = 4790; prefix = \"vl2\"; };"
+    echo "segments = ("
+    local sep="" x
+    for x in "$@"; do
+      IFS=: read -r vni vlan _ _ <<<"$x"
+      echo "  $sep{ vni = $vni; vlan = $vlan; evpn = true; }"
+      sep=","
+    done
+    echo ");"
+    echo "ports = ("
+    sep=""
+    for x in "$@"; do
+      IFS=: read -r _ vlan port mac <<<"$x"
+      echo "  $sep{ name = \"$port\"; vlan = $vlan; mac = \"${mac//-/:}\"; }"
+      sep=","
+    done
+    echo ");"
+  } >"$f"
+}
+
+# start_switch NS CONF SOCK LOG: vl2-switch in NS, until its socket answers.
+start_switch() {
+  local ns=$1 conf=$2 sock=$3 log=$4
+  LOGS+=("$log")
+  ip netns exec "$ns" "$SW" --foreground --config "$conf" --control "$sock" \
+    --log-level debug >"$log" 2>&1 &
+  SPID=$!
+  PIDS+=("$SPID")
+  for _ in $(seq 100); do
+    "$CTL" -s "$sock" version >/dev/null 2>&1 && return 0
+    kill -0 "$SPID" 2>/dev/null || fail "vl2-switch in $ns exited at start-up"
+    sleep 0.1
+  done
+  fail "vl2-switch in $ns: control socket did not come up"
+}
+
+# svm HOSTNS TAP VMNS IP/LEN: move vl2-switch's TAP into a VM namespace.
+svm() {
+  mkns "$3"
+  ip -n "$1" link set "$2" netns "$3" || fail "move $2 to $3"
+  ip -n "$3" addr add "$4" dev "$2"
+  ip -n "$3" link set "$2" up
 }
 
 # wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.

@@ -273,6 +273,26 @@ START_TEST(evpn_neighbour_keeps_origin) {
 }
 END_TEST
 
+START_TEST(flood_list_is_readable) {
+  vl2_switch *sw = two_ports(NULL, VL2_SEG_F_EVPN);
+  vl2_ipaddr r1 = vl2t_ip4(192, 0, 2, 1), r2 = vl2t_ip4(192, 0, 2, 2), got;
+  ck_assert_int_eq(vl2_switch_remote_get(sw, 100, 0, &got), 0);
+  ck_assert_int_eq(vl2_switch_remote_add(sw, 100, &r1), 0);
+  ck_assert_int_eq(vl2_switch_remote_add(sw, 100, &r2), 0);
+  int seen1 = 0, seen2 = 0;
+  for (uint32_t i = 0; vl2_switch_remote_get(sw, 100, i, &got) == 1; i++) {
+    seen1 += memcmp(&got, &r1, sizeof got) == 0;
+    seen2 += memcmp(&got, &r2, sizeof got) == 0;
+  }
+  ck_assert_int_eq(seen1, 1);
+  ck_assert_int_eq(seen2, 1);
+  ck_assert_int_eq(vl2_switch_remote_get(sw, 7, 0, &got), VL2_ERR_NOTFOUND);
+  ck_assert_int_eq(vl2_switch_remote_get(sw, 100, 0, NULL), VL2_ERR_INVALID);
+  ck_assert_int_eq(vl2_switch_remote_get(NULL, 100, 0, &got), VL2_ERR_INVALID);
+  vl2_switch_del(sw);
+}
+END_TEST
+
 Suite *vl2_fdb_cp_suite(void) {
   Suite *s = suite_create("fdb_cp");
   TCase *tc = tcase_create("core");
@@ -284,6 +304,7 @@ Suite *vl2_fdb_cp_suite(void) {
   tcase_add_test(tc, evpn_segment_no_remote_learning_strict_ingress);
   tcase_add_test(tc, evpn_segment_dampens_moves_by_default);
   tcase_add_test(tc, evpn_neighbour_keeps_origin);
+  tcase_add_test(tc, flood_list_is_readable);
   suite_add_tcase(s, tc);
   return s;
 }
