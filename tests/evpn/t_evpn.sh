@@ -144,6 +144,18 @@ dt=$(python3 -c "import time; print('%.1f' % (time.time() - $t0))")
 wait_for 10 sh -c "! $CTL -s $S1 -j neigh | grep -q '10.100.0.12\"'" || fail "vm2b's IP still in h1's neighbour table"
 pass "vm2b removed on h2: gone from h1 in ${dt} s"
 
+# --- vl2ctl: vtep add refused on EVPN segments; neigh add/del; origins ----
+"$CTL" -s $S1 vtep add 100 10.99.0.9 >/dev/null 2>&1 &&
+  fail "vtep add accepted on an EVPN segment"
+"$CTL" -s $S1 neigh add 10.100.0.99 lladdr 02:00:00:00:99:99 vni 100 ||
+  fail "neigh add"
+o=$(ctl1 neigh | json "[e['origin'] for e in d['neigh'] if e['ip']=='10.100.0.99']")
+[ "$o" = "['static']" ] || fail "neigh add: origin $o"
+"$CTL" -s $S1 neigh del 10.100.0.99 vni 100 || fail "neigh del"
+"$CTL" -s $S1 neigh del 10.100.0.99 vni 100 >/dev/null 2>&1 &&
+  fail "neigh del of a missing entry succeeded"
+pass "vl2ctl: vtep add refused on EVPN segments, neigh add/del, origins shown"
+
 # --- the mirror carried no traffic -----------------------------------------
 mirror=$(ip -n $H1 -s -j link show vl2x100 | python3 -c "
 import json,sys; s=json.load(sys.stdin)[0]['stats64']
