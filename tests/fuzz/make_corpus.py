@@ -151,6 +151,25 @@ def vxlan_inputs(frames):
             yield bytes([0, 0, port_sel]) + pl  # UDP layer: VXLAN header on
 
 
+def geneve_inputs(frames):
+    """fuzz_geneve.c: Geneve packets (UDP 6081) at each layer, with and
+    without known critical options and checksum verification."""
+    for fr in frames:
+        et, off = l3(fr)
+        if off is None or et not in (0x0800, 0x86DD) or off != 14:
+            continue
+        ip = fr[off:]
+        dport, pl = udp_payload(ip)
+        if dport != 6081:
+            continue
+        yield bytes([2, 0, 0]) + fr          # ETH, default config
+        yield bytes([2, 0x20, 0xC0]) + fr    # ETH, no verify, options known
+        yield bytes([1, 0, 0]) + ip          # IP layer
+        if pl is not None:
+            yield bytes([0, 0, 0]) + pl      # UDP layer: Geneve header on
+            yield bytes([0, 0, 0x80]) + pl
+
+
 # fuzz_switch.c: config, then control ops (K = 0xc0 + op, a, b, c).
 SW_CONFIG = bytes([7, 7, 7, 63, 0, 15, 4, 0])  # 8 ports/segs/remotes, 64 FDB, 300 s
 
@@ -359,6 +378,7 @@ def main():
                 break
         for target, gen in (("eth", eth_inputs(uniq)),
                             ("vxlan", vxlan_inputs(uniq)),
+                            ("geneve", geneve_inputs(uniq)),
                             ("switch", switch_inputs(uniq))):
             for blob in gen:
                 counts[target] = counts.get(target, 0) + \
