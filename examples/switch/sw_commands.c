@@ -19,7 +19,8 @@
 
 #include "sw_app.h"
 
-static json_object *jerrv(bool usage, const char *fmt, va_list ap) {
+__attribute__((format(printf, 2, 0))) static json_object *
+jerrv(bool usage, const char *fmt, va_list ap) {
   char m[512];
   vsnprintf(m, sizeof m, fmt, ap);
   json_object *o = json_object_new_object();

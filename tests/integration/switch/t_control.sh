@@ -94,17 +94,25 @@ grep -q "idle_closed=50" "$TMP/attack.out" || fail "idle connections not closed 
 pass "1000 pings at 100/s under attack: max RTT $max ms; vl2ctl version+stats worst $worst ms; $(cat "$TMP/attack.out")"
 
 # every slot holding an unread reply: the newcomer is refused in words
-$PY - "$SOCK" <<'PY' &
-import socket, sys, time
+# (the holder says when every slot is taken and holds them until told to
+# let go, so a slow build, e.g. under ASan, cannot race the check)
+$PY - "$SOCK" "$TMP/held" "$TMP/release" <<'PY' &
+import os, socket, sys, time
 held = []
 for _ in range(64):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(sys.argv[1]); s.sendall(b"fdb\n"); held.append(s)
-time.sleep(3)
+open(sys.argv[2], "w").close()
+t0 = time.time()
+while not os.path.exists(sys.argv[3]) and time.time() - t0 < 30:
+    time.sleep(0.05)
 PY
 HPID=$!
-sleep 1.5
+for _ in $(seq 300); do [ -e "$TMP/held" ] && break; sleep 0.1; done
+[ -e "$TMP/held" ] || fail "the holder never took every slot"
+sleep 0.3
 out=$("$CTL" -s "$SOCK" version 2>&1); rc=$?
+touch "$TMP/release"
 [ "$rc" = 1 ] || fail "full table: exit $rc ($out)"
 echo "$out" | grep -q "control server busy" || fail "full table message: $out"
 wait "$HPID"
