@@ -18,6 +18,7 @@
 #include <vl2/vlan.h>
 
 #include "vl2_fdb.h"
+#include "vl2_forward.h"
 #include "vl2_mdb.h"
 #include "vl2_neigh.h"
 #include "vl2_storm.h"
@@ -26,22 +27,6 @@
 
 /* ------------------------------------------------------------------ */
 /* Data path                                                            */
-
-/* What classification found out about a frame. */
-typedef struct classified {
-  vl2_segment *seg;
-  uint32_t src_dest; /* FDB dest value of the ingress */
-  uint16_t in_vid;   /* outer tag's VID when in_tagged */
-  uint16_t in_tpid;  /* outer tag's TPID when in_tagged */
-  uint8_t in_tagged; /* the classifying tag is present (VID may be 0) */
-  uint8_t from_remote;
-  uint8_t learn;
-  uint8_t counted; /* learning counted something (a static conflict) */
-  /* A C-tag follows the classifying S-tag (802.1ad ports): the frame may
-   * only leave with an outer tag, or the C-tag would become its outer tag
-   * on an access port, a native VLAN or a VXLAN tunnel. */
-  uint8_t inner_tagged;
-} classified;
 
 /* 802.1Q clause 8.6.1/8.6.2: classify the frame into a segment, or return
  * a drop reason. */
@@ -133,39 +118,6 @@ static inline uint16_t classify_remote(vl2_switch *sw, const vl2_frame *f,
   return VL2_DROP_NONE;
 }
 
-/* 802.1Q clause 8.1.7 / 6.9: the edit that makes the frame right for port
- * |port| in the frame's segment. */
-static inline void port_dest(const vl2_switch *sw, const classified *c,
-                             uint32_t port, vl2_dest *d) {
-  const vl2_port *p = &sw->ports[port];
-  vl2_vid vid = p->seg2vid[c->seg->idx];
-  int out_tagged = vl2_port_egress_tagged(p, c->seg->idx);
-  d->type = VL2_DEST_PORT;
-  d->port = port;
-  d->vni = c->seg->vni;
-  d->udp_sport = 0;
-  d->remote_id = 0;
-  d->vid = 0;
-  d->tpid = 0;
-  if (!c->in_tagged) {
-    if (out_tagged) {
-      d->edit = VL2_EDIT_PUSH;
-      d->vid = vid;
-      d->tpid = p->tpid;
-    } else {
-      d->edit = VL2_EDIT_KEEP;
-    }
-  } else if (!out_tagged) {
-    d->edit = VL2_EDIT_POP;
-  } else if (c->in_vid == vid && c->in_tpid == p->tpid) {
-    d->edit = VL2_EDIT_KEEP;
-  } else {
-    d->edit = VL2_EDIT_REWRITE;
-    d->vid = vid;
-    d->tpid = p->tpid;
-  }
-}
-
 int vl2_switch_set_overlay(vl2_switch *sw, const vl2_vxlan_config *cfg) {
   if (sw == NULL || (cfg != NULL && vl2_vxlan_config_check(cfg) != 0))
     return VL2_ERR_INVALID;
@@ -175,71 +127,11 @@ int vl2_switch_set_overlay(vl2_switch *sw, const vl2_vxlan_config *cfg) {
   return 0;
 }
 
-/* Per-frame overlay facts, computed at most once per frame and only when a
- * remote destination needs them. */
-typedef struct overlay_ctx {
-  uint8_t done;
-  uint16_t sport;
-  uint32_t inner_len; /* after the egress edit (inner frames are untagged) */
-} overlay_ctx;
-
-/* Whether a copy to remote |idx| fits the underlay MTU; fills |o| on first
- * use. Always 1 without overlay settings. */
-static inline int remote_fits(const vl2_switch *sw, const vl2_frame *f,
-                              const classified *c, uint32_t idx,
-                              overlay_ctx *o) {
-  if (!sw->has_overlay)
-    return 1;
-  if (!o->done) {
-    o->done = 1;
-    o->sport = vl2_vxlan_sport(f->data, f->len, sw->overlay.hash_seed,
-                               sw->overlay.sport_lo, sw->overlay.sport_hi);
-    o->inner_len = f->len - (c->in_tagged ? VL2_VLAN_TAG_LEN : 0u);
-    if (f->flags & VL2_FRAME_F_VNET_HDR) {
-      /* A GSO super-frame leaves as segments of hdr_len + gso_size bytes
-       * (struct virtio_net_hdr: flags, gso_type, hdr_len, gso_size, ...
-       * in host byte order, just before the frame). */
-      const uint8_t *h = f->data - VL2_VNET_HDR_LEN;
-      uint16_t hdr_len, gso_size;
-      memcpy(&hdr_len, h + 2, sizeof(hdr_len));
-      memcpy(&gso_size, h + 4, sizeof(gso_size));
-      uint32_t seg = (uint32_t)hdr_len + gso_size;
-      if (h[1] != 0 && hdr_len != 0 && gso_size != 0 && seg <= f->len)
-        o->inner_len = seg - (c->in_tagged ? VL2_VLAN_TAG_LEN : 0u);
-    }
-  }
-  if (sw->overlay.underlay_mtu == 0)
-    return 1;
-  return o->inner_len <= vl2_vxlan_max_frame(sw->rt.remotes[idx].addr.family,
-                                             sw->overlay.underlay_mtu);
-}
-
-static inline void remote_dest(const vl2_switch *sw, const classified *c,
-                               uint32_t idx, const overlay_ctx *o,
-                               vl2_dest *d) {
-  d->type = VL2_DEST_REMOTE;
-  d->edit = c->in_tagged ? VL2_EDIT_POP : VL2_EDIT_KEEP;
-  d->vid = 0;
-  d->tpid = 0;
-  d->udp_sport = o->sport;
-  d->port = VL2_PORT_REMOTE;
-  d->vni = c->seg->vni;
-  d->remote_id = idx;
-  d->remote = sw->rt.remotes[idx].addr;
-}
-
 /* The storm-control class of a flooded frame (by its port flag). */
 static inline unsigned storm_class(uint32_t need_flag) {
   return need_flag == VL2_PORT_F_FLOOD_BCAST     ? VL2_STORM_BCAST
          : need_flag == VL2_PORT_F_FLOOD_UNKNOWN ? VL2_STORM_UNKNOWN
                                                  : VL2_STORM_MCAST;
-}
-
-static inline uint32_t flood_flag(const uint8_t *dst) {
-  if (!vl2_mac_is_group(dst))
-    return VL2_PORT_F_FLOOD_UNKNOWN;
-  return vl2_mac_is_bcast(dst) ? VL2_PORT_F_FLOOD_BCAST
-                               : VL2_PORT_F_FLOOD_MCAST;
 }
 
 /* Reserved group addresses a C-VLAN bridge never forwards: 01-80-C2-00-00-0X
@@ -317,14 +209,10 @@ flood(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v, vl2_port *p,
 #define ADD_PORTS(MARKED)                                                      \
   for (uint32_t i = 0; i < n_ports; i++) {                                     \
     uint32_t q = seg_ports[i];                                                 \
-    if (q == in_port || !(ports[q].flags & need_flag))                         \
-      continue;                                                                \
     if (MARKED && !vl2_mdb_marked(mk, q))                                      \
       continue;                                                                \
-    if (c->inner_tagged && !vl2_port_egress_tagged(&ports[q], seg->idx)) {     \
-      sw->st.stacked_tag_skips++;                                              \
+    if (!vl2_flood_port_ok(sw, &ports[q], c, q, in_port, need_flag))           \
       continue;                                                                \
-    }                                                                          \
     port_dest(sw, c, q, &out[n++]);                                            \
     ports[q].st.tx_frames++;                                                   \
     ports[q].st.tx_bytes += len;                                               \
@@ -341,14 +229,8 @@ flood(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v, vl2_port *p,
     for (uint32_t i = 0; i < seg->n_remotes; i++) {
       if (mk != NULL && !vl2_mdb_marked_remote(mk, seg->remotes[i]))
         continue;
-      if (c->inner_tagged) {
-        sw->st.stacked_tag_skips++;
+      if (!vl2_flood_remote_ok(sw, f, c, seg->remotes[i], &oc))
         continue;
-      }
-      if (!remote_fits(sw, f, c, seg->remotes[i], &oc)) {
-        sw->st.overlay_mtu_skips++;
-        continue;
-      }
       remote_dest(sw, c, seg->remotes[i], &oc, &out[n++]);
     }
   if (need_flag == VL2_PORT_F_FLOOD_UNKNOWN)

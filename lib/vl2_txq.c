@@ -21,6 +21,7 @@
 #include <vl2/vlan.h>
 
 #include "vl2_fdb.h"
+#include "vl2_forward.h"
 #include "vl2_mem.h"
 #include "vl2_switch_int.h"
 #include "vl2_wire.h"
@@ -136,12 +137,6 @@ int vl2_txq_flood(vl2_switch *sw, uint32_t seg_idx, uint16_t kind,
   return 0;
 }
 
-/* The port's VLAN for the segment and whether frames to it carry a tag. */
-static int port_tag(const vl2_port *p, uint32_t seg, vl2_vid *vid) {
-  *vid = p->seg2vid[seg];
-  return p->mode == VL2_PORT_TRUNK && *vid != p->pvid;
-}
-
 vl2_ssize vl2_switch_poll_tx(vl2_switch *sw, uint8_t *buf, size_t cap,
                              vl2_tx_meta *meta, vl2_tstamp now) {
   if (sw == NULL || buf == NULL || meta == NULL)
@@ -181,10 +176,21 @@ vl2_ssize vl2_switch_poll_tx(vl2_switch *sw, uint8_t *buf, size_t cap,
                                               : VL2_PORT_F_FLOOD_MCAST;
       }
     }
-    /* Find this item's next destination. */
+    /* Its next destination, by vl2_switch_process()'s rule (vl2_forward.h):
+     * the port's egress tag, a remote endpoint's source port, and for a
+     * flood the members' flood flags and the underlay MTU. The frame is
+     * untagged and comes from no port. */
+    vl2_frame f;
+    memset(&f, 0, sizeof(f));
+    f.data = fr;
+    f.len = flen;
+    f.port = VL2_PORT_REMOTE; /* no member is its ingress */
+    classified c;
+    memset(&c, 0, sizeof(c));
+    c.seg = &sw->segs[it->seg];
+    overlay_ctx oc = {0, 0, 0};
     vl2_dest d;
     memset(&d, 0, sizeof(d));
-    d.vni = seg->vni;
     int found = 0, last = 1;
     uint32_t next_cursor = it->cursor;
     if (it->mode == VL2_TXQ_TO_PORT) {
@@ -192,16 +198,13 @@ vl2_ssize vl2_switch_poll_tx(vl2_switch *sw, uint8_t *buf, size_t cap,
           it->port < sw->cfg.max_ports ? &sw->ports[it->port] : NULL;
       if (p != NULL && p->in_use && p->seg2vid[seg->idx] != 0) {
         found = 1;
-        d.type = VL2_DEST_PORT;
-        d.port = it->port;
+        port_dest(sw, &c, it->port, &d);
       }
     } else if (it->mode == VL2_TXQ_TO_REMOTE) {
-      if (sw->rt.remotes[it->remote].in_use) {
+      if (sw->rt.remotes[it->remote].in_use &&
+          vl2_flood_remote_ok(sw, &f, &c, it->remote, &oc)) {
         found = 1;
-        d.type = VL2_DEST_REMOTE;
-        d.port = VL2_PORT_REMOTE;
-        d.remote_id = it->remote;
-        d.remote = sw->rt.remotes[it->remote].addr;
+        remote_dest(sw, &c, it->remote, &oc, &d);
       }
     } else {
       last = 0;
@@ -209,18 +212,19 @@ vl2_ssize vl2_switch_poll_tx(vl2_switch *sw, uint8_t *buf, size_t cap,
       for (uint32_t i = it->cursor; i < n; i++) {
         if (i < seg->n_ports) {
           uint32_t q = seg->ports[i];
-          if (!(sw->ports[q].flags & it->flood_flag))
+          if (!vl2_flood_port_ok(sw, &sw->ports[q], &c, q, f.port,
+                                 it->flood_flag))
             continue;
-          d.type = VL2_DEST_PORT;
-          d.port = q;
+          port_dest(sw, &c, q, &d);
         } else {
           uint32_t r = seg->remotes[i - seg->n_ports];
-          d.type = VL2_DEST_REMOTE;
-          d.port = VL2_PORT_REMOTE;
-          d.remote_id = r;
-          d.remote = sw->rt.remotes[r].addr;
+          if (!vl2_flood_remote_ok(sw, &f, &c, r, &oc))
+            continue;
+          remote_dest(sw, &c, r, &oc, &d);
         }
         found = 1;
+        /* Skipped members are not looked at (or counted) again. */
+        it->cursor = i;
         next_cursor = i + 1;
         break;
       }
@@ -231,29 +235,16 @@ vl2_ssize vl2_switch_poll_tx(vl2_switch *sw, uint8_t *buf, size_t cap,
       tx_pop(nb);
       continue;
     }
-    int tagged = 0;
-    if (d.type == VL2_DEST_PORT) {
-      const vl2_port *p = &sw->ports[d.port];
-      tagged = port_tag(p, seg->idx, &d.vid);
-      d.tpid = tagged ? p->tpid : 0;
-      if (!tagged)
-        d.vid = 0;
-    }
-    size_t out_len = flen + (tagged ? VL2_VLAN_TAG_LEN : 0);
+    /* The bytes carry the port's tag already (meta->dest.edit is KEEP). */
+    size_t out_len = flen + (d.edit == VL2_EDIT_PUSH ? VL2_VLAN_TAG_LEN : 0);
     meta->len = (uint32_t)out_len;
     if (out_len > cap)
       return VL2_ERR_NOBUF;
-    d.edit = VL2_EDIT_KEEP;
-    if (d.type == VL2_DEST_REMOTE && sw->has_overlay)
-      d.udp_sport = vl2_vxlan_sport(fr, flen, sw->overlay.hash_seed,
-                                    sw->overlay.sport_lo, sw->overlay.sport_hi);
-    if (tagged) {
-      memcpy(buf, fr, 12);
-      vl2_store_be16(buf + 12, d.tpid);
-      vl2_store_be16(buf + 14, d.vid);
-      memcpy(buf + 16, fr + 12, flen - 12);
-    } else {
-      memcpy(buf, fr, flen);
+    size_t off = out_len - flen;
+    memcpy(buf + off, fr, flen);
+    if (d.edit == VL2_EDIT_PUSH) {
+      (void)vl2_vlan_apply_edit(buf, &off, flen, &d); /* room made */
+      d.edit = VL2_EDIT_KEEP;
     }
     meta->kind = it->kind;
     meta->flags = it->mode == VL2_TXQ_TO_FLOOD ? VL2_TX_F_FLOOD : 0;

@@ -973,6 +973,76 @@ START_TEST(poll_tx_nobuf_and_invalid) {
 }
 END_TEST
 
+/* The originated-frame queue follows vl2_switch_process()'s rule: a
+ * resolver packet too big for the underlay once encapsulated is not sent
+ * to a remote endpoint, whether flooded (unknown destination MAC) or
+ * unicast (the MAC behind the endpoint); the skip is counted, and the
+ * local copies still go out. */
+START_TEST(poll_tx_checks_underlay_mtu) {
+  vl2_switch *sw = setup(0, NULL);
+  set_gw(sw);
+  vl2_vxlan_config vx;
+  vl2_vxlan_config_default(&vx);
+  vx.local = vl2t_ip4(192, 0, 2, 1);
+  vx.underlay_mtu = 600; /* inner frames up to 550 bytes */
+  ck_assert_int_eq(vl2_switch_set_overlay(sw, &vx), 0);
+  vl2_ipaddr vtep = vl2t_ip4(192, 0, 2, 9);
+  ck_assert_int_eq(vl2_switch_remote_add(sw, VNI, &vtep), 0);
+  vl2_ipaddr b = ip4(20);
+  add_static(sw, &b, 0x02000000b0b0, VL2_NEIGH_PORT_ANY);
+  uint8_t pkt[1000];
+  memset(pkt, 0, sizeof(pkt));
+  pkt[0] = 0x45;
+  pkt[2] = sizeof(pkt) >> 8;
+  pkt[3] = sizeof(pkt) & 0xff;
+  vl2_mac src = vl2t_mac(GW_MAC);
+  uint8_t buf[2048];
+  vl2_tx_meta m;
+  vl2_switch_stats st;
+
+  /* Flooded: the MAC is in no FDB entry. */
+  ck_assert_int_eq(vl2_neigh_send(sw, VNI, &b, &src, pkt, sizeof(pkt), T0),
+                   VL2_NEIGH_SENT);
+  int ports = 0, remotes = 0;
+  vl2_ssize n;
+  while ((n = vl2_switch_poll_tx(sw, buf, sizeof(buf), &m, T0)) > 0) {
+    if (m.dest.type == VL2_DEST_REMOTE)
+      remotes++;
+    else
+      ports++;
+  }
+  ck_assert_int_eq(n, 0);
+  ck_assert_int_eq(ports, 3);
+  ck_assert_int_eq(remotes, 0);
+  ck_assert_int_eq(vl2_switch_get_stats(sw, &st), 0);
+  ck_assert_uint_eq(st.overlay_mtu_skips, 1);
+
+  /* A small packet still reaches the endpoint. */
+  ck_assert_int_eq(vl2_neigh_send(sw, VNI, &b, &src, pkt, 100, T0),
+                   VL2_NEIGH_SENT);
+  remotes = 0;
+  while ((n = vl2_switch_poll_tx(sw, buf, sizeof(buf), &m, T0)) > 0)
+    remotes += m.dest.type == VL2_DEST_REMOTE;
+  ck_assert_int_eq(remotes, 1);
+
+  /* Unicast: the MAC is behind the endpoint. */
+  vl2_fdb_entry e;
+  memset(&e, 0, sizeof(e));
+  e.vni = VNI;
+  e.mac = vl2t_mac(0x02000000b0b0);
+  e.flags = VL2_FDB_F_REMOTE;
+  e.remote = vtep;
+  ck_assert_int_eq(vl2_fdb_add_static(sw, &e), 0);
+  ck_assert_int_eq(vl2_neigh_send(sw, VNI, &b, &src, pkt, sizeof(pkt), T0),
+                   VL2_NEIGH_SENT);
+  ck_assert_int_eq(vl2_switch_poll_tx(sw, buf, sizeof(buf), &m, T0), 0);
+  ck_assert_int_eq(vl2_switch_get_stats(sw, &st), 0);
+  ck_assert_uint_eq(st.overlay_mtu_skips, 2);
+  ck_assert_uint_eq(nstats(sw).tx_dropped, 1);
+  teardown_sw(sw);
+}
+END_TEST
+
 START_TEST(tx_queue_full_falls_back_to_flood) {
   vl2_switch_config c = cfg_default();
   c.tx_queue_cap = 1;
@@ -1243,6 +1313,7 @@ Suite *vl2_neigh_suite(void) {
   tcase_add_test(tc, directory_lookup_answered_to_every_asker);
   tcase_add_test(tc, directory_refused_never_replies);
   tcase_add_test(tc, directory_timeout_and_full);
+  tcase_add_test(tc, poll_tx_checks_underlay_mtu);
   suite_add_tcase(s, tc);
   tc = tcase_create("guard");
   tcase_add_test(tc, spoof_guard_drops_mismatched_sender);
