@@ -40,7 +40,11 @@
  * (cfg.move_track_max); a full set evicts its oldest unfrozen tracker, and
  * a MAC whose set is all frozen is simply not tracked.
  *
- * Ageing: an entry learned or refreshed at t expires at t + ageing_ns.
+ * Ageing: an entry learned or refreshed at t expires at t + ageing_ns. A
+ * refresh moves the expiry only once it has fallen sweep_gran (ageing/8,
+ * at most 1 s) behind, so a busy flow costs a compare per frame instead
+ * of a store that dirties the entry's cache line; an entry may expire up
+ * to sweep_gran early, the sweep's own granularity.
  * Lookups treat expired entries as absent right away, so a late timer is
  * never a wrong answer; the sweep in vl2_switch_run_timers() only
  * reclaims them (VL2_EV_FDB_AGED), at most every sweep_gran (ageing/8,

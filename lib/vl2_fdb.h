@@ -138,13 +138,17 @@ int vl2_fdb_init(vl2_switch *sw);
 void vl2_fdb_fini(vl2_switch *sw);
 
 /* Learning's fast path (802.1Q clause 8.7): |s|, the entry of the source
- * MAC (or NULL), already points at the ingress |src_dest|: refresh it.
- * Returns 1 when that was all, 0 when vl2_fdb_learn() must decide. */
+ * MAC (or NULL), already points at the ingress |src_dest|: refresh it to
+ * |expires|, but only when its expiry has fallen below |below| (at most
+ * the sweep granularity, 1 s, behind): a compare instead of a store per
+ * frame. Returns 1 when that was all, 0 when vl2_fdb_learn() must
+ * decide. */
 static inline int vl2_fdb_refresh(vl2_fdb_slot *s, uint32_t src_dest,
-                                  vl2_tstamp expires) {
+                                  vl2_tstamp expires, vl2_tstamp below) {
   if (s == NULL || s->dest != src_dest || (s->flags & VL2_FDB_F_STATIC))
     return 0;
-  s->expires = expires;
+  if (s->expires < below)
+    s->expires = expires;
   return 1;
 }
 

@@ -362,7 +362,7 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
   if (c.learn) {
     uint64_t smac = vl2_frame_mac_to_u64(src);
     vl2_fdb_slot *ss = vl2_fdb_find(&sw->fdb, vl2_fdb_key(seg->idx, smac));
-    if (!vl2_fdb_refresh(ss, c.src_dest, sw->learn_expires))
+    if (!vl2_fdb_refresh(ss, c.src_dest, sw->learn_expires, sw->refresh_below))
       v->flags |=
           vl2_fdb_learn(sw, seg, &c.src_dest, c.from_remote ? &f->remote : NULL,
                         smac, ss, &c.counted, now);
@@ -514,6 +514,9 @@ vl2_ssize vl2_switch_process(vl2_switch *sw, const vl2_frame *in, size_t n,
   sw->learn_expires = a == 0                      ? VL2_TSTAMP_NONE
                       : now < VL2_TSTAMP_NONE - a ? now + a
                                                   : VL2_TSTAMP_NONE - 1;
+  sw->refresh_below = a == 0 || sw->learn_expires < sw->sweep_gran
+                          ? 0
+                          : sw->learn_expires - sw->sweep_gran;
   for (i = 0; i < n; i++) {
     if (try_repeat(sw, &rc, &in[i], &out[i], dests, &used, dests_cap))
       continue;

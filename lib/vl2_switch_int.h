@@ -101,6 +101,7 @@ struct vl2_switch {
   size_t fdb_static;
   vl2_tstamp sweep_at;      /* next ageing sweep, or NONE */
   vl2_tstamp learn_expires; /* expiry of entries the current burst learns */
+  vl2_tstamp refresh_below; /* a refresh moves expiries below this only */
   vl2_duration sweep_gran;
   vl2_fdb_moves moves; /* move dampening */
 
