@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "vl2_mem.h"
+#include "vl2_stats.h"
 
 /* Copy the NUL-terminated |msg| into |buf| of |len| bytes, truncated. */
 static void copy_msg(char *buf, size_t len, const char *msg) {
@@ -84,14 +85,19 @@ int vl2_backend_get_fd(const vl2_backend *be) {
   return be->ops->get_fd(be);
 }
 
-int vl2_backend_get_stats(const vl2_backend *be, vl2_backend_stats *st) {
-  if (be == NULL || st == NULL)
+int vl2_backend_get_stats_versioned(const vl2_backend *be, size_t st_size,
+                                    vl2_backend_stats *st) {
+  if (be == NULL || st == NULL || st_size == 0)
     return VL2_ERR_INVALID;
-  if (be->ops->get_stats == NULL) {
-    memset(st, 0, sizeof(*st));
-    return 0;
+  vl2_backend_stats full;
+  memset(&full, 0, sizeof(full));
+  if (be->ops->get_stats != NULL) {
+    int rv = be->ops->get_stats(be, &full);
+    if (rv != 0)
+      return rv;
   }
-  return be->ops->get_stats(be, st);
+  vl2_stats_copy(st, st_size, &full, sizeof(full));
+  return 0;
 }
 
 const char *vl2_backend_last_error(const vl2_backend *be) {

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "vl2_oamap.h"
+#include "vl2_stats.h"
 #include "vl2_wire.h"
 
 /* ------------------------------------------------------------------ */
@@ -554,29 +555,32 @@ static void add_other_stages(vl2_neigh_stats *st, const vl2_txq_stats *q,
   st->thawed += m->thawed;
 }
 
-int vl2_neigh_get_stats(const vl2_switch *sw, uint32_t vni,
-                        vl2_neigh_stats *st) {
-  if (sw == NULL || st == NULL)
+int vl2_neigh_get_stats_versioned(const vl2_switch *sw, uint32_t vni,
+                                  size_t st_size, vl2_neigh_stats *st) {
+  if (sw == NULL || st == NULL || st_size == 0)
     return VL2_ERR_INVALID;
   const vl2_neigh_state *nb = sw->neigh;
+  vl2_neigh_stats full;
   if (vni == VL2_NEIGH_ALL_SEGMENTS) {
-    *st = nb->st;
-    st->entries = sw->cfg.max_neigh - nb->n_free;
-    st->entries_static = nb->n_static;
-    add_other_stages(st, &sw->txq.st, &sw->moves.st);
+    full = nb->st;
+    full.entries = sw->cfg.max_neigh - nb->n_free;
+    full.entries_static = nb->n_static;
+    add_other_stages(&full, &sw->txq.st, &sw->moves.st);
+    vl2_stats_copy(st, st_size, &full, sizeof(full));
     return 0;
   }
   const vl2_segment *seg = vl2_switch_find_segment(sw, vni);
   if (seg == NULL)
     return VL2_ERR_NOTFOUND;
-  *st = nb->segs[seg->idx].st;
-  st->entries = nb->segs[seg->idx].count;
-  add_other_stages(st, &sw->txq.seg_st[seg->idx], &seg->mst);
+  full = nb->segs[seg->idx].st;
+  full.entries = nb->segs[seg->idx].count;
+  add_other_stages(&full, &sw->txq.seg_st[seg->idx], &seg->mst);
   uint64_t ns = 0;
   for (uint32_t i = 0; i < sw->cfg.max_neigh; i++)
     if (nb->ent[i].in_use && nb->ent[i].seg == seg->idx &&
         (nb->ent[i].flags & VL2_NEIGH_F_STATIC))
       ns++;
-  st->entries_static = ns;
+  full.entries_static = ns;
+  vl2_stats_copy(st, st_size, &full, sizeof(full));
   return 0;
 }

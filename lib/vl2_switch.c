@@ -18,6 +18,7 @@
 #include "vl2_fdb.h"
 #include "vl2_mdb.h"
 #include "vl2_neigh.h"
+#include "vl2_stats.h"
 #include "vl2_storm.h"
 
 /* ------------------------------------------------------------------ */
@@ -196,36 +197,41 @@ int vl2_switch_run_timers(vl2_switch *sw, vl2_tstamp now) {
 /* ------------------------------------------------------------------ */
 /* Counters                                                             */
 
-int vl2_switch_get_stats(const vl2_switch *sw, vl2_switch_stats *st) {
-  if (sw == NULL || st == NULL)
+int vl2_switch_get_stats_versioned(const vl2_switch *sw, size_t st_size,
+                                   vl2_switch_stats *st) {
+  if (sw == NULL || st == NULL || st_size == 0)
     return VL2_ERR_INVALID;
-  *st = sw->st;
-  st->fdb_entries = sw->fdb.count;
-  st->fdb_static = sw->fdb_static;
+  vl2_switch_stats full = sw->st;
+  full.fdb_entries = sw->fdb.count;
+  full.fdb_static = sw->fdb_static;
+  vl2_stats_copy(st, st_size, &full, sizeof(full));
   return 0;
 }
 
-int vl2_switch_port_get_stats(const vl2_switch *sw, uint32_t port,
-                              vl2_port_stats *st) {
-  if (sw == NULL || st == NULL)
+int vl2_switch_port_get_stats_versioned(const vl2_switch *sw, uint32_t port,
+                                        size_t st_size, vl2_port_stats *st) {
+  if (sw == NULL || st == NULL || st_size == 0)
     return VL2_ERR_INVALID;
   const vl2_port *p = vl2_switch_port(sw, port);
   if (p == NULL)
     return VL2_ERR_NOTFOUND;
-  *st = p->st;
-  st->macs = p->macs;
+  vl2_port_stats full = p->st;
+  full.macs = p->macs;
+  vl2_stats_copy(st, st_size, &full, sizeof(full));
   return 0;
 }
 
-int vl2_switch_segment_get_stats(const vl2_switch *sw, uint32_t vni,
-                                 vl2_segment_stats *st) {
-  if (sw == NULL || st == NULL)
+int vl2_switch_segment_get_stats_versioned(const vl2_switch *sw, uint32_t vni,
+                                           size_t st_size,
+                                           vl2_segment_stats *st) {
+  if (sw == NULL || st == NULL || st_size == 0)
     return VL2_ERR_INVALID;
   const vl2_segment *seg = vl2_switch_find_segment(sw, vni);
   if (seg == NULL)
     return VL2_ERR_NOTFOUND;
-  *st = seg->st;
-  st->macs = seg->macs;
+  vl2_segment_stats full = seg->st;
+  full.macs = seg->macs;
+  vl2_stats_copy(st, st_size, &full, sizeof(full));
   return 0;
 }
 

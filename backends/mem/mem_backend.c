@@ -10,7 +10,7 @@
  * "lent") until the next rx_burst, which is when the slots are freed, so
  * vl2_mem_backend_inject() between two bursts cannot overwrite them.
  */
-#include <vl2/mem.h>
+#include <vl2/mem_backend.h>
 #include <vl2/backend_ops.h>
 
 #include <string.h>

@@ -174,20 +174,45 @@ VL2_EXTERN vl2_ssize vl2_backend_tx_burst(vl2_backend *be,
 VL2_EXTERN int vl2_backend_get_fd(const vl2_backend *be);
 
 /**
- * Read the backend's counters.
+ * Read the backend's counters. Call it through vl2_backend_get_stats().
+ *
+ * @param be
+ *   The backend.
+ * @param st_size
+ *   `sizeof(*st)` as the caller was compiled; the macro passes it. A
+ *   binary built against older headers (a shorter struct) gets the
+ *   counters it knows; one built against newer headers gets zeros for
+ *   counters this library does not have. Counters are only ever added
+ *   at the end.
+ * @param st
+ *   Written (@p st_size bytes).
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL argument or an @p st_size of 0.
+ * @retval -errno the operating system refused.
+ * @since 0.2.0
+ */
+VL2_EXTERN int vl2_backend_get_stats_versioned(const vl2_backend *be,
+                                               size_t st_size,
+                                               vl2_backend_stats *st);
+/**
+ * The 0.1 form of vl2_backend_get_stats_versioned(), kept exported for programs
+ * linked against libvl2 0.1; the vl2_backend_get_stats() macro below replaces
+ * it in source.
  *
  * @param be
  *   The backend.
  * @param st
- *   Written.
+ *   Written (the size of this header's struct).
  * @return
- *   0 on success.
- * @retval VL2_ERR_INVALID NULL argument.
- * @retval -errno the operating system refused.
- * @since 0.1.0
+ *   As vl2_backend_get_stats_versioned().
+ * @deprecated Since 0.2.0: call the vl2_backend_get_stats() macro.
  */
 VL2_EXTERN int vl2_backend_get_stats(const vl2_backend *be,
                                      vl2_backend_stats *st);
+/** vl2_backend_get_stats_versioned() with the size these headers give. */
+#define vl2_backend_get_stats(be, st)                                          \
+  vl2_backend_get_stats_versioned((be), sizeof(vl2_backend_stats), (st))
 
 /**
  * The last error's message, for logs ("open /dev/net/tun: Permission

@@ -375,7 +375,7 @@ VL2_EXTERN int vl2_mdb_get_stats(const vl2_switch *sw, uint32_t vni,
                                  vl2_mdb_stats *st);
 
 /** Output kind of vl2_switch_poll_tx() (::vl2_tx_meta `kind`, beside
- * the `VL2_TX_*` kinds of neigh.h): an IGMP or MLD query of the
+ * the `VL2_TX_*` kinds of switch.h): an IGMP or MLD query of the
  * segment's querier, one copy per member. */
 #define VL2_TX_MCAST_QUERY 6
 

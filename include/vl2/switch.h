@@ -952,54 +952,243 @@ typedef struct vl2_switch_stats {
 } vl2_switch_stats;
 
 /**
- * Read the switch-wide counters.
+ * Read the switch-wide counters. Call it through vl2_switch_get_stats().
+ *
+ * @param sw
+ *   The switch.
+ * @param st_size
+ *   `sizeof(*st)` as the caller was compiled; the macro passes it. A
+ *   binary built against older headers (a shorter struct) gets the
+ *   counters it knows; one built against newer headers gets zeros for
+ *   counters this library does not have. Counters are only ever added
+ *   at the end.
+ * @param st
+ *   Written (@p st_size bytes).
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL argument or an @p st_size of 0.
+ * @since 0.2.0
+ */
+VL2_EXTERN int vl2_switch_get_stats_versioned(const vl2_switch *sw,
+                                              size_t st_size,
+                                              vl2_switch_stats *st);
+/**
+ * The 0.1 form of vl2_switch_get_stats_versioned(), kept exported for programs
+ * linked against libvl2 0.1; the vl2_switch_get_stats() macro below replaces it
+ * in source.
  *
  * @param sw
  *   The switch.
  * @param st
- *   Written.
+ *   Written (the size of this header's struct).
  * @return
- *   0 on success.
- * @retval VL2_ERR_INVALID NULL argument.
- * @since 0.1.0
+ *   As vl2_switch_get_stats_versioned().
+ * @deprecated Since 0.2.0: call the vl2_switch_get_stats() macro.
  */
 VL2_EXTERN int vl2_switch_get_stats(const vl2_switch *sw, vl2_switch_stats *st);
+/** vl2_switch_get_stats_versioned() with the size these headers give. */
+#define vl2_switch_get_stats(sw, st)                                           \
+  vl2_switch_get_stats_versioned((sw), sizeof(vl2_switch_stats), (st))
 
 /**
- * Read a port's counters.
+ * Read a port's counters. Call it through vl2_switch_port_get_stats().
+ *
+ * @param sw
+ *   The switch.
+ * @param port
+ *   An existing port.
+ * @param st_size
+ *   `sizeof(*st)` as the caller was compiled; the macro passes it. A
+ *   binary built against older headers (a shorter struct) gets the
+ *   counters it knows; one built against newer headers gets zeros for
+ *   counters this library does not have. Counters are only ever added
+ *   at the end.
+ * @param st
+ *   Written (@p st_size bytes).
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL argument or an @p st_size of 0.
+ * @retval VL2_ERR_NOTFOUND no such port.
+ * @since 0.2.0
+ */
+VL2_EXTERN int vl2_switch_port_get_stats_versioned(const vl2_switch *sw,
+                                                   uint32_t port,
+                                                   size_t st_size,
+                                                   vl2_port_stats *st);
+/**
+ * The 0.1 form of vl2_switch_port_get_stats_versioned(), kept exported for
+ * programs linked against libvl2 0.1; the vl2_switch_port_get_stats() macro
+ * below replaces it in source.
  *
  * @param sw
  *   The switch.
  * @param port
  *   An existing port.
  * @param st
- *   Written.
+ *   Written (the size of this header's struct).
  * @return
- *   0 on success.
- * @retval VL2_ERR_INVALID NULL argument.
- * @retval VL2_ERR_NOTFOUND no such port.
- * @since 0.1.0
+ *   As vl2_switch_port_get_stats_versioned().
+ * @deprecated Since 0.2.0: call the vl2_switch_port_get_stats() macro.
  */
 VL2_EXTERN int vl2_switch_port_get_stats(const vl2_switch *sw, uint32_t port,
                                          vl2_port_stats *st);
+/** vl2_switch_port_get_stats_versioned() with the size these headers
+ * give. */
+#define vl2_switch_port_get_stats(sw, port, st)                                \
+  vl2_switch_port_get_stats_versioned((sw), (port), sizeof(vl2_port_stats),    \
+                                      (st))
 
 /**
- * Read a segment's counters.
+ * Read a segment's counters. Call it through
+ * vl2_switch_segment_get_stats().
+ *
+ * @param sw
+ *   The switch.
+ * @param vni
+ *   An existing segment.
+ * @param st_size
+ *   `sizeof(*st)` as the caller was compiled; the macro passes it. A
+ *   binary built against older headers (a shorter struct) gets the
+ *   counters it knows; one built against newer headers gets zeros for
+ *   counters this library does not have. Counters are only ever added
+ *   at the end.
+ * @param st
+ *   Written (@p st_size bytes).
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL argument or an @p st_size of 0.
+ * @retval VL2_ERR_NOTFOUND no such segment.
+ * @since 0.2.0
+ */
+VL2_EXTERN int vl2_switch_segment_get_stats_versioned(const vl2_switch *sw,
+                                                      uint32_t vni,
+                                                      size_t st_size,
+                                                      vl2_segment_stats *st);
+/**
+ * The 0.1 form of vl2_switch_segment_get_stats_versioned(), kept exported for
+ * programs linked against libvl2 0.1; the vl2_switch_segment_get_stats() macro
+ * below replaces it in source.
  *
  * @param sw
  *   The switch.
  * @param vni
  *   An existing segment.
  * @param st
- *   Written.
+ *   Written (the size of this header's struct).
  * @return
- *   0 on success.
- * @retval VL2_ERR_INVALID NULL argument.
- * @retval VL2_ERR_NOTFOUND no such segment.
- * @since 0.1.0
+ *   As vl2_switch_segment_get_stats_versioned().
+ * @deprecated Since 0.2.0: call the vl2_switch_segment_get_stats() macro.
  */
 VL2_EXTERN int vl2_switch_segment_get_stats(const vl2_switch *sw, uint32_t vni,
                                             vl2_segment_stats *st);
+/** vl2_switch_segment_get_stats_versioned() with the size these headers
+ * give. */
+#define vl2_switch_segment_get_stats(sw, vni, st)                              \
+  vl2_switch_segment_get_stats_versioned((sw), (vni),                          \
+                                         sizeof(vl2_segment_stats), (st))
+
+/** @} */
+
+/** @name Overlay
+ * @{ */
+
+/* The VXLAN settings are ::vl2_vxlan_config of <vl2/vxlan.h>; named by
+ * their struct tag here so this header needs no other. */
+struct vl2_vxlan_config;
+
+/**
+ * Give a switch its overlay settings, so that it fills
+ * ::vl2_dest.udp_sport for remote destinations (RFC 7348 section 5: a hash
+ * of the inner flow mapped into [`sport_lo`, `sport_hi`], one flow always
+ * on one port) and drops frames that would exceed `underlay_mtu` once
+ * encapsulated (::VL2_DROP_OVERLAY_MTU; for a flood only that copy is left
+ * out, counted in ::vl2_switch_stats.overlay_mtu_skips). Without it,
+ * `udp_sport` is 0 and no MTU check is made.
+ *
+ * @param sw
+ *   The switch.
+ * @param cfg
+ *   The overlay configuration (<vl2/vxlan.h>), copied
+ *   (vl2_vxlan_config_check() must accept it); NULL removes the overlay
+ *   settings.
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID @p sw is NULL or @p cfg is invalid.
+ * @since 0.1.0
+ */
+VL2_EXTERN int vl2_switch_set_overlay(vl2_switch *sw,
+                                      const struct vl2_vxlan_config *cfg);
+
+/** @} */
+
+/** @name Frames the switch originates
+ * @{ */
+
+/** Output kind: an ARP reply (suppression or directory). */
+#define VL2_TX_ARP_REPLY 1
+/** Output kind: an ARP request (resolver). */
+#define VL2_TX_ARP_REQUEST 2
+/** Output kind: a Neighbor Advertisement (suppression or directory). */
+#define VL2_TX_NA 3
+/** Output kind: a Neighbor Solicitation (resolver). */
+#define VL2_TX_NS 4
+/** Output kind: an IP packet sent or released by the resolver. */
+#define VL2_TX_PACKET 5
+
+/** Output flag: one copy of a replicated frame (more copies follow). */
+#define VL2_TX_F_FLOOD 0x01u
+
+/** Where a frame from vl2_switch_poll_tx() goes. */
+typedef struct vl2_tx_meta {
+  uint16_t kind;  /**< `VL2_TX_*`. */
+  uint16_t flags; /**< `VL2_TX_F_*`. */
+  uint32_t vni;   /**< The segment. */
+  /** The frame's length; also set when ::VL2_ERR_NOBUF is returned. */
+  uint32_t len;
+  uint32_t reserved; /**< Zero. */
+  /** The destination. Its `edit` is always ::VL2_EDIT_KEEP: the bytes
+   * already carry the 802.1Q tag the destination port needs (trunk
+   * ports), and are untagged for ::VL2_DEST_REMOTE (encapsulate them
+   * with `vni`). */
+  vl2_dest dest;
+} vl2_tx_meta;
+
+/**
+ * Take the next frame the switch originated (suppressed replies,
+ * directory replies, resolver requests and packets), for one destination.
+ *
+ * A frame for several destinations (a flooded request) is returned once
+ * per destination, with ::VL2_TX_F_FLOOD set; the queue is bounded
+ * (`tx_queue_cap` generated frames plus the packets released from wait
+ * queues). Destinations follow vl2_switch_process()'s rules, resolved
+ * when polled: the port's egress tag, a remote endpoint's `udp_sport`,
+ * and for a flood the members' flood flags and the underlay MTU (a copy
+ * that would not fit is left out, counted in
+ * ::vl2_switch_stats.overlay_mtu_skips). Storm control and IGMP/MLD
+ * snooping police received traffic only. Hand each frame to
+ * vl2_egress_build() like a received one.
+ *
+ * @param sw
+ *   The switch.
+ * @param buf
+ *   Written with the frame (destination MAC first, no FCS).
+ * @param cap
+ *   Bytes at @p buf; `neigh_mtu` + 18 always suffices.
+ * @param meta
+ *   Written with the destination when a frame is returned.
+ * @param now
+ *   The current time (a packet whose destination MAC is looked up in the
+ *   FDB uses it).
+ * @return
+ *   The frame's length, or 0 when there is nothing to send.
+ * @retval VL2_ERR_INVALID NULL argument.
+ * @retval VL2_ERR_NOBUF @p cap is smaller than the frame (`meta->len`);
+ *         the frame stays queued.
+ * @since 0.1.0
+ */
+VL2_EXTERN vl2_ssize vl2_switch_poll_tx(vl2_switch *sw, uint8_t *buf,
+                                        size_t cap, vl2_tx_meta *meta,
+                                        vl2_tstamp now);
 
 /** @} */
 

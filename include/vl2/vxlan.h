@@ -567,28 +567,6 @@ VL2_EXTERN int vl2_vxlan_decap_frame(const vl2_vxlan_config *cfg, vl2_frame *f,
 
 /** @} */
 
-/**
- * Give a switch its overlay settings, so that it fills
- * ::vl2_dest.udp_sport for remote destinations (RFC 7348 section 5: a hash
- * of the inner flow mapped into [`sport_lo`, `sport_hi`], one flow always
- * on one port) and drops frames that would exceed `underlay_mtu` once
- * encapsulated (::VL2_DROP_OVERLAY_MTU; for a flood only that copy is left
- * out, counted in ::vl2_switch_stats.overlay_mtu_skips). Without it,
- * `udp_sport` is 0 and no MTU check is made.
- *
- * @param sw
- *   The switch.
- * @param cfg
- *   The overlay configuration, copied (vl2_vxlan_config_check() must
- *   accept it); NULL removes the overlay settings.
- * @return
- *   0 on success.
- * @retval VL2_ERR_INVALID @p sw is NULL or @p cfg is invalid.
- * @since 0.1.0
- */
-VL2_EXTERN int vl2_switch_set_overlay(vl2_switch *sw,
-                                      const vl2_vxlan_config *cfg);
-
 #ifdef __cplusplus
 }
 #endif

@@ -90,6 +90,9 @@ backend_defs() {
   local be=${1#libvl2-} h ops
   [ "$1" = libvl2 ] && return 0
   h=$prefix/include/vl2/$be.h
+  # The mem backend's header is mem_backend.h ("mem" alone is the
+  # allocator's word).
+  [ -f "$h" ] || h=$prefix/include/vl2/${be}_backend.h
   [ -f "$h" ] || fail "backend $be: no header $h installed"
   ops=$(grep -m1 -o 'extern const vl2_backend_ops [a-z0-9_]*' "$h" | awk '{print $4}' || true)
   if [ -z "$ops" ]; then
@@ -97,11 +100,11 @@ backend_defs() {
     # vl2_<name>_config_default_versioned() proves the linkage.
     ops=$(grep -m1 -oE 'vl2_[a-z0-9_]+_config_default_versioned' "$h")
     [ -n "$ops" ] || fail "backend $be: no ops table declared in $h"
-    printf '%s\n' "-DVL2_CONSUMER_BACKEND_HEADER=<vl2/$be.h>" \
+    printf '%s\n' "-DVL2_CONSUMER_BACKEND_HEADER=<vl2/${h##*/}>" \
       "-DVL2_CONSUMER_ADAPTER_CHECK=$ops"
     return 0
   fi
-  printf '%s\n' "-DVL2_CONSUMER_BACKEND_HEADER=<vl2/$be.h>" \
+  printf '%s\n' "-DVL2_CONSUMER_BACKEND_HEADER=<vl2/${h##*/}>" \
     "-DVL2_CONSUMER_BACKEND_OPS=$ops"
 }
 
@@ -173,7 +176,7 @@ cmake-components)
     b=$VL2_WORK/$mode-$be
     def=${defs[1]#-D}
     cmake_consumer "$b" -DVL2_CONSUMER_BACKEND="$be" \
-      -D"${def%%=*}=${def#*=}" ||
+      -D"${defs[0]#-D}" -D"${def%%=*}=${def#*=}" ||
       fail "find_package(vl2 COMPONENTS $be) + vl2::$be"
     run_consumer "$b/consumer" shared
     echo "== vl2::$be OK"

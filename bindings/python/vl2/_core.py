@@ -775,8 +775,8 @@ class Switch:
     def stats(self) -> "SwitchStats":
         """Switch-wide counters (:class:`SwitchStats`)."""
         st = L.SwitchStats()
-        _check(L.lib.vl2_switch_get_stats(self._sw, C.byref(st)),
-               "vl2_switch_get_stats")
+        _check(L.lib.vl2_switch_get_stats_versioned(
+            self._sw, C.sizeof(st), C.byref(st)), "vl2_switch_get_stats")
         d = SwitchStats(_struct_dict(st))
         d["drops"] = {name: st.drops[r] for r, name in DROP_REASONS.items()
                       if r != 0}
@@ -785,16 +785,17 @@ class Switch:
     def port_stats(self, port: int) -> Dict[str, int]:
         """A port's counters as a dict."""
         st = L.PortStats()
-        _check(L.lib.vl2_switch_port_get_stats(self._sw, port, C.byref(st)),
-               "vl2_switch_port_get_stats")
+        _check(L.lib.vl2_switch_port_get_stats_versioned(
+            self._sw, port, C.sizeof(st), C.byref(st)),
+            "vl2_switch_port_get_stats")
         return _struct_dict(st)
 
     def segment_stats(self, vni: int) -> Dict[str, int]:
         """A segment's counters as a dict."""
         st = L.SegmentStats()
-        _check(L.lib.vl2_switch_segment_get_stats(self._sw, vni,
-                                                  C.byref(st)),
-               "vl2_switch_segment_get_stats")
+        _check(L.lib.vl2_switch_segment_get_stats_versioned(
+            self._sw, vni, C.sizeof(st), C.byref(st)),
+            "vl2_switch_segment_get_stats")
         return _struct_dict(st)
 
 

@@ -4,7 +4,7 @@
 /* The mem backend and the faulty middleware (no privileges needed). */
 #include <vl2/backend.h>
 #include <vl2/backend_ops.h>
-#include <vl2/mem.h>
+#include <vl2/mem_backend.h>
 
 #include <check.h>
 #include <stdlib.h>

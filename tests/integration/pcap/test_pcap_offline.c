@@ -11,7 +11,7 @@
  *   absent. */
 #define _GNU_SOURCE
 #include <vl2/backend.h>
-#include <vl2/mem.h>
+#include <vl2/mem_backend.h>
 #include <vl2/pcap.h>
 
 #include <check.h>

@@ -30,8 +30,8 @@
  * Not thread-safe: one thread per instance.
  * @{
  */
-#ifndef VL2_MEM_H
-#define VL2_MEM_H
+#ifndef VL2_MEM_BACKEND_H
+#define VL2_MEM_BACKEND_H
 
 #include <vl2/backend.h>
 #include <vl2/common.h>
@@ -214,4 +214,4 @@ VL2_EXTERN int vl2_faulty_open_versioned(vl2_backend **pbe, vl2_backend *inner,
 #endif
 
 /** @} */
-#endif /* !defined(VL2_MEM_H) */
+#endif /* !defined(VL2_MEM_BACKEND_H) */

@@ -9,7 +9,7 @@
  * Where it fits: test tooling. It holds no device; the wrapped backend
  * does the I/O, and is owned (closed) by the wrapper.
  */
-#include <vl2/mem.h>
+#include <vl2/mem_backend.h>
 #include <vl2/backend_ops.h>
 
 #include <string.h>
