@@ -35,7 +35,8 @@ typedef struct cls_state {
 typedef struct port_storm {
   uint8_t on; /* any rate or a hold-down set */
   uint8_t blocked;
-  uint8_t reserved[6];
+  uint8_t block_cls; /* the class whose drop started the hold-down */
+  uint8_t reserved[5];
   cls_state c[VL2_STORM_CLASS_COUNT];
   vl2_storm_port_config cfg; /* as in effect */
   vl2_tstamp blocked_until;
@@ -215,7 +216,7 @@ int vl2_storm_port_recover(vl2_switch *sw, uint32_t port, vl2_tstamp now) {
                 now);
     vl2_tb_init(&ps->c[k].b, ps->c[k].b.rate, ps->cfg.rate[k].burst_bytes, now);
   }
-  emit(sw, VL2_EV_STORM_UNBLOCKED, VL2_STORM_CLASS_COUNT, port, 0, now);
+  emit(sw, VL2_EV_STORM_UNBLOCKED, ps->block_cls, port, 0, now);
   return 0;
 }
 
@@ -342,8 +343,7 @@ static void unblock_if_due(vl2_switch *sw, port_storm *ps, uint32_t port,
   }
   ps->blocked = 0;
   ps->st.blocked = 0;
-  emit(sw, VL2_EV_STORM_UNBLOCKED, VL2_STORM_CLASS_COUNT, port, 0,
-       ps->blocked_until);
+  emit(sw, VL2_EV_STORM_UNBLOCKED, ps->block_cls, port, 0, ps->blocked_until);
 }
 
 /* Refill and test one class bucket for one frame of |len| bytes costing
@@ -414,6 +414,7 @@ int vl2_storm_admit(vl2_switch *sw, uint32_t port, const vl2_segment *seg,
       emit(sw, VL2_EV_STORM_START, k, port, 0, now);
       if (ps->cfg.holddown_ns != 0) {
         ps->blocked = 1;
+        ps->block_cls = (uint8_t)k;
         ps->st.blocked = 1;
         ps->st.holddowns++;
         ps->blocked_until = add_sat(now, ps->cfg.holddown_ns);

@@ -146,13 +146,11 @@ void event_format(app *a, const vl2_event *ev, char *buf, size_t len) {
   case VL2_EV_STORM_END:
   case VL2_EV_STORM_BLOCKED:
   case VL2_EV_STORM_UNBLOCKED:
-    if (ev->reason == VL2_STORM_SEGMENT)
+    if (ev->port == VL2_PORT_REMOTE)
       snprintf(buf, len, "%s: segment %u replication budget", name, ev->vni);
     else
       snprintf(buf, len, "%s: %s %s", name, at,
-               ev->reason < VL2_STORM_CLASS_COUNT
-                   ? vl2_storm_class_name(ev->reason)
-                   : "all flooding");
+               vl2_storm_class_name(ev->reason));
     break;
   case VL2_EV_MDB_JOIN:
   case VL2_EV_MDB_LEAVE:

@@ -315,9 +315,11 @@ VL2_EXTERN const char *vl2_storm_class_name(unsigned cls);
 #define VL2_EV_STORM_START 48
 /** Event: it has dropped nothing for its quiet time. */
 #define VL2_EV_STORM_END 49
-/** Event: a port's flooding was shut for its hold-down time. */
+/** Event: a port's flooding was shut for its hold-down time; `reason` is
+ * the class whose drop started it. */
 #define VL2_EV_STORM_BLOCKED 50
-/** Event: the hold-down ended (or vl2_storm_port_recover()). */
+/** Event: the hold-down ended (or vl2_storm_port_recover()); `reason` as
+ * in ::VL2_EV_STORM_BLOCKED. */
 #define VL2_EV_STORM_UNBLOCKED 51
 /** @} */
 

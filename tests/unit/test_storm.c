@@ -277,7 +277,7 @@ START_TEST(holddown) {
   ck_assert_uint_eq(st.holddowns, 1);
   ck_assert_uint_eq(vl2_switch_next_deadline(sw), T0 + VL2_SEC);
   ck_assert_int_eq(vl2_switch_run_timers(sw, T0 + 5 * VL2_SEC), 0);
-  ck_assert_int_eq(drain(sw, VL2_EV_STORM_UNBLOCKED, -1), 1);
+  ck_assert_int_eq(drain(sw, VL2_EV_STORM_UNBLOCKED, VL2_STORM_BCAST), 1);
   ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_UNKNOWN, 0, 64, 2,
                             T0 + 5 * VL2_SEC));
   /* Manual recovery. */

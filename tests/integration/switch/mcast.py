@@ -6,6 +6,8 @@
 #   mcast.py send GROUP IFADDR COUNT INTERVAL   UDP datagrams to GROUP:5400
 #   mcast.py count IFACE GROUP SECONDS   count frames to GROUP (UDP 5400)
 #                                        seen on IFACE; prints the count
+#   mcast.py report-flood IFACE COUNT    COUNT IGMPv2 reports for distinct
+#                                        groups 239.2.x.y (a hostile VM)
 import socket
 import struct
 import sys
@@ -51,12 +53,39 @@ def count(iface, group, secs):
     print(n, flush=True)
 
 
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return (~s) & 0xffff
+
+
+def report_flood(iface, count):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((iface, 0))
+    src = s.getsockname()[4][:6]
+    for i in range(count):
+        g = bytes([239, 2, (i >> 8) & 0xff, i & 0xff])
+        igmp = bytearray(struct.pack("!BBH4s", 0x16, 0, 0, g))
+        igmp[2:4] = struct.pack("!H", csum(bytes(igmp)))
+        ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28, 0, 0, 1, 2,
+                                   0, bytes([10, 9, 9, 9]), g))
+        ip[10:12] = struct.pack("!H", csum(bytes(ip)))
+        eth = bytes([1, 0, 0x5e, g[1] & 0x7f, g[2], g[3]]) + src + b"\x08\x00"
+        s.send(eth + bytes(ip) + bytes(igmp))
+    print(count, flush=True)
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "join":
         join(sys.argv[2], sys.argv[3], float(sys.argv[4]))
     elif cmd == "send":
         send(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]))
+    elif cmd == "report-flood":
+        report_flood(sys.argv[2], int(sys.argv[3]))
     elif cmd == "count":
         count(sys.argv[2], sys.argv[3], float(sys.argv[4]))
     else:

@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # (13) IGMP snooping on one host: a sender to 239.1.1.1 reaches only the VM
 # that joined (a socket join: the kernel's IGMPv3 report), and stops
-# reaching it after it leaves; vl2ctl mdb shows the membership.
+# reaching it after it leaves; vl2ctl mdb shows the membership. Hostile:
+# another VM sends reports for 5000 groups; the MDB stays within its
+# limit (64 groups), says so, and the real member keeps its traffic.
 . "$(dirname "$0")/lib.sh"
 MC=$(dirname "$0")/mcast.py
 H=${P}h
 mkns "$H"
 cat >"$TMP/sw.conf" <<CONF
-multicast = { snooping = true; unregistered = "routers"; };
+multicast = { snooping = true; unregistered = "routers"; max_groups = 64; };
 segments = ( { vni = 13; vlan = 13; } );
 ports = (
   { name = "${P}s"; vlan = 13; mac = "02:00:00:00:13:0a"; },
@@ -37,7 +39,7 @@ round() {
 
 round "before the join"
 [ "$MC_M" = 0 ] && [ "$MC_N" = 0 ] || fail "unregistered group reached a VM with unregistered = routers"
-ip netns exec "${P}vm" /usr/bin/python3 "$MC" join 239.1.1.1 10.86.0.2 7 >/dev/null &
+ip netns exec "${P}vm" /usr/bin/python3 "$MC" join 239.1.1.1 10.86.0.2 15 >/dev/null &
 JP=$!
 sleep 1
 "$CTL" -s "$SOCK" mdb
@@ -47,6 +49,17 @@ round "joined"
 [ "$MC_M" -ge 29 ] || fail "the member got $MC_M of 30"
 [ "$MC_N" = 0 ] || fail "a VM that did not join got $MC_N"
 pass "239.1.1.1 reaches only the VM that joined"
+ip netns exec "${P}vn" /usr/bin/python3 "$MC" report-flood "${P}n" 5000 >/dev/null || fail "report flood"
+sleep 0.5
+ST=$("$CTL" -s "$SOCK" --json stats) || fail "vl2ctl stats"
+G=$(echo "$ST" | json "d['mdb']['groups']"); H=$(echo "$ST" | json "d['mdb']['group_limit_hits']")
+echo "after 5000 forged reports: $G groups, $H refused"
+[ "$G" -le 64 ] || fail "the MDB grew to $G groups (limit 64)"
+[ "$H" -ge 1000 ] || fail "group_limit_hits $H"
+kill -0 "$SPID" || fail "vl2-switch died"
+round "under a report flood"
+[ "$MC_M" -ge 29 ] && [ "$MC_N" = 0 ] || fail "the report flood broke forwarding to the member"
+pass "a report flood stays within the limit; the member keeps its group"
 wait $JP
 sleep 3
 "$CTL" -s "$SOCK" mdb | grep -q "grp 239.1.1.1" && fail "membership still shown 3 s after the leave"

@@ -4,7 +4,8 @@
 # more than the configured rate (1000/s, +-10 %) to each other port, while
 # a victim pair keeps pinging with no loss. Same run, storm control off
 # (vl2ctl storm set): the blast goes through at its own rate (the
-# baseline the limit is compared with).
+# baseline the limit is compared with). Then err-disable: with a hold-down
+# the port's flooding stops after the burst until the hold-down ends.
 . "$(dirname "$0")/lib.sh"
 BLAST=$TOOLS/vl2s-blast
 [ -x "$BLAST" ] || fail "no $BLAST"
@@ -79,3 +80,16 @@ N=$(grep -c "storm-start" "$LOG")
 [ "$N" -le 2 ] || fail "$N storm-start events: not edge-triggered"
 pass "broadcast storm cut to $((DB / T))/s per port (limit $RATE/s, baseline $BASE/s) with no victim ping lost"
 kill -0 "$SPID" || fail "vl2-switch died"
+
+"$CTL" -s "$SOCK" storm set "${P}a" broadcast $RATE burst 100 holddown 3 || fail "vl2ctl storm set holddown"
+blast 1
+echo "hold-down 3 s: VM sent $SENT, port b got $DB"
+[ "$DB" -le 150 ] || fail "port b got $DB broadcasts from an err-disabled port"
+B=$("$CTL" -s "$SOCK" --json storm | json "[p for p in d['ports'] if p['name']=='${P}a'][0]['dropped']['blocked']")
+[ "$B" = True ] || fail "port not shown as err-disabled"
+grep -q "storm-blocked: port ${P}a" "$LOG" || fail "no storm-blocked logged"
+sleep 3
+grep -q "storm-unblocked: port ${P}a" "$LOG" || fail "no storm-unblocked logged after the hold-down"
+B=$("$CTL" -s "$SOCK" --json storm | json "[p for p in d['ports'] if p['name']=='${P}a'][0]['dropped']['blocked']")
+[ "$B" = False ] || fail "still err-disabled after the hold-down"
+pass "err-disable: flooding shut for the hold-down ($DB broadcasts passed), then restored"
