@@ -12,23 +12,21 @@
  */
 #include <string.h>
 
+#include "vl2_ring.h"
 #include "vl2_switch_int.h"
 
 void vl2_switch_emit(vl2_switch *sw, const vl2_event *ev) {
-  if (sw->evq_len == sw->cfg.event_queue_cap) {
+  if (vl2_ring_full(&sw->evr)) {
     sw->st.events_dropped++;
     return;
   }
-  uint32_t tail = (sw->evq_head + sw->evq_len) % sw->cfg.event_queue_cap;
-  sw->evq[tail] = *ev;
-  sw->evq_len++;
+  sw->evq[vl2_ring_push(&sw->evr)] = *ev;
 }
 
 int vl2_switch_poll_event(vl2_switch *sw, vl2_event *ev) {
-  if (sw == NULL || ev == NULL || sw->evq_len == 0)
+  if (sw == NULL || ev == NULL || sw->evr.len == 0)
     return 0;
-  *ev = sw->evq[sw->evq_head];
-  sw->evq_head = (sw->evq_head + 1) % sw->cfg.event_queue_cap;
-  sw->evq_len--;
+  *ev = sw->evq[sw->evr.head];
+  vl2_ring_pop(&sw->evr);
   return 1;
 }

@@ -21,6 +21,7 @@
 
 #include "vl2_csum.h"
 #include "vl2_mem.h"
+#include "vl2_oamap.h"
 #include "vl2_neigh.h"
 #include "vl2_wire.h"
 
@@ -179,9 +180,7 @@ int vl2_mdb_setup_versioned(vl2_switch *sw, int version,
   sw->mdb = m;
   m->cfg = c;
   m->next_at = VL2_TSTAMP_NONE;
-  size_t gcap = 16;
-  while (gcap < (size_t)c.max_groups * 2)
-    gcap <<= 1;
+  size_t gcap = vl2_oamap_cap(c.max_groups);
   m->gmask = gcap - 1;
   m->marks.gen = 1;
   m->marks.port = vl2_mem_calloc(mm, sw->cfg.max_ports, sizeof(uint32_t));
@@ -301,26 +300,36 @@ static size_t group_hash(const vl2_switch *sw, uint32_t seg, uint8_t family,
   return (size_t)h & sw->mdb->gmask;
 }
 
+/* A group map key (vl2_oamap.h): segment, family, 16-byte address. */
+typedef struct group_key {
+  uint32_t seg;
+  uint8_t family;
+  const uint8_t *addr;
+} group_key;
+
+static int group_match(const void *ctx, uint32_t idx, const void *vkey) {
+  const mdb_group *g = &((const vl2_switch *)ctx)->mdb->groups[idx];
+  const group_key *k = vkey;
+  return g->seg == k->seg && g->family == k->family &&
+         memcmp(g->addr, k->addr, 16) == 0;
+}
+
+static size_t group_home(const void *ctx, uint32_t idx) {
+  const vl2_switch *sw = ctx;
+  const mdb_group *o = &sw->mdb->groups[idx];
+  return group_hash(sw, o->seg, o->family, o->addr);
+}
+
 static mdb_group *group_find(const vl2_switch *sw, uint32_t seg, uint8_t family,
                              const uint8_t *addr, size_t *slot) {
   const vl2_mdb_state *m = sw->mdb;
-  size_t i = group_hash(sw, seg, family, addr);
-  for (;;) {
-    uint32_t v = m->gmap[i];
-    if (v == 0) {
-      if (slot != NULL)
-        *slot = i;
-      return NULL;
-    }
-    mdb_group *g = &m->groups[v - 1];
-    if (g->seg == seg && g->family == family &&
-        memcmp(g->addr, addr, 16) == 0) {
-      if (slot != NULL)
-        *slot = i;
-      return g;
-    }
-    i = (i + 1) & m->gmask;
-  }
+  group_key k = {seg, family, addr};
+  size_t i =
+      vl2_oamap_slot(m->gmap, m->gmask, group_hash(sw, seg, family, addr), &k,
+                     group_match, sw);
+  if (slot != NULL)
+    *slot = i;
+  return m->gmap[i] != 0 ? &m->groups[m->gmap[i] - 1] : NULL;
 }
 
 static void group_remove(vl2_switch *sw, mdb_group *g) {
@@ -332,21 +341,7 @@ static void group_remove(vl2_switch *sw, mdb_group *g) {
     member_put(m, i);
     i = n;
   }
-  /* Backward-shift deletion (as the FDB does). */
-  size_t j = hole;
-  for (;;) {
-    j = (j + 1) & m->gmask;
-    uint32_t v = m->gmap[j];
-    if (v == 0)
-      break;
-    const mdb_group *o = &m->groups[v - 1];
-    size_t home = group_hash(sw, o->seg, o->family, o->addr);
-    if (vl2_probe_stays(hole, j, home))
-      continue;
-    m->gmap[hole] = v;
-    hole = j;
-  }
-  m->gmap[hole] = 0;
+  vl2_oamap_remove(m->gmap, m->gmask, hole, group_home, sw);
   m->segs[g->seg].n_groups--;
   m->segs[g->seg].st.groups--;
   m->st.groups--;

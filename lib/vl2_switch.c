@@ -134,6 +134,7 @@ int vl2_switch_new_versioned(vl2_switch **psw, int version,
   sw->mem = m;
   sw->cfg = c;
   sw->max_fanout = 1; /* see vl2_segment_update_fanout() */
+  vl2_ring_init(&sw->evr, c.event_queue_cap);
 
   sw->ports = vl2_mem_calloc(&m, c.max_ports, sizeof(*sw->ports));
   sw->segs = vl2_mem_calloc(&m, c.max_segments, sizeof(*sw->segs));

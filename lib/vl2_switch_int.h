@@ -38,6 +38,7 @@
 #include "vl2_fdb.h"
 #include "vl2_mem.h"
 #include "vl2_remote.h"
+#include "vl2_ring.h"
 #include "vl2_txq.h"
 
 /* "No segment" in a port's VID map, and "not a member" in its segment map. */
@@ -106,8 +107,8 @@ struct vl2_switch {
   vl2_fdb_moves moves; /* move dampening */
 
   /* vl2_event.c */
-  vl2_event *evq; /* ring of cfg.event_queue_cap */
-  uint32_t evq_head, evq_len;
+  vl2_event *evq; /* [cfg.event_queue_cap], indexed by evr */
+  vl2_ring evr;
 
   /* vl2_forward.c (set by vl2_switch_set_overlay) */
   vl2_vxlan_config overlay; /* valid when has_overlay */

@@ -55,6 +55,7 @@ int vl2_txq_init(vl2_txq *q, const vl2_mem *m, const vl2_switch_config *c) {
   for (uint32_t i = 0; i < q->n_buf; i++)
     q->free_buf[i] = q->n_buf - 1 - i;
   q->n_free_buf = q->n_buf;
+  vl2_ring_init(&q->r, q->n_buf);
   return 0;
 }
 
@@ -102,7 +103,7 @@ void vl2_txq_push(vl2_switch *sw, uint32_t b, uint32_t seg, uint16_t kind,
                   uint8_t mode, uint32_t port, uint32_t flood_flag) {
   vl2_txq *nb = &sw->txq;
   /* The ring holds n_buf items and every item owns a buffer: no overflow. */
-  vl2_txq_item *it = &nb->ring[(nb->head + nb->len) % nb->n_buf];
+  vl2_txq_item *it = &nb->ring[vl2_ring_push(&nb->r)];
   memset(it, 0, sizeof(*it));
   it->buf = b;
   it->seg = seg;
@@ -111,14 +112,12 @@ void vl2_txq_push(vl2_switch *sw, uint32_t b, uint32_t seg, uint16_t kind,
   it->kind = kind;
   it->mode = mode;
   it->flood_flag = flood_flag;
-  nb->len++;
   QCNT(nb, seg, tx_queued);
 }
 
 static void tx_pop(vl2_txq *nb) {
-  vl2_txq_buf_put(nb, nb->ring[nb->head].buf);
-  nb->head = (nb->head + 1) % nb->n_buf;
-  nb->len--;
+  vl2_txq_buf_put(nb, nb->ring[nb->r.head].buf);
+  vl2_ring_pop(&nb->r);
 }
 
 int vl2_txq_flood(vl2_switch *sw, uint32_t seg_idx, uint16_t kind,
@@ -145,8 +144,8 @@ vl2_ssize vl2_switch_poll_tx(vl2_switch *sw, uint8_t *buf, size_t cap,
     sw->now = now;
   now = sw->now;
   vl2_txq *nb = &sw->txq;
-  while (nb->len > 0) {
-    vl2_txq_item *it = &nb->ring[nb->head];
+  while (nb->r.len > 0) {
+    vl2_txq_item *it = &nb->ring[nb->r.head];
     const vl2_segment *seg = &sw->segs[it->seg];
     if (!seg->in_use || seg->vni != it->vni) {
       nb->st.tx_dropped++;

@@ -18,6 +18,8 @@
 #include <vl2/common.h>
 #include <vl2/switch.h>
 
+#include "vl2_ring.h"
+
 /* Item destinations: a port, the segment's flood list, the FDB entry of
  * the frame's destination MAC (looked up when polled), a remote. */
 enum {
@@ -66,8 +68,8 @@ typedef struct vl2_txq {
   uint32_t n_free_buf;
   uint32_t gen_used, wait_used;
 
-  vl2_txq_item *ring; /* n_buf items */
-  uint32_t head, len;
+  vl2_txq_item *ring; /* n_buf items, indexed by r */
+  vl2_ring r;
 
   vl2_txq_stats st;      /* switch-wide */
   vl2_txq_stats *seg_st; /* [max_segments] */

@@ -17,12 +17,13 @@
 
 #include "vl2_args.h"
 #include "vl2_be_wrap.h"
+#include "vl2_ring.h"
 
 typedef struct ring {
   uint8_t *buf;   /* cap * frame_max bytes */
   uint32_t *len;  /* per slot */
   vl2_tstamp *ts; /* per slot */
-  uint32_t cap, head, cnt;
+  vl2_ring q;     /* indexes the slots (lib/vl2_ring.h) */
 } ring;
 
 typedef struct mem_priv {
@@ -34,7 +35,7 @@ typedef struct mem_priv {
 } mem_priv;
 
 static int ring_init(vl2_backend *be, ring *r, uint32_t cap, uint32_t fmax) {
-  r->cap = cap;
+  vl2_ring_init(&r->q, cap);
   r->buf = vl2_be_calloc(be, cap, fmax);
   r->len = vl2_be_calloc(be, cap, sizeof(*r->len));
   r->ts = vl2_be_calloc(be, cap, sizeof(*r->ts));
@@ -95,14 +96,13 @@ static vl2_ssize mem_rx_burst(vl2_backend *be, vl2_frame *frames, size_t n,
   mem_priv *p = be->priv;
   ring *r = &p->rx;
   /* Give back the slots lent by the previous burst. */
-  r->head = (r->head + p->rx_lent) % r->cap;
-  r->cnt -= p->rx_lent;
+  vl2_ring_pop_n(&r->q, p->rx_lent);
   p->rx_lent = 0;
   if (p->closed)
     return vl2_be_err(be, VL2_ERR_CLOSED, "mem: closed");
-  size_t k = n < r->cnt ? n : r->cnt;
+  size_t k = n < r->q.len ? n : r->q.len;
   for (size_t i = 0; i < k; i++) {
-    uint32_t s = (uint32_t)((r->head + i) % r->cap);
+    uint32_t s = vl2_ring_at(&r->q, (uint32_t)i);
     memset(&frames[i], 0, sizeof(frames[i]));
     frames[i].data = r->buf + (size_t)s * p->frame_max;
     frames[i].len = r->len[s];
@@ -122,18 +122,17 @@ static vl2_ssize mem_tx_burst(vl2_backend *be, const vl2_frame *frames,
   if (p->closed)
     return vl2_be_err(be, VL2_ERR_CLOSED, "mem: closed");
   size_t i;
-  for (i = 0; i < n && r->cnt < r->cap; i++) {
+  for (i = 0; i < n && !vl2_ring_full(&r->q); i++) {
     if (frames[i].len > p->frame_max || frames[i].len == 0 ||
         frames[i].data == NULL) {
       /* The device refuses it: consume and count it, as a NIC would. */
       p->st.tx_errors++;
       continue;
     }
-    uint32_t s = (r->head + r->cnt) % r->cap;
+    uint32_t s = vl2_ring_push(&r->q);
     memcpy(r->buf + (size_t)s * p->frame_max, frames[i].data, frames[i].len);
     r->len[s] = frames[i].len;
     r->ts[s] = VL2_TSTAMP_NONE;
-    r->cnt++;
     p->st.tx_frames++;
     p->st.tx_bytes += frames[i].len;
   }
@@ -174,15 +173,14 @@ int vl2_mem_backend_inject(vl2_backend *be, const void *data, size_t len,
     return vl2_be_err(be, VL2_ERR_NOBUF, "mem: frame of %zu bytes > %u", len,
                       (unsigned)p->frame_max);
   ring *r = &p->rx;
-  if (r->cnt >= r->cap) {
+  if (vl2_ring_full(&r->q)) {
     p->st.rx_dropped++;
     return vl2_be_err(be, VL2_ERR_LIMIT, "mem: receive queue full");
   }
-  uint32_t s = (r->head + r->cnt) % r->cap;
+  uint32_t s = vl2_ring_push(&r->q);
   memcpy(r->buf + (size_t)s * p->frame_max, data, len);
   r->len[s] = (uint32_t)len;
   r->ts[s] = ts;
-  r->cnt++;
   return 0;
 }
 
@@ -191,25 +189,24 @@ vl2_ssize vl2_mem_backend_take(vl2_backend *be, void *buf, size_t cap) {
   if (p == NULL || (buf == NULL && cap > 0))
     return VL2_ERR_INVALID;
   ring *r = &p->tx;
-  if (r->cnt == 0)
+  if (r->q.len == 0)
     return 0;
-  uint32_t len = r->len[r->head];
+  uint32_t len = r->len[r->q.head];
   if (cap < len)
     return VL2_ERR_NOBUF;
-  memcpy(buf, r->buf + (size_t)r->head * p->frame_max, len);
-  r->head = (r->head + 1) % r->cap;
-  r->cnt--;
+  memcpy(buf, r->buf + (size_t)r->q.head * p->frame_max, len);
+  vl2_ring_pop(&r->q);
   return (vl2_ssize)len;
 }
 
 size_t vl2_mem_backend_rx_pending(const vl2_backend *be) {
   const mem_priv *p = get_priv(be);
-  return p != NULL ? p->rx.cnt - p->rx_lent : 0;
+  return p != NULL ? p->rx.q.len - p->rx_lent : 0;
 }
 
 size_t vl2_mem_backend_tx_pending(const vl2_backend *be) {
   const mem_priv *p = get_priv(be);
-  return p != NULL ? p->tx.cnt : 0;
+  return p != NULL ? p->tx.q.len : 0;
 }
 
 int vl2_mem_backend_set_closed(vl2_backend *be, bool closed) {
