@@ -58,6 +58,7 @@ struct vl2_evpn {
   struct nl_sock *ev_sk; /* RTNLGRP_NEIGH + RTNLGRP_LINK, non-blocking */
   struct nl_sock *rq_sk; /* requests and dumps */
   struct nl_cb *dump_cb;
+  struct nl_cb *ev_cb; /* the event socket's callbacks (a reference) */
   evc_state st;
   ev_seg *segs; /* [max_segments] */
   vl2_evpn_stats s;
@@ -535,6 +536,8 @@ void vl2_evpn_del(vl2_evpn *ev) {
   evc_fini(&ev->st);
   if (ev->dump_cb != NULL)
     nl_cb_put(ev->dump_cb);
+  if (ev->ev_cb != NULL)
+    nl_cb_put(ev->ev_cb);
   if (ev->ev_sk != NULL)
     nl_socket_free(ev->ev_sk);
   if (ev->rq_sk != NULL)
@@ -556,7 +559,7 @@ int vl2_evpn_new_versioned(vl2_evpn **pev, int version,
       !prefix_ok(cfg->name_prefix) || cfg->max_segments == 0 ||
       cfg->max_vteps == 0 || cfg->max_macs == 0 || cfg->max_neigh == 0 ||
       cfg->mirror_dstport == 0 || cfg->reserved0 != 0 ||
-      (cfg->flags & ~VL2_EVPN_F_OFFLINE) != 0)
+      cfg->rcvbuf > (1u << 30) || (cfg->flags & ~VL2_EVPN_F_OFFLINE) != 0)
     return VL2_ERR_INVALID;
   for (size_t i = 0; i < sizeof(cfg->reserved) / sizeof(cfg->reserved[0]); i++)
     if (cfg->reserved[i] != 0)
@@ -585,7 +588,8 @@ int vl2_evpn_new_versioned(vl2_evpn **pev, int version,
     nl_socket_modify_cb(ev->ev_sk, NL_CB_VALID, NL_CB_CUSTOM, on_valid, ev);
     /* Room for bursts (zebra writes thousands of entries at once); an
      * overrun still costs only a resync. */
-    nl_socket_set_buffer_size(ev->ev_sk, 4 << 20, 0);
+    nl_socket_set_buffer_size(ev->ev_sk,
+                              cfg->rcvbuf != 0 ? (int)cfg->rcvbuf : 4 << 20, 0);
     if ((rv = nl_socket_add_memberships(ev->ev_sk, RTNLGRP_NEIGH, RTNLGRP_LINK,
                                         0)) < 0 ||
         (rv = nl_socket_set_nonblocking(ev->ev_sk)) < 0) {
@@ -598,6 +602,7 @@ int vl2_evpn_new_versioned(vl2_evpn **pev, int version,
       return VL2_ERR_NOMEM;
     }
     nl_cb_set(ev->dump_cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, ev);
+    ev->ev_cb = nl_socket_get_cb(ev->ev_sk); /* taken once, put at del */
   }
   *pev = ev;
   return 0;
@@ -748,7 +753,7 @@ vl2_ssize vl2_evpn_process(vl2_evpn *ev, vl2_tstamp now) {
   /* A bounded number of datagrams per call, so the data path is not
    * starved; the socket stays readable for the rest. */
   for (int i = 0; i < 256; i++) {
-    int rv = nl_recvmsgs_report(ev->ev_sk, nl_socket_get_cb(ev->ev_sk));
+    int rv = nl_recvmsgs_report(ev->ev_sk, ev->ev_cb);
     if (rv == 0 || rv == -NLE_AGAIN)
       break;
     if (rv == -NLE_NOMEM) {

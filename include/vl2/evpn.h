@@ -99,7 +99,11 @@ typedef struct vl2_evpn_config {
    * veth pair, `p` enslaved). 1..6 characters of [a-z0-9-]; default
    * "vl2". NUL-terminated. */
   char name_prefix[8];
-  uint32_t reserved[4]; /**< Zero. */
+  /** Receive buffer of the netlink event socket, bytes; 0 (default)
+   * means 4 MiB (the kernel caps it at net.core.rmem_max). Smaller
+   * buffers overrun sooner; an overrun costs a dump and reconcile. */
+  uint32_t rcvbuf;
+  uint32_t reserved[3]; /**< Zero. */
 } vl2_evpn_config;
 
 /**

@@ -12,7 +12,7 @@
  *
  * usage: vl2-evpn-probe --local IP --vni N [--vni N]... [--prefix P]
  *                       [--seconds S] [--every MS] [--until-macs N]
- *                       [--until-vteps N]
+ *                       [--until-vteps N] [--rcvbuf BYTES]
  */
 #include <arpa/inet.h>
 #include <poll.h>
@@ -90,6 +90,8 @@ int main(int argc, char **argv) {
       every = atol(v);
     } else if (strcmp(k, "--until-macs") == 0) {
       until_macs = atol(v);
+    } else if (strcmp(k, "--rcvbuf") == 0) {
+      ec.rcvbuf = (uint32_t)strtoul(v, NULL, 0);
     } else if (strcmp(k, "--until-vteps") == 0) {
       until_vteps = atol(v);
     } else {
@@ -163,9 +165,11 @@ int main(int argc, char **argv) {
     }
     if ((until_macs >= 0 && fe >= (size_t)until_macs) &&
         (until_vteps < 0 || st.vteps >= (uint64_t)until_vteps)) {
-      printf("reached macs=%zu vteps=%llu after_ms=%.1f rss_kb=%ld msgs=%llu\n",
+      printf("reached macs=%zu vteps=%llu after_ms=%.1f rss_kb=%ld msgs=%llu "
+             "overruns=%llu resyncs=%llu\n",
              fe, (unsigned long long)st.vteps, (double)(now - t_start) / 1e6,
-             rss_kb(), (unsigned long long)st.msgs);
+             rss_kb(), (unsigned long long)st.msgs,
+             (unsigned long long)st.overruns, (unsigned long long)st.resyncs);
       break;
     }
     if ((double)(now - t0) / 1e9 > seconds) {
