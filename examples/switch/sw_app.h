@@ -18,6 +18,8 @@
  *   sw_views.c      JSON views of the running switch (ports, segments,
  *                   FDB, neighbours, counters)
  *   sw_commands.c   control requests: one line in, one JSON reply out
+ *   sw_cmd_tables.c fdb/neigh show filters, flush, neigh add/del, stats
+ *                   reset
  *   sw_control.c    the UNIX control socket server and its clients
  *   sw_log.c        logging (stderr or syslog) and allocation failure
  *   sw_config.c     the configuration file, parsed and validated
@@ -96,7 +98,8 @@ typedef struct seg_rt {
 
 /* A control connection: reads one request, then writes its reply (or
  * streams, for a monitor) without ever blocking the loop. */
-enum { CL_FREE, CL_READ, CL_WRITE };
+enum { CL_FREE, CL_READ, CL_WRITE, CL_MONITOR };
+#define CTL_MONITOR_BUF (1u << 20) /* a monitor's unread events */
 typedef struct client {
   int fd;              /* -1 when free */
   int state;           /* CL_* */
@@ -105,8 +108,10 @@ typedef struct client {
   vl2_tstamp deadline; /* closed unless it makes progress before */
   size_t len;          /* request bytes in |in| */
   char in[CTL_REQ_MAX];
-  char *out; /* reply, malloc'd */
+  char *out; /* reply, malloc'd (a monitor: CTL_MONITOR_BUF) */
   size_t out_len, out_off;
+  bool mon_json;     /* monitor: JSON lines, else text */
+  uint64_t mon_lost; /* monitor: events dropped for a full buffer */
 } client;
 
 typedef struct app {
@@ -138,10 +143,13 @@ typedef struct app {
   uint64_t frozen_events;
   int ep, sigfd, lfd;
   const char *ctl_path;
-  const char *pid_path; /* --pidfile, or NULL */
-  int pid_fd;           /* open and locked while we run, or -1 */
-  client *clients;      /* MAX_CLIENTS, or NULL before control_open() */
-  size_t out_queued;    /* reply bytes not yet written, all clients */
+  const char *pid_path;    /* --pidfile, or NULL */
+  int pid_fd;              /* open and locked while we run, or -1 */
+  client *clients;         /* MAX_CLIENTS, or NULL before control_open() */
+  size_t out_queued;       /* reply bytes not yet written, all clients */
+  json_object *stats_base; /* counters at the last stats reset, or NULL */
+  /* the switch's max_macs_per_port/segment (its defaults) at start-up */
+  uint32_t start_port_limit, start_seg_limit;
   /* the control server: connections accepted, refused (table full of
    * replies in progress, or output budget spent), idle ones closed to
    * make room, closed for no progress, requests too long, replies too
@@ -230,6 +238,8 @@ const char *event_name(unsigned type); /* "fdb-learned"; NULL: unknown */
 /* One line describing |ev| in words ("fdb-moved: MAC vni N from port A to
  * port B"). */
 void event_format(app *a, const vl2_event *ev, char *buf, size_t len);
+/* The event as a JSON object (new; the caller puts it). */
+json_object *event_json(app *a, const vl2_event *ev);
 
 /* sw_ports.c */
 void port_cfg_copy(sw_port_cfg *dst, const sw_port_cfg *src);
@@ -264,6 +274,10 @@ json_object *evpn_stats_json(app *a); /* NULL without EVPN */
 int fdb_apply(app *a, const sw_fdb_cfg *f, char *err, size_t errlen);
 int apply(app *a, sw_config *nc, char *err, size_t errlen);
 int reload(app *a, char *err, size_t errlen);
+/* The max_macs for the core of a port / segment with own limit |own|
+ * (0: the 'limits' default of |c|), see sw_apply.c. */
+uint32_t port_limit(const app *a, uint32_t own, const sw_config *c);
+uint32_t seg_limit(const app *a, uint32_t own, const sw_config *c);
 
 /* sw_views.c: each returns a new JSON object the caller puts */
 json_object *jstr(const char *s);
@@ -287,6 +301,13 @@ json_object *cmd_storm_set(app *a, char **w, int n);
 json_object *cmd_storm_recover(app *a, char **w, int n);
 json_object *cmd_mdb_set(app *a, char **w, int n);
 
+/* sw_cmd_tables.c: fdb show/flush, neigh show/add/del/flush, stats reset
+ * for the words |w|[0..n); NULL when |w| is none of them. */
+json_object *cmd_tables(app *a, char **w, int n);
+/* Subtract the 'stats reset' baseline from the counters in a stats, ports
+ * or segments view |o| (in place). */
+void stats_rebase(app *a, json_object *o);
+
 /* sw_commands.c: |line| (NUL-terminated, modified) to a new JSON reply */
 json_object *handle_cmd(app *a, char *line);
 /* {"error": message}: the switch refused or failed; jusage() adds
@@ -304,5 +325,9 @@ void client_event(app *a, client *c, uint32_t events, vl2_tstamp now);
  * theirs are closed by control_expire(). */
 vl2_tstamp control_next_deadline(const app *a);
 void control_expire(app *a, vl2_tstamp now);
+/* Whether a monitor is connected; give each one the event |text| (one
+ * line) or |json|, by its format. */
+bool control_monitoring(const app *a);
+void control_monitor_event(app *a, const char *text, const char *json);
 
 #endif

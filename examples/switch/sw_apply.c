@@ -99,11 +99,31 @@ static int neigh_apply(app *a, const sw_neigh_cfg *n, char *err,
   return 0;
 }
 
+/* The max_macs to give the core for a port or segment whose own limit is
+ * |own| under configuration |c|: its own; else the 'limits' default. The
+ * core's default is the one of start-up, so a default changed by a reload
+ * is given explicitly (UINT32_MAX for "none"). */
+static uint32_t eff_limit(uint32_t own, uint32_t dflt, uint32_t at_start) {
+  if (own)
+    return own;
+  if (dflt == at_start)
+    return 0;
+  return dflt ? dflt : UINT32_MAX;
+}
+
+uint32_t port_limit(const app *a, uint32_t own, const sw_config *c) {
+  return eff_limit(own, c->max_macs_per_port, a->start_port_limit);
+}
+
+uint32_t seg_limit(const app *a, uint32_t own, const sw_config *c) {
+  return eff_limit(own, c->max_macs_per_segment, a->start_seg_limit);
+}
+
+/* What only a restart changes (the per-port and per-segment defaults
+ * are applied by a reload, see eff_limit()). */
 static bool limits_same(const sw_config *x, const sw_config *y) {
   return x->max_ports == y->max_ports && x->max_segments == y->max_segments &&
          x->max_remotes == y->max_remotes && x->max_fdb == y->max_fdb &&
-         x->max_macs_per_port == y->max_macs_per_port &&
-         x->max_macs_per_segment == y->max_macs_per_segment &&
          x->max_neigh == y->max_neigh && x->ageing_s == y->ageing_s &&
          x->max_macs_per_remote == y->max_macs_per_remote &&
          x->move_threshold == y->move_threshold &&
@@ -132,8 +152,6 @@ int apply(app *a, sw_config *nc, char *err, size_t errlen) {
     nc->max_segments = oc->max_segments;
     nc->max_remotes = oc->max_remotes;
     nc->max_fdb = oc->max_fdb;
-    nc->max_macs_per_port = oc->max_macs_per_port;
-    nc->max_macs_per_segment = oc->max_macs_per_segment;
     nc->max_neigh = oc->max_neigh;
     nc->ageing_s = oc->ageing_s;
     nc->max_macs_per_remote = oc->max_macs_per_remote;
@@ -161,12 +179,13 @@ int apply(app *a, sw_config *nc, char *err, size_t errlen) {
       free(p->cfg.vlans);
       port_cfg_copy(&p->cfg, np);
       readd[i] = true;
-    } else if (p->cfg.flags != np->flags || p->cfg.max_macs != np->max_macs) {
+    } else if (p->cfg.flags != np->flags || p->cfg.max_macs != np->max_macs ||
+               oc->max_macs_per_port != nc->max_macs_per_port) {
       vl2_port_config pc;
       vl2_port_config_default(&pc, np->mode);
       pc.pvid = np->pvid;
       pc.flags = np->flags;
-      pc.max_macs = np->max_macs;
+      pc.max_macs = port_limit(a, np->max_macs, nc);
       int rv = vl2_switch_port_set(a->sw, p->id, &pc);
       if (rv) {
         snprintf(e, sizeof e, "port %s: %s", np->name, vl2_strerror(rv));
@@ -205,7 +224,8 @@ int apply(app *a, sw_config *nc, char *err, size_t errlen) {
   for (size_t i = 0; i < nc->seg_cnt; i++) {
     const sw_seg_cfg *s = &nc->segs[i];
     const sw_seg_cfg *o = sw_config_seg(oc, s->vni);
-    vl2_segment_config sc = {.flags = s->flags, .max_macs = s->max_macs};
+    vl2_segment_config sc = {.flags = s->flags,
+                             .max_macs = seg_limit(a, s->max_macs, nc)};
     seg_rt *r = seg_find(a, s->vni);
     if (!r) {
       int rv = vl2_switch_segment_add(a->sw, s->vni, &sc);
@@ -222,7 +242,8 @@ int apply(app *a, sw_config *nc, char *err, size_t errlen) {
       r->vni = s->vni;
       r->encap = s->encap;
       logm(L_INFO, "segment %u (VLAN %u) added", s->vni, s->vlan);
-    } else if (o && (o->flags != s->flags || o->max_macs != s->max_macs)) {
+    } else if (o && (o->flags != s->flags || o->max_macs != s->max_macs ||
+                     oc->max_macs_per_segment != nc->max_macs_per_segment)) {
       int rv = vl2_switch_segment_set(a->sw, s->vni, &sc);
       if (rv) {
         snprintf(e, sizeof e, "segment %u: %s", s->vni, vl2_strerror(rv));

@@ -135,41 +135,6 @@ static json_object *cmd_fdb_change(app *a, char **w, int n) {
 }
 
 /* neigh add IP lladdr MAC vni N [port NAME] ; neigh del IP vni N */
-static json_object *cmd_neigh_change(app *a, char **w, int n) {
-  bool add = strcmp(w[1], "add") == 0;
-  const char *usage = "usage: neigh add IP lladdr MAC vni VNI [port NAME] | "
-                      "neigh del IP vni VNI";
-  json_object *err = NULL;
-  vl2_neigh_entry e;
-  memset(&e, 0, sizeof e);
-  e.port = VL2_NEIGH_PORT_ANY;
-  if (!add) {
-    if (n != 5 || strcmp(w[3], "vni"))
-      return jusage("%s", usage);
-    if (arg_ip(w[2], &e.ip, &err) || arg_vni(w[4], &e.vni, &err))
-      return err;
-    int rv = vl2_neigh_del(a->sw, e.vni, &e.ip);
-    return rv ? jerr("neigh del: %s", vl2_strerror(rv)) : jok();
-  }
-  if ((n != 7 && n != 9) || strcmp(w[3], "lladdr") || strcmp(w[5], "vni") ||
-      (n == 9 && strcmp(w[7], "port")))
-    return jusage("%s", usage);
-  if (arg_ip(w[2], &e.ip, &err) || arg_mac(w[4], &e.mac, &err) ||
-      arg_vni(w[6], &e.vni, &err))
-    return err;
-  if (n == 9) {
-    port_rt *p = port_by_name(a, w[8]);
-    if (!p || !p->in_switch)
-      return jerr("neigh add: no port %s", w[8]);
-    e.port = p->id;
-  }
-  int rv = vl2_neigh_add_static(a->sw, &e);
-  if (rv)
-    return jerr("neigh add: %s", vl2_strerror(rv));
-  logm(L_INFO, "static neighbour %s vni %u added by vl2ctl", w[2], e.vni);
-  return jok();
-}
-
 /* vtep add VNI IP ; vtep del VNI IP */
 static json_object *cmd_vtep(app *a, char **w, int n) {
   uint32_t vni;
@@ -218,19 +183,19 @@ json_object *handle_cmd(app *a, char *line) {
   }
   if (n == 0)
     return jusage("empty command");
-  if (strcmp(w[0], "ports") == 0)
-    return cmd_ports(a);
-  if (strcmp(w[0], "segments") == 0)
-    return cmd_segments(a);
-  if (strcmp(w[0], "stats") == 0)
-    return cmd_stats(a);
-  if (strcmp(w[0], "neigh") == 0 && n >= 2 &&
-      (strcmp(w[1], "add") == 0 || strcmp(w[1], "del") == 0))
-    return cmd_neigh_change(a, w, n);
-  if (strcmp(w[0], "neigh") == 0)
-    return cmd_neigh(a);
-  if (strcmp(w[0], "fdb") == 0 && n == 1)
-    return cmd_fdb(a);
+  json_object *r = cmd_tables(a, w, n);
+  if (r)
+    return r;
+  if (n == 1 && strcmp(w[0], "ports") == 0)
+    r = cmd_ports(a);
+  else if (n == 1 && strcmp(w[0], "segments") == 0)
+    r = cmd_segments(a);
+  else if (n == 1 && strcmp(w[0], "stats") == 0)
+    r = cmd_stats(a);
+  if (r) {
+    stats_rebase(a, r);
+    return r;
+  }
   if (strcmp(w[0], "fdb") == 0 && n >= 2 &&
       (strcmp(w[1], "add") == 0 || strcmp(w[1], "del") == 0))
     return cmd_fdb_change(a, w, n);
@@ -256,8 +221,9 @@ json_object *handle_cmd(app *a, char *line) {
     JADD(o, "version", jstr(VL2_VERSION));
     return o;
   }
-  return jusage("unknown command '%s' (expected ports, segments, fdb, neigh, "
-                "stats, mdb, storm, fdb add|del, neigh add|del, vtep add|del, "
-                "mdb set, storm set|recover, reload, version)",
+  return jusage("unknown command '%s' (expected ports, segments, stats, "
+                "stats reset, fdb [show|add|del|flush], neigh "
+                "[show|add|del|flush], vtep add|del, mdb, mdb set, storm, "
+                "storm set|recover, monitor, reload, version)",
                 w[0]);
 }

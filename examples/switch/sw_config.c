@@ -602,12 +602,29 @@ static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg,
 
 static int parse_port(ctx *x, const config_setting_t *g, sw_port_cfg *p,
                       const sw_config *c) {
-  static const char *const keys[] = {
-      "name",          "type",     "vlan",  "trunk",
-      "native",        "flood",    "learn", "spoof_guard",
-      "neigh_inspect", "max_macs", "mac",   "mtu",
-      "persist",       "offload",  "storm", "mcast_router",
-      "fast_leave",    "netns",    NULL};
+  static const char *const keys[] = {"name",
+                                     "type",
+                                     "vlan",
+                                     "trunk",
+                                     "native",
+                                     "flood",
+                                     "learn",
+                                     "spoof_guard",
+                                     "neigh_inspect",
+                                     "max_macs",
+                                     "mac",
+                                     "mtu",
+                                     "persist",
+                                     "offload",
+                                     "storm",
+                                     "mcast_router",
+                                     "fast_leave",
+                                     "netns",
+                                     "flood_unknown",
+                                     "flood_broadcast",
+                                     "flood_multicast",
+                                     "qinq",
+                                     NULL};
   if (need_group(x, g, "port") || check_keys(x, g, keys, "a port"))
     return -1;
   p->line = (int)config_setting_source_line(g);
@@ -695,6 +712,29 @@ static int parse_port(ctx *x, const config_setting_t *g, sw_port_cfg *p,
       p->flags &= ~(VL2_PORT_F_FLOOD_UNKNOWN | VL2_PORT_F_FLOOD_BCAST |
                     VL2_PORT_F_FLOOD_MCAST);
   }
+  /* the three flood controls one by one (each overrides 'flood') */
+  static const struct {
+    const char *key;
+    uint32_t flag;
+  } fl[] = {{"flood_unknown", VL2_PORT_F_FLOOD_UNKNOWN},
+            {"flood_broadcast", VL2_PORT_F_FLOOD_BCAST},
+            {"flood_multicast", VL2_PORT_F_FLOOD_MCAST},
+            {"qinq", VL2_PORT_F_QINQ}};
+  for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++) {
+    if (!(s = config_setting_get_member(g, fl[i].key)))
+      continue;
+    if (get_bool(x, s, &b))
+      return -1;
+    if (b)
+      p->flags |= fl[i].flag;
+    else
+      p->flags &= ~fl[i].flag;
+  }
+  if ((p->flags & VL2_PORT_F_QINQ) && p->mode != VL2_PORT_TRUNK)
+    return fail(x, g,
+                "port %s: 'qinq' (802.1ad S-VLANs) needs a trunk port "
+                "('trunk = [ ... ]')",
+                p->name);
   if ((s = config_setting_get_member(g, "learn"))) {
     if (get_bool(x, s, &b))
       return -1;

@@ -3,7 +3,8 @@
  */
 /*
  * vl2-switch's control server: a UNIX stream socket (see vl2ctl(8)); each
- * connection sends one request line and gets one reply line.
+ * connection sends one request line and gets one reply line, except a
+ * monitor, which gets events as they happen until it closes.
  *
  * It runs on the forwarding thread, so it must never make forwarding
  * wait: every socket is non-blocking; a reply is rendered once into the
@@ -35,7 +36,8 @@ static uint32_t client_idx(const app *a, const client *c) {
 static void client_close(app *a, client *c) {
   ep_del(a, c->fd);
   close(c->fd);
-  a->out_queued -= c->out_len - c->out_off;
+  if (c->state != CL_MONITOR)
+    a->out_queued -= c->out_len - c->out_off;
   free(c->out);
   c->out = NULL;
   c->out_len = c->out_off = 0;
@@ -61,20 +63,98 @@ static void client_flush(app *a, client *c, vl2_tstamp now) {
                      MSG_NOSIGNAL | MSG_DONTWAIT);
     if (k > 0) {
       c->out_off += (size_t)k;
-      a->out_queued -= (size_t)k;
-      c->deadline = now + CTL_IDLE_NS;
+      if (c->state != CL_MONITOR) {
+        a->out_queued -= (size_t)k;
+        c->deadline = now + CTL_IDLE_NS;
+      }
       continue;
     }
     if (k < 0 && errno == EINTR)
       continue;
     if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      client_watch(a, c, EPOLLOUT);
+      client_watch(a, c,
+                   c->state == CL_MONITOR ? EPOLLIN | EPOLLOUT : EPOLLOUT);
       return;
     }
     client_close(a, c); /* the client went away */
     return;
   }
-  client_close(a, c);
+  if (c->state != CL_MONITOR) {
+    client_close(a, c);
+    return;
+  }
+  /* a monitor stays: all written, wait for the next event */
+  c->out_off = c->out_len = 0;
+  client_watch(a, c, EPOLLIN);
+}
+
+/* monitor [json]: this connection now receives events as they happen,
+ * one line each, until it closes. Its buffer is bounded; a monitor that
+ * does not read loses events (counted, then said in a line). */
+static void monitor_start(app *a, client *c, const char *fmt, vl2_tstamp now) {
+  c->out = malloc(CTL_MONITOR_BUF);
+  if (!c->out) {
+    client_close(a, c);
+    return;
+  }
+  c->state = CL_MONITOR;
+  c->mon_json = fmt && strcmp(fmt, "json") == 0;
+  c->mon_lost = 0;
+  c->out_len = c->out_off = 0;
+  c->deadline = VL2_TSTAMP_NONE; /* a monitor may sit silent */
+  logm(L_DEBUG, "control: a %s monitor connected",
+       c->mon_json ? "JSON" : "text");
+  client_watch(a, c, EPOLLIN);
+  (void)now;
+}
+
+bool control_monitoring(const app *a) {
+  for (size_t i = 0; a->clients && i < MAX_CLIENTS; i++)
+    if (a->clients[i].fd >= 0 && a->clients[i].state == CL_MONITOR)
+      return true;
+  return false;
+}
+
+static bool monitor_put(client *c, const char *s, size_t n) {
+  if (c->out_off > 0 && c->out_len + n + 1 > CTL_MONITOR_BUF) {
+    memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
+    c->out_len -= c->out_off;
+    c->out_off = 0;
+  }
+  if (c->out_len + n + 1 > CTL_MONITOR_BUF)
+    return false;
+  memcpy(c->out + c->out_len, s, n);
+  c->out[c->out_len + n] = '\n';
+  c->out_len += n + 1;
+  return true;
+}
+
+void control_monitor_event(app *a, const char *text, const char *json) {
+  vl2_tstamp now = now_ns();
+  for (size_t i = 0; a->clients && i < MAX_CLIENTS; i++) {
+    client *c = &a->clients[i];
+    if (c->fd < 0 || c->state != CL_MONITOR)
+      continue;
+    if (c->mon_lost) {
+      char m[96];
+      int k = c->mon_json ? snprintf(m, sizeof m, "{\"lost\":%llu}",
+                                     (unsigned long long)c->mon_lost)
+                          : snprintf(m, sizeof m,
+                                     "lost: %llu event(s), not read in time",
+                                     (unsigned long long)c->mon_lost);
+      if (!monitor_put(c, m, (size_t)k)) {
+        c->mon_lost++;
+        continue;
+      }
+      c->mon_lost = 0;
+    }
+    const char *s = c->mon_json ? json : text;
+    if (!monitor_put(c, s, strlen(s))) {
+      c->mon_lost++;
+      continue;
+    }
+    client_flush(a, c, now);
+  }
 }
 
 /* Queue |s| (|n| bytes) plus a newline as the reply and start writing.
@@ -145,8 +225,21 @@ static void client_read(app *a, client *c, vl2_tstamp now) {
         return;
       }
       client_watch(a, c, 0);
-      if (c->fd >= 0)
-        client_reply_json(a, c, handle_cmd(a, c->in), now);
+      if (c->fd < 0)
+        return;
+      if (strncmp(c->in, "monitor", 7) == 0 &&
+          (c->in[7] == 0 || c->in[7] == ' ')) {
+        char *fmt = c->in + 7;
+        fmt += strspn(fmt, " ");
+        fmt[strcspn(fmt, " \r")] = 0;
+        if (*fmt && strcmp(fmt, "json") != 0 && strcmp(fmt, "text") != 0) {
+          client_reply_json(a, c, jusage("usage: monitor [json|text]"), now);
+          return;
+        }
+        monitor_start(a, c, fmt, now);
+        return;
+      }
+      client_reply_json(a, c, handle_cmd(a, c->in), now);
       return;
     }
     if (c->len == sizeof c->in - 1) {
@@ -161,6 +254,16 @@ static void client_read(app *a, client *c, vl2_tstamp now) {
 }
 
 void client_event(app *a, client *c, uint32_t events, vl2_tstamp now) {
+  if (c->state == CL_MONITOR) {
+    /* a monitor only listens: anything it sends, or its hang-up, ends it */
+    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+      client_close(a, c);
+      return;
+    }
+    if (events & EPOLLOUT)
+      client_flush(a, c, now);
+    return;
+  }
   if (c->state == CL_READ && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
     client_read(a, c, now);
   else if (c->state == CL_WRITE && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))

@@ -9,6 +9,8 @@
  */
 #include <stdio.h>
 
+#include <vl2/neigh.h>
+
 #include <vl2/mdb.h>
 #include <vl2/storm.h>
 
@@ -169,6 +171,55 @@ void event_format(app *a, const vl2_event *ev, char *buf, size_t len) {
   }
 }
 
+static void json_where(app *a, json_object *o, const char *pk, const char *rk,
+                       uint32_t port, const vl2_ipaddr *ip) {
+  char b[64];
+  if (port == VL2_PORT_REMOTE) {
+    sw_format_ip(ip, b, sizeof b);
+    JADD(o, rk, jstr(b));
+  } else if (port < a->nports && a->ports[port].used) {
+    JADD(o, pk, jstr(a->ports[port].cfg.name));
+  } else if (port != VL2_NEIGH_PORT_ANY) {
+    JADD(o, pk, ju64(port));
+  }
+}
+
+json_object *event_json(app *a, const vl2_event *ev) {
+  json_object *o = json_object_new_object();
+  char b[64];
+  const char *name = event_name(ev->type);
+  if (name) {
+    JADD(o, "event", jstr(name));
+  } else {
+    snprintf(b, sizeof b, "event-%u", ev->type);
+    JADD(o, "event", jstr(b));
+  }
+  JADD(o, "at_ns", ju64(ev->at));
+  JADD(o, "vni", ju64(ev->vni));
+  sw_format_mac(&ev->mac, b, sizeof b);
+  JADD(o, "mac", jstr(b));
+  json_where(a, o, "dev", "remote", ev->port, &ev->remote);
+  if (ev->type == VL2_EV_FDB_MOVED)
+    json_where(a, o, "old_dev", "old_remote", ev->old_port, &ev->old_remote);
+  if (ev->ip.family != VL2_AF_NONE) {
+    sw_format_ip(&ev->ip, b, sizeof b);
+    JADD(o, "ip", jstr(b));
+  }
+  if (ev->type == VL2_EV_NEIGH_MOVED) {
+    sw_format_mac(&ev->old_mac, b, sizeof b);
+    JADD(o, "old_mac", jstr(b));
+  }
+  if (ev->type == VL2_EV_FDB_LIMIT)
+    JADD(o, "limit",
+         jstr(ev->reason == VL2_LIMIT_PORT      ? "port"
+              : ev->reason == VL2_LIMIT_SEGMENT ? "segment"
+              : ev->reason == VL2_LIMIT_TABLE   ? "table"
+                                                : "other"));
+  else if (ev->reason)
+    JADD(o, "reason", ju64(ev->reason));
+  return o;
+}
+
 void drain_events(app *a) {
   vl2_event ev;
   while (vl2_switch_poll_event(a->sw, &ev) == 1) {
@@ -186,10 +237,18 @@ void drain_events(app *a) {
                 ev.type == VL2_EV_NEIGH_FROZEN
             ? L_WARN
             : L_DEBUG;
-    if (log_level < lvl)
+    bool mon = control_monitoring(a);
+    if (log_level < lvl && !mon)
       continue;
     char line[512];
     event_format(a, &ev, line, sizeof line);
-    logm(lvl, "%s", line);
+    if (log_level >= lvl)
+      logm(lvl, "%s", line);
+    if (mon) {
+      json_object *o = event_json(a, &ev);
+      control_monitor_event(
+          a, line, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+      json_object_put(o);
+    }
   }
 }

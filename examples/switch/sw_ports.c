@@ -33,7 +33,7 @@ int port_switch_add(app *a, port_rt *p, const sw_config *c, char *err,
   vl2_port_config_default(&pc, p->cfg.mode);
   pc.pvid = p->cfg.pvid;
   pc.flags = p->cfg.flags;
-  pc.max_macs = p->cfg.max_macs;
+  pc.max_macs = port_limit(a, p->cfg.max_macs, c);
   int rv = vl2_switch_port_add(a->sw, p->id, &pc);
   if (rv) {
     snprintf(err, errlen, "port %s: %s", p->cfg.name, vl2_strerror(rv));

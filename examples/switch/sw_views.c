@@ -249,7 +249,11 @@ json_object *cmd_neigh(app *a) {
     JADD(o, "vni", ju64(e.vni));
     sw_format_mac(&e.mac, b, sizeof b);
     JADD(o, "lladdr", jstr(b));
-    JADD(o, "state", jstr(e.state < 7 ? states[e.state] : "?"));
+    /* a static entry never changes state: PERMANENT, as ip-neigh(8) */
+    JADD(o, "state",
+         jstr((e.flags & VL2_NEIGH_F_STATIC) ? "PERMANENT"
+              : e.state < 7                  ? states[e.state]
+                                             : "?"));
     if (e.port == VL2_PORT_REMOTE)
       JADD(o, "dev", jstr("remote"));
     else if (e.port != VL2_NEIGH_PORT_ANY)

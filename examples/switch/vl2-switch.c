@@ -77,6 +77,7 @@ static void shutdown_all(app *a) {
   free(a->dirty);
   free(a->scratch);
   sw_config_free(&a->cfg);
+  json_object_put(a->stats_base);
   pidfile_remove(a);
   if (a->sigfd >= 0)
     close(a->sigfd);
@@ -280,6 +281,8 @@ int main(int argc, char **argv) {
   sc.max_macs_per_port = nc.max_macs_per_port;
   sc.max_macs_per_segment = nc.max_macs_per_segment;
   sc.max_macs_per_remote = nc.max_macs_per_remote;
+  a->start_port_limit = nc.max_macs_per_port;
+  a->start_seg_limit = nc.max_macs_per_segment;
   sc.ageing_ns = nc.ageing_s * VL2_SEC;
   /* MAC (and IP) move dampening, on by default (RFC 7432 section 15.1). */
   sc.move_threshold = nc.move_threshold;

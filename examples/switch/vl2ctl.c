@@ -23,6 +23,8 @@
 
 #include <vl2/version.h>
 
+#include "vl2ctl.h"
+
 static const char *gs(json_object *o, const char *k) {
   json_object *v;
   if (!json_object_object_get_ex(o, k, &v))
@@ -205,52 +207,69 @@ static void print_storm(json_object *r) {
   }
 }
 
-static void print_kv(const char *title, json_object *o) {
-  if (!o)
-    return;
-  printf("%s:\n", title);
+/* Every member of |o|, scalars first, then nested groups (indented), so
+ * the text shows every counter the JSON has. */
+static void print_tree(const char *title, json_object *o, int ind) {
+  printf("%*s%s:\n", ind, "", title);
   json_object_object_foreach(o, k, v) {
-    if (json_object_get_type(v) == json_type_object)
+    json_type t = json_object_get_type(v);
+    if (t == json_type_object || t == json_type_array)
       continue;
-    printf("  %-24s %s\n", k, json_object_get_string(v));
+    printf("%*s  %-28s %s\n", ind, "", k, json_object_get_string(v));
+  }
+  json_object_object_foreach(o, k2, v2) {
+    if (json_object_is_type(v2, json_type_object)) {
+      if (json_object_object_length(v2))
+        print_tree(k2, v2, ind + 2);
+    } else if (json_object_is_type(v2, json_type_array)) {
+      size_t n = json_object_array_length(v2);
+      for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(v2, i);
+        char name[96];
+        const char *id = gs(e, "name") ? gs(e, "name") : gs(e, "vni");
+        if (id)
+          snprintf(name, sizeof name, "%s %s", k2, id);
+        else
+          snprintf(name, sizeof name, "%s[%zu]", k2, i);
+        if (json_object_is_type(e, json_type_object))
+          print_tree(name, e, ind + 2);
+        else
+          printf("%*s  %-28s %s\n", ind, "", name, json_object_get_string(e));
+      }
+    }
   }
 }
 
 static void print_stats(json_object *r) {
-  json_object *sw = ga(r, "switch");
-  print_kv("switch", sw);
-  json_object *d = sw ? ga(sw, "drops") : NULL;
-  if (d && json_object_object_length(d)) {
-    printf("drops:\n");
-    json_object_object_foreach(d, k, v)
-        printf("  %-24s %s\n", k, json_object_get_string(v));
-  }
-  print_kv("daemon", ga(r, "daemon"));
-  print_kv("underlay", ga(r, "underlay"));
-  print_kv("underlay_geneve", ga(r, "underlay_geneve"));
-  print_kv("protection", ga(r, "protection"));
-  json_object *t = ga(r, "tunnel");
-  if (t) {
-    printf("tunnel: vxlan_rx %s geneve_rx %s dropped %s\n",
-           json_object_get_string(ga(t, "vxlan_rx")),
-           json_object_get_string(ga(t, "geneve_rx")),
-           json_object_get_string(ga(t, "dropped")));
-    json_object *td = ga(t, "drops");
-    if (td) {
-      json_object_object_foreach(td, k, v) {
-        if (json_object_get_uint64(v))
-          printf("  %-24s %s\n", k, json_object_get_string(v));
-      }
+  json_object_object_foreach(r, k, v) {
+    if (strcmp(k, "ports") == 0) {
+      printf("ports:\n");
+      print_ports(v);
+    } else if (strcmp(k, "segments") == 0) {
+      printf("segments:\n");
+      print_segments(v);
     }
   }
-  printf("ports:\n");
-  print_ports(ga(r, "ports"));
-  printf("segments:\n");
-  print_segments(ga(r, "segments"));
-  print_kv("mdb", ga(r, "mdb"));
-  if (ga(r, "storm")) {
-    printf("storm:\n");
-    print_storm(ga(r, "storm"));
+  /* then every group in full: switch (drops), neigh, daemon, underlay,
+   * tunnel, storm, mdb, each port's and segment's counters */
+  json_object_object_foreach(r, k2, v2) {
+    if (json_object_is_type(v2, json_type_object))
+      print_tree(k2, v2, 0);
+    else if (json_object_is_type(v2, json_type_array)) {
+      size_t n = json_object_array_length(v2);
+      for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(v2, i);
+        char name[96];
+        const char *id = gs(e, "name") ? gs(e, "name") : gs(e, "vni");
+        snprintf(name, sizeof name, "%s %s",
+                 strcmp(k2, "ports") == 0      ? "port"
+                 : strcmp(k2, "segments") == 0 ? "segment"
+                                               : k2,
+                 id ? id : "?");
+        if (json_object_is_type(e, json_type_object))
+          print_tree(name, e, 0);
+      }
+    }
   }
 }
 
@@ -262,14 +281,18 @@ static void usage(FILE *f) {
       "Commands:\n"
       "  ports                          ports, their VLANs and counters\n"
       "  segments                       segments, flood lists, counters\n"
-      "  fdb [show]                     the MAC table\n"
+      "  fdb [show] [vni N] [dev NAME|remote] [dynamic|static]\n"
+      "                                 the MAC table, filtered\n"
+      "  fdb flush [vni N|dev NAME] [dynamic|static|all]\n"
+      "                                 remove entries (default dynamic)\n"
       "  fdb add MAC vni VNI port NAME  add a static entry to a port\n"
       "  fdb add MAC vni VNI remote IP  add a static entry to a VTEP\n"
       "  fdb del MAC vni VNI            remove an entry\n"
-      "  neigh [show]                   the neighbour (ARP/ND) table\n"
-      "  neigh add IP lladdr MAC vni VNI [port NAME]\n"
-      "                                 add a static neighbour\n"
-      "  neigh del IP vni VNI           remove a neighbour\n"
+      "  neigh [show] [vni N] [dev NAME] [dynamic|static]\n"
+      "                                 the neighbour (ARP/ND) table\n"
+      "  neigh add IP lladdr MAC vni N [dev NAME] [router]\n"
+      "  neigh del IP vni N             add/remove a static neighbour\n"
+      "  neigh flush [vni N] [dynamic|static|all]\n"
       "  vtep add|del VNI IP            add/remove a remote VTEP (adding\n"
       "                                 one that is there is no error)\n"
       "  mdb [show]                     multicast groups and router ports\n"
@@ -281,7 +304,10 @@ static void usage(FILE *f) {
       "                                 (frames/s, 0: none), burst, holddown\n"
       "  storm set segment VNI budget N replication budget (copies/s)\n"
       "  storm recover PORT             end a port's err-disable now\n"
-      "  stats                          all counters\n"
+      "  stats                          all counters (--format prometheus)\n"
+      "  stats reset                    start the counters from zero\n"
+      "  monitor                        events as they happen (--json: JSON\n"
+      "                                 lines), until interrupted\n"
       "  reload                         re-read the configuration file\n"
       "  version                        the switch's version\n"
       "\n"
@@ -289,7 +315,8 @@ static void usage(FILE *f) {
       "  -s, --socket PATH   control socket (default "
       "/run/vl2-switch/vl2-switch.sock;\n"
       "                      --control PATH is the same)\n"
-      "  -j, --json          print the reply as JSON\n"
+      "  -j, --json          print the reply as JSON (--format json)\n"
+      "  -f, --format FMT    text (default), json, or prometheus (stats)\n"
       "  -t, --timeout SEC   wait at most SEC seconds for the reply "
       "(default 10)\n"
       "  -h, --help          show this help and exit\n"
@@ -299,8 +326,10 @@ static void usage(FILE *f) {
 
 /* Connect, send |line| and read the one-line reply into |*out| (malloc'd,
  * NUL-terminated). 0, or 1 with the reason printed. */
+static int stream_lines(int fd, const char *path);
+
 static int exchange(const char *path, const char *line, int timeout_s,
-                    char **out) {
+                    bool stream, char **out) {
   struct sockaddr_un sa = {.sun_family = AF_UNIX};
   if (strlen(path) >= sizeof sa.sun_path) {
     fprintf(stderr, "vl2ctl: %s: path too long (at most %zu bytes)\n", path,
@@ -314,7 +343,8 @@ static int exchange(const char *path, const char *line, int timeout_s,
     return 1;
   }
   struct timeval tv = {.tv_sec = timeout_s};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (!stream) /* a monitor waits as long as it takes */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   if (connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
     int e = errno;
@@ -347,6 +377,8 @@ static int exchange(const char *path, const char *line, int timeout_s,
     }
     off += (size_t)k;
   }
+  if (stream && !send_errno)
+    return stream_lines(fd, path);
   size_t cap = 65536, n = 0;
   char *buf = malloc(cap);
   for (;;) {
@@ -412,25 +444,87 @@ static int exchange(const char *path, const char *line, int timeout_s,
   return 0;
 }
 
+/* monitor: print each line as it comes until the switch closes; an error
+ * line ends it with the error's status. */
+static int stream_lines(int fd, const char *path) {
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  char buf[8192];
+  size_t n = 0;
+  for (;;) {
+    ssize_t k = recv(fd, buf + n, sizeof buf - 1 - n, 0);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0) {
+      fprintf(stderr, "vl2ctl: %s: the switch closed the monitor%s%s\n", path,
+              k < 0 ? ": " : "", k < 0 ? strerror(errno) : "");
+      close(fd);
+      return 1;
+    }
+    n += (size_t)k;
+    buf[n] = 0;
+    char *s = buf, *nl;
+    while ((nl = memchr(s, '\n', n - (size_t)(s - buf)))) {
+      *nl = 0;
+      if (strncmp(s, "{\"error\"", 8) == 0) {
+        json_object *r = json_tokener_parse(s), *u;
+        const char *err = r ? gs(r, "error") : NULL;
+        fprintf(stderr, "vl2ctl: %s\n", err ? err : s);
+        int rc = r && json_object_object_get_ex(r, "usage", &u) &&
+                         json_object_get_boolean(u)
+                     ? 2
+                     : 1;
+        json_object_put(r);
+        close(fd);
+        return rc;
+      }
+      if (puts(s) == EOF) {
+        close(fd);
+        return 1;
+      }
+      s = nl + 1;
+    }
+    n -= (size_t)(s - buf);
+    memmove(buf, s, n);
+    if (n == sizeof buf - 1) { /* a line this long is not ours */
+      fwrite(buf, 1, n, stdout);
+      n = 0;
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   static const struct option opts[] = {
       {"socket", required_argument, NULL, 's'},
       {"control", required_argument, NULL, 's'},
       {"json", no_argument, NULL, 'j'},
+      {"format", required_argument, NULL, 'f'},
       {"timeout", required_argument, NULL, 't'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
   const char *path = "/run/vl2-switch/vl2-switch.sock";
-  int json = 0, c, timeout_s = 10;
+  int json = 0, prom = 0, c, timeout_s = 10;
   signal(SIGPIPE, SIG_IGN);
-  while ((c = getopt_long(argc, argv, "+s:jt:hV", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "+s:jf:t:hV", opts, NULL)) != -1) {
     switch (c) {
     case 's':
       path = optarg;
       break;
     case 'j':
       json = 1;
+      break;
+    case 'f':
+      if (strcmp(optarg, "json") == 0) {
+        json = 1;
+      } else if (strcmp(optarg, "prometheus") == 0) {
+        prom = 1;
+      } else if (strcmp(optarg, "text") != 0) {
+        fprintf(stderr,
+                "vl2ctl: --format: '%s' (expected text, json or "
+                "prometheus)\n",
+                optarg);
+        return 2;
+      }
       break;
     case 't': {
       char *end;
@@ -483,9 +577,23 @@ int main(int argc, char **argv) {
   line[l++] = '\n';
   line[l] = 0;
   const char *cmd = argv[optind];
+  const char *sub = nargs > 1 ? argv[optind + 1] : "";
+  bool monitor = strcmp(cmd, "monitor") == 0;
+  if (prom && (strcmp(cmd, "stats") != 0 || nargs != 1)) {
+    fputs("vl2ctl: --format prometheus is for 'stats'\n", stderr);
+    return 2;
+  }
+  if (monitor) {
+    if (nargs != 1) {
+      fputs("vl2ctl: usage: monitor (with --json for JSON lines)\n", stderr);
+      return 2;
+    }
+    snprintf(line, sizeof line, "monitor %s\n", json ? "json" : "text");
+    return exchange(path, line, timeout_s, true, NULL);
+  }
 
   char *buf = NULL;
-  if (exchange(path, line, timeout_s, &buf))
+  if (exchange(path, line, timeout_s, false, &buf))
     return 1;
   json_object *r = json_tokener_parse(buf);
   free(buf);
@@ -502,22 +610,28 @@ int main(int argc, char **argv) {
     rc = json_object_object_get_ex(r, "usage", &u) && json_object_get_boolean(u)
              ? 2
              : 1;
+  } else if (prom) {
+    print_prometheus(r);
   } else if (json) {
     printf("%s\n", json_object_to_json_string_ext(
                        r, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
-  } else if (strcmp(cmd, "fdb") == 0 && nargs == 1) {
+  } else if (strcmp(sub, "flush") == 0) {
+    printf("%lld entries flushed\n", gi(r, "flushed"));
+  } else if (strcmp(cmd, "fdb") == 0 &&
+             (nargs == 1 || strcmp(sub, "show") == 0)) {
     print_fdb(r);
   } else if (strcmp(cmd, "mdb") == 0 && nargs == 1) {
     print_mdb(r);
   } else if (strcmp(cmd, "storm") == 0 && nargs == 1) {
     print_storm(r);
-  } else if (strcmp(cmd, "neigh") == 0 && nargs == 1) {
+  } else if (strcmp(cmd, "neigh") == 0 &&
+             (nargs == 1 || strcmp(sub, "show") == 0)) {
     print_neigh(r);
   } else if (strcmp(cmd, "ports") == 0) {
     print_ports(ga(r, "ports"));
   } else if (strcmp(cmd, "segments") == 0) {
     print_segments(ga(r, "segments"));
-  } else if (strcmp(cmd, "stats") == 0) {
+  } else if (strcmp(cmd, "stats") == 0 && nargs == 1) {
     print_stats(r);
   } else if (strcmp(cmd, "version") == 0) {
     printf("vl2-switch %s\n", gs(r, "version"));
