@@ -221,9 +221,13 @@ PY
   pass "16 inner flows on >= 8 outer source ports, one port each, all delivered by the kernel VTEP"
   ;;
 fullspeed)
-  ip netns exec "$V1" iperf3 -s -D -I "$TMP/iperf1.pid" >/dev/null 2>&1
-  ip netns exec "$V2" iperf3 -s -D -I "$TMP/iperf2.pid" >/dev/null 2>&1
+  # One test each (-1); killed by the cleanup if the test fails first.
+  ip netns exec "$V1" iperf3 -s -1 -D -I "$TMP/iperf1.pid" >/dev/null 2>&1
+  ip netns exec "$V2" iperf3 -s -1 -D -I "$TMP/iperf2.pid" >/dev/null 2>&1
   sleep 0.5
+  for f in "$TMP"/iperf*.pid; do
+    [ -f "$f" ] && SPIDS+=("$(cat "$f")")
+  done
   ip netns exec "$V2" iperf3 -c 10.85.0.1 -t 30 -J >"$TMP/k2v.json" 2>&1
   ip netns exec "$V1" iperf3 -c 10.85.0.2 -t 30 -J >"$TMP/v2k.json" 2>&1
   for f in "$TMP"/iperf*.pid; do kill "$(cat "$f")" 2>/dev/null; done
