@@ -221,16 +221,16 @@ PY
   pass "16 inner flows on >= 8 outer source ports, one port each, all delivered by the kernel VTEP"
   ;;
 fullspeed)
-  # One test each (-1); killed by the cleanup if the test fails first.
-  ip netns exec "$V1" iperf3 -s -1 -D -I "$TMP/iperf1.pid" >/dev/null 2>&1
-  ip netns exec "$V2" iperf3 -s -1 -D -I "$TMP/iperf2.pid" >/dev/null 2>&1
+  # Servers for one test each, in the foreground of a timeout (never a
+  # daemon: one would outlive a killed test, holding its namespace and any
+  # lock the test runs under); the cleanup kills them on failure.
+  ip netns exec "$V1" timeout 100 iperf3 -s -1 >/dev/null 2>&1 &
+  SPIDS+=($!)
+  ip netns exec "$V2" timeout 100 iperf3 -s -1 >/dev/null 2>&1 &
+  SPIDS+=($!)
   sleep 0.5
-  for f in "$TMP"/iperf*.pid; do
-    [ -f "$f" ] && SPIDS+=("$(cat "$f")")
-  done
-  ip netns exec "$V2" iperf3 -c 10.85.0.1 -t 30 -J >"$TMP/k2v.json" 2>&1
-  ip netns exec "$V1" iperf3 -c 10.85.0.2 -t 30 -J >"$TMP/v2k.json" 2>&1
-  for f in "$TMP"/iperf*.pid; do kill "$(cat "$f")" 2>/dev/null; done
+  ip netns exec "$V2" timeout 60 iperf3 -c 10.85.0.1 -t 30 -J >"$TMP/k2v.json" 2>&1
+  ip netns exec "$V1" timeout 60 iperf3 -c 10.85.0.2 -t 30 -J >"$TMP/v2k.json" 2>&1
   rate() { /usr/bin/python3 -c 'import json,sys
 d=json.load(open(sys.argv[1])); e=d["end"]
 print("%.2f Gb/s, %d bytes, %d retransmits" % (e["sum_received"]["bits_per_second"]/1e9, e["sum_received"]["bytes"], e["sum_sent"].get("retransmits", 0)))' "$1"; }
