@@ -4,7 +4,8 @@
 # moved and aged, in that order; fdb show filters (vni, dev, dynamic,
 # static, remote); fdb flush by port, by segment and all; neigh add, show
 # (PERMANENT in text and JSON alike), del, flush; stats reset; stats
-# --format prometheus parsed by prometheus_client's own parser, with port,
+# --format prometheus parsed by prometheus_client's own parser (and
+# promtool check metrics when installed), with port,
 # segment and reason labels. Hostile: malformed words exit 2 with the
 # reason, a monitor that never reads does not stop the switch.
 . "$(dirname "$0")/lib.sh"
@@ -142,6 +143,11 @@ drops = {s.labels["reason"]: s.value for s in fams["vl2_switch_drops"].samples}
 assert drops.get("src_multicast", 0) >= 1, drops
 print("  %d families, %d samples" % (len(fams), sum(len(f.samples) for f in fams.values())))
 PY
+if command -v promtool >/dev/null; then
+  # promtool lints names and help texts too; only problems fail
+  promtool check metrics <"$TMP/prom.txt" >"$TMP/promtool.out" 2>&1 || { cat "$TMP/promtool.out"; fail "promtool check metrics"; }
+  echo "  promtool check metrics: OK"
+fi
 pass "Prometheus exposition parses, with port, segment and reason labels"
 
 # malformed words: exit 2 with the reason
