@@ -179,8 +179,9 @@ kvm() {
   ip -n "$vm" link set eth0 up
 }
 
-# swconf FILE LOCAL VNI:VLAN:PORT:MAC... : a vl2-switch configuration
-# with one EVPN segment per argument and an access TAP in it.
+# swconf FILE LOCAL VNI:VLAN:PORT:MAC[:dir]... : a vl2-switch
+# configuration with one EVPN segment per argument and an access TAP in
+# it (MAC with '-' for ':'; "dir": the segment is in directory mode).
 swconf() {
   local f=$1 loc=$2
   shift 2
@@ -191,15 +192,17 @@ swconf() {
     echo "segments = ("
     local sep="" x
     for x in "$@"; do
-      IFS=: read -r vni vlan _ _ <<<"$x"
-      echo "  $sep{ vni = $vni; vlan = $vlan; evpn = true; }"
+      IFS=: read -r vni vlan _ _ dir <<<"$x"
+      local d=""
+      [ "$dir" = dir ] && d=" directory = true;"
+      echo "  $sep{ vni = $vni; vlan = $vlan; evpn = true;$d }"
       sep=","
     done
     echo ");"
     echo "ports = ("
     sep=""
     for x in "$@"; do
-      IFS=: read -r _ vlan port mac <<<"$x"
+      IFS=: read -r _ vlan port mac _ <<<"$x"
       echo "  $sep{ name = \"$port\"; vlan = $vlan; mac = \"${mac//-/:}\"; }"
       sep=","
     done

@@ -10,7 +10,9 @@
 # Checks: ping both ways (vl2 <-> kernel, vl2 <-> vl2); the flood list is
 # the type-3 routes; remote MACs have origin evpn and none is learned from
 # the data plane; ARP for a remote IP is answered locally with no ARP on
-# the underlay; two VNIs stay isolated; a VM removed on the kernel host
+# the underlay; two VNIs stay isolated; in a directory-mode segment (VNI
+# 200 on h1) an ARP is answered from the EVPN neighbour table and refused
+# for an IP the fabric does not know; a VM removed on the kernel host
 # disappears from vl2-switch; vl2-switch restarted with FRR running
 # reconciles with no stale entry; bgpd restarted restores remote state
 # within 10 s.
@@ -39,7 +41,7 @@ ip -n $H2 neigh replace 10.100.0.2 lladdr $M2 dev br100 nud noarp
 ip -n $H2 neigh replace 10.100.0.12 lladdr $M2B dev br200 nud noarp
 
 # h1, h3: vl2-switch.
-swconf $TMP/h1.conf 10.99.0.1 100:10:vm1:$M1 200:20:vm1b:$M1B
+swconf $TMP/h1.conf 10.99.0.1 100:10:vm1:$M1 200:20:vm1b:$M1B:dir
 swconf $TMP/h3.conf 10.99.0.3 100:10:vm3:$M3
 S1=$TMP/h1.sock S3=$TMP/h3.sock
 start_switch $H1 $TMP/h1.conf $S1 $TMP/h1.log
@@ -83,6 +85,12 @@ wait_for 20 ping_ok ${P}vm1 10.100.0.2 || fail "vm1 (vl2) cannot ping vm2 (kerne
 wait_for 10 ping_ok ${P}vm2 10.100.0.1 || fail "vm2 (kernel VTEP) cannot ping vm1 (vl2)"
 wait_for 20 ping_ok ${P}vm1 10.100.0.3 || fail "vm1 (vl2 h1) cannot ping vm3 (vl2 h3)"
 wait_for 10 ping_ok ${P}vm3 10.100.0.1 || fail "vm3 (vl2 h3) cannot ping vm1 (vl2 h1)"
+# VNI 200 is in directory mode on h1: vm1b's ARP is never flooded, so
+# vm2b's IP must be known to the fabric first. zebra advertises a MAC/IP
+# route only for a MAC its bridge has learned: vm2b announces itself.
+ip netns exec ${P}vm2b arping -q -U -c 1 -I eth0 10.100.0.12
+wait_for 15 sh -c "$CTL -s $S1 -j neigh | grep -q '10.100.0.12\"'" ||
+  fail "h1 has no EVPN neighbour for vm2b"
 wait_for 10 ping_ok ${P}vm1b 10.100.0.12 || fail "vm1b cannot ping vm2b (VNI 200)"
 pass "ping both ways: vl2<->kernel VTEP, vl2<->vl2, and in VNI 200"
 
@@ -134,6 +142,15 @@ ping_ok ${P}vm1 10.100.0.12 && fail "vm1 (VNI 100) reached vm2b (VNI 200)"
 leak=$(fdbq "[e['mac'] for e in d['fdb'] if e['vni']==100 and e['mac'] in ('$M2B','$(m $M1B)')]")
 [ "$leak" = "[]" ] || fail "VNI 200 MACs in VNI 100: $leak"
 pass "VNI 100 and VNI 200 isolated"
+
+# --- directory mode answered by the EVPN neighbour table (VNI 200) --------
+# An ARP for an IP the fabric does not know is refused: no reply, counted.
+ref0=$(ctl1 stats | json "d['evpn']['dir_refused']")
+ip netns exec ${P}vm1b arping -c 2 -w 3 -I vm1b 10.100.0.77 >/dev/null 2>&1 &&
+  fail "an ARP for an IP unknown to the fabric was answered"
+ref1=$(ctl1 stats | json "d['evpn']['dir_refused']")
+[ "$ref1" -gt "$ref0" ] || fail "the unknown IP's lookup was not refused ($ref0 -> $ref1)"
+pass "directory mode (VNI 200): EVPN-known IP answered, unknown IP refused (dir_refused $ref0 -> $ref1)"
 
 # --- withdrawal: a VM removed on the kernel host disappears ----------------
 ip netns del ${P}vm2b
