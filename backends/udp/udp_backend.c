@@ -13,7 +13,7 @@
  * UDP_SEGMENT (GSO); with `sport_lo`/`sport_hi`, a pool of transmit
  * sockets bound across that range puts each frame on the outer source
  * port it asks for. Socket drops are read with SO_MEMINFO when asked for,
- * never per packet (no SO_RXQ_OVFL: its per-packet copy hits a kernel
+ * never per packet (not the per-packet drop-count cmsg: its copy hits a kernel
  * BUG under load).
  *
  * Where it fits: the I/O edge of the overlay. The embedding program
@@ -258,7 +258,7 @@ static void set_port(struct sockaddr_storage *ss, uint16_t port) {
 
 /* The kernel's count of datagrams dropped on |fd| (full receive buffer,
  * bad checksum, ...): SO_MEMINFO's SK_MEMINFO_DROPS, read, never asked
- * for per packet (SO_RXQ_OVFL's per-packet copy crashes some kernels under
+ * for per packet (the per-packet drop-count cmsg crashes some kernels under
  * load). */
 static int read_drops(int fd, uint64_t *drops) {
   uint32_t mi[SK_MEMINFO_VARS];
