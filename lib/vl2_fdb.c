@@ -60,6 +60,7 @@
 
 #include "vl2_mem.h"
 #include "vl2_switch_int.h"
+#include "vl2_trace.h"
 #include "vl2_wire.h"
 
 /* A MAC's move tracker (key as the FDB's). */
@@ -314,9 +315,10 @@ static void thaw_mac(vl2_switch *sw, vl2_fdb_mt *t, vl2_tstamp now) {
 
 /* May MAC |mac| of |seg| move now? 0 when frozen by move dampening
  * (counted, evented); 1 otherwise (the move is counted towards the
- * dampening window). */
+ * dampening window). With |dry| (a trace) it only answers: no tracker
+ * is taken, counted or thawed. */
 static int move_ok(vl2_switch *sw, vl2_segment *seg, uint64_t mac,
-                   vl2_tstamp now) {
+                   vl2_tstamp now, int dry) {
   const vl2_switch_config *c = &sw->cfg;
   uint32_t threshold = c->move_threshold;
   vl2_duration window = c->move_window_ns;
@@ -347,26 +349,33 @@ static int move_ok(vl2_switch *sw, vl2_segment *seg, uint64_t mac,
   }
   if (t != NULL && t->frozen_until != 0) {
     if (t->frozen_until > now) {
-      MCNT(sw, seg->idx, frozen_blocked);
+      if (!dry)
+        MCNT(sw, seg->idx, frozen_blocked);
       return 0;
     }
-    thaw_mac(sw, t, now); /* clears it: tracked afresh below */
+    if (dry)
+      return threshold >= 1; /* thawed, then tracked afresh: count 1 */
+    thaw_mac(sw, t, now);    /* clears it: tracked afresh below */
     victim = t;
     t = NULL;
   }
   if (t == NULL) {
-    if (victim == NULL)
-      return 1; /* every tracker of the set is frozen: not tracked */
+    if (victim == NULL || dry)
+      return 1; /* not tracked, or a fresh tracker: count 1 <= threshold */
     t = victim;
     memset(t, 0, sizeof(*t));
     t->key = key;
     t->win_start = now;
   }
-  if (t->count == 0 || now - t->win_start >= window) {
+  uint32_t count = t->count;
+  if (count == 0 || now - t->win_start >= window)
+    count = 0;
+  if (dry)
+    return count + 1 <= threshold;
+  if (count == 0)
     t->win_start = now;
-    t->count = 0;
-  }
-  if (++t->count > threshold) {
+  t->count = ++count;
+  if (count > threshold) {
     t->frozen_until = now + c->move_holddown_ns;
     if (t->frozen_until == 0)
       t->frozen_until = 1;
@@ -410,15 +419,32 @@ void vl2_fdb_segment_gone(vl2_switch *sw, uint32_t seg_idx) {
 /* ------------------------------------------------------------------ */
 /* Learning                                                             */
 
+/* The LEARN step of a trace: |result| for |mac|, the entry |s| (or
+ * none) and |aux|. */
+static void trace_learn(const vl2_switch *sw, vl2_tracer *T, uint16_t result,
+                        uint64_t mac, const vl2_fdb_slot *s, uint32_t aux,
+                        uint64_t value) {
+  vl2_trace_step *st = vl2_trace_add(T, VL2_TRACE_LEARN, result);
+  vl2_u64_to_mac(mac, st->mac.b);
+  if (s != NULL)
+    vl2_trace_where(sw, st, s->dest, NULL);
+  st->aux = s != NULL && aux == 0 ? s->flags : aux;
+  st->value = value;
+}
+
 uint32_t vl2_fdb_learn(vl2_switch *sw, vl2_segment *seg, uint32_t *src_dest,
                        const vl2_ipaddr *remote, uint64_t mac, vl2_fdb_slot *s,
-                       uint8_t *counted, vl2_tstamp now) {
+                       uint8_t *counted, vl2_tstamp now, vl2_tracer *T) {
   int from_remote = remote != NULL;
   vl2_tstamp expires = sw->learn_expires; /* set per burst */
   if (s != NULL) {
     /* A control-plane (EVPN) entry moves by local learning only. */
     if ((s->flags & VL2_FDB_F_STATIC) &&
         (!(s->flags & VL2_FDB_F_EVPN) || from_remote)) {
+      if (T) {
+        trace_learn(sw, T, VL2_TRACE_R_STATIC, mac, s, 0, s->dest != *src_dest);
+        return 0;
+      }
       if (s->dest != *src_dest) {
         sw->st.static_conflicts++;
         *counted = 1;
@@ -426,17 +452,30 @@ uint32_t vl2_fdb_learn(vl2_switch *sw, vl2_segment *seg, uint32_t *src_dest,
       return 0;
     }
     if (s->dest == *src_dest) {
+      if (T) {
+        trace_learn(sw, T, VL2_TRACE_R_REFRESH, mac, s, 0, 0);
+        return 0;
+      }
       s->expires = expires;
       return 0;
     }
     /* Move dampening: a frozen MAC stays where it is. */
-    if (!move_ok(sw, seg, mac, now))
+    if (!move_ok(sw, seg, mac, now, T != NULL)) {
+      if (T)
+        trace_learn(sw, T, VL2_TRACE_R_FROZEN, mac, s, 0, 0);
       return VL2_VFLAG_FROZEN;
+    }
   }
   /* A new entry or a move: resolve the remote endpoint if needed. */
+  int32_t new_idx = -1; /* an endpoint a trace would have to create */
   if (*src_dest == UINT32_MAX) {
-    int32_t idx = vl2_remote_lookup(&sw->rt, remote, 1);
+    int32_t idx = T ? vl2_remote_lookup_room(&sw->rt)
+                    : vl2_remote_lookup(&sw->rt, remote, 1);
     if (idx < 0) {
+      if (T) {
+        trace_learn(sw, T, VL2_TRACE_R_LIMIT, mac, s, VL2_LIMIT_TABLE, 0);
+        return VL2_VFLAG_LIMIT;
+      }
       sw->st.limit_hits++;
       seg->st.limit_hits++;
       /* The remote table is full: no handle to describe it by, so the
@@ -453,14 +492,19 @@ uint32_t vl2_fdb_learn(vl2_switch *sw, vl2_segment *seg, uint32_t *src_dest,
       vl2_switch_emit(sw, &ev);
       return VL2_VFLAG_LIMIT;
     }
-    *src_dest = VL2_FDB_DEST_REMOTE | (uint32_t)idx;
+    if (T)
+      new_idx = idx;
+    else
+      *src_dest = VL2_FDB_DEST_REMOTE | (uint32_t)idx;
   }
-  uint32_t dest = *src_dest;
+  uint32_t dest =
+      new_idx >= 0 ? VL2_FDB_DEST_REMOTE | (uint32_t)new_idx : *src_dest;
   vl2_port *p = (dest & VL2_FDB_DEST_REMOTE) ? NULL : &sw->ports[dest];
   uint16_t limit = 0;
   if (p != NULL && p->max_macs != 0 && p->macs >= p->max_macs)
     limit = VL2_LIMIT_PORT;
   else if (p == NULL && sw->cfg.max_macs_per_remote != 0 &&
+           new_idx < 0 && /* a new endpoint has none yet */
            sw->rt.macs[dest & ~VL2_FDB_DEST_REMOTE] >=
                sw->cfg.max_macs_per_remote)
     limit = VL2_LIMIT_REMOTE; /* one VTEP cannot fill the table */
@@ -469,6 +513,10 @@ uint32_t vl2_fdb_learn(vl2_switch *sw, vl2_segment *seg, uint32_t *src_dest,
   else if (s == NULL && sw->fdb.count >= sw->fdb.max)
     limit = VL2_LIMIT_TABLE;
   if (limit != 0) {
+    if (T) {
+      trace_learn(sw, T, VL2_TRACE_R_LIMIT, mac, s, limit, 0);
+      return VL2_VFLAG_LIMIT;
+    }
     sw->st.limit_hits++;
     seg->st.limit_hits++;
     if (p != NULL)
@@ -482,6 +530,10 @@ uint32_t vl2_fdb_learn(vl2_switch *sw, vl2_segment *seg, uint32_t *src_dest,
     return VL2_VFLAG_LIMIT;
   }
   if (s != NULL) {
+    if (T) {
+      trace_learn(sw, T, VL2_TRACE_R_MOVE, mac, s, 0, 0);
+      return VL2_VFLAG_MOVED;
+    }
     uint32_t old = s->dest;
     int was_cp = (s->flags & VL2_FDB_F_STATIC) != 0;
     dest_ref(sw, dest, 1, +1);
@@ -503,6 +555,10 @@ uint32_t vl2_fdb_learn(vl2_switch *sw, vl2_segment *seg, uint32_t *src_dest,
     /* A control-plane entry was not counted as a learned MAC. */
     dest_ref(sw, old, !was_cp, -1);
     return VL2_VFLAG_MOVED;
+  }
+  if (T) {
+    trace_learn(sw, T, VL2_TRACE_R_NEW, mac, NULL, 0, 0);
+    return VL2_VFLAG_LEARNED;
   }
   s = vl2_fdb_insert(&sw->fdb, vl2_fdb_key(seg->idx, mac));
   /* Cannot fail: the table limit was checked above. */

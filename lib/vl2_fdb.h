@@ -152,16 +152,21 @@ static inline int vl2_fdb_refresh(vl2_fdb_slot *s, uint32_t src_dest,
   return 1;
 }
 
+/* The step recorder of a trace (vl2_trace.h). */
+typedef struct vl2_tracer vl2_tracer;
+
 /* Learn source MAC |mac| of |seg| against the ingress: *|src_dest| (a
  * port id, VL2_FDB_DEST_REMOTE | index, or UINT32_MAX for the endpoint
  * |remote| not in the remote table yet, created here and written back).
  * |remote| is the endpoint a decapsulated frame came from, NULL for a
  * frame from a local port.
  * |s| is the MAC's entry or NULL. Sets *|counted| when a static conflict
- * was counted. Returns VL2_VFLAG_* flags for the verdict. */
+ * was counted. Returns VL2_VFLAG_* flags for the verdict. With |T| (a
+ * trace) it changes nothing (not even *|src_dest|), records a LEARN step
+ * and returns the flags it would return. */
 uint32_t vl2_fdb_learn(vl2_switch *sw, vl2_segment *seg, uint32_t *src_dest,
                        const vl2_ipaddr *remote, uint64_t mac, vl2_fdb_slot *s,
-                       uint8_t *counted, vl2_tstamp now);
+                       uint8_t *counted, vl2_tstamp now, vl2_tracer *T);
 
 /* Remove entries matching |which| (VL2_FDB_FLUSH_*), restricted to
  * destination |dest| when |by_dest| and to segment index |seg| when

@@ -23,6 +23,7 @@
 #include "vl2_neigh.h"
 #include "vl2_storm.h"
 #include "vl2_switch_int.h"
+#include "vl2_trace.h"
 #include "vl2_wire.h"
 
 /* ------------------------------------------------------------------ */
@@ -81,10 +82,11 @@ static inline uint16_t classify_port(vl2_switch *sw, const vl2_frame *f,
 }
 
 /* A strict segment's ingress check: is endpoint |idx| (-1: unknown) in
- * the flood list, or does the control plane name it for this frame (its
- * source MAC has a static or EVPN entry in the segment behind exactly
- * that endpoint, as an RFC 7432 MAC/IP route names the VTEP)? Out of
- * line: the known-unicast path from local ports never comes here. */
+ * the flood list (1), or does the control plane name it for this frame
+ * (2: its source MAC has a static or EVPN entry in the segment behind
+ * exactly that endpoint, as an RFC 7432 MAC/IP route names the VTEP)?
+ * 0: neither. Out of line: the known-unicast path from local ports never
+ * comes here. */
 __attribute__((noinline, cold)) static int
 remote_allowed(const vl2_switch *sw, const vl2_segment *seg, const vl2_frame *f,
                int32_t idx) {
@@ -96,20 +98,48 @@ remote_allowed(const vl2_switch *sw, const vl2_segment *seg, const vl2_frame *f,
   const vl2_fdb_slot *s = vl2_fdb_find(
       &sw->fdb, vl2_fdb_key(seg->idx, vl2_frame_mac_to_u64(f->data + 6)));
   return s != NULL && (s->flags & VL2_FDB_F_STATIC) &&
-         s->dest == (VL2_FDB_DEST_REMOTE | (uint32_t)idx);
+                 s->dest == (VL2_FDB_DEST_REMOTE | (uint32_t)idx)
+             ? 2
+             : 0;
 }
 
-static inline uint16_t classify_remote(vl2_switch *sw, const vl2_frame *f,
-                                       classified *c) {
+static inline __attribute__((always_inline)) uint16_t
+classify_remote(vl2_switch *sw, const vl2_frame *f, classified *c,
+                vl2_tracer *T) {
+  int32_t idx = vl2_remote_lookup(&sw->rt, &f->remote, 0);
+  if (T) {
+    vl2_trace_step *st =
+        vl2_trace_add(T, VL2_TRACE_INGRESS, VL2_TRACE_R_REMOTE);
+    st->vni = f->vni;
+    st->port = VL2_PORT_REMOTE;
+    st->remote = f->remote;
+    st->aux = idx >= 0 ? (uint32_t)idx : UINT32_MAX;
+    st->value = f->len;
+  }
   if (vl2_is_tpid(vl2_load_be16(f->data + 12)))
     return VL2_DROP_REMOTE_TAGGED;
   vl2_segment *seg = vl2_switch_find_segment(sw, f->vni);
   if (seg == NULL)
     return VL2_DROP_NO_SEGMENT;
-  int32_t idx = vl2_remote_lookup(&sw->rt, &f->remote, 0);
-  if ((seg->flags & VL2_SEG_F_STRICT_REMOTES) &&
-      !remote_allowed(sw, seg, f, idx))
-    return VL2_DROP_REMOTE_NOT_MEMBER;
+  if (T) {
+    T->vni = seg->vni;
+    vl2_trace_add(T, VL2_TRACE_CLASSIFY, VL2_TRACE_R_VNI);
+  }
+  if (seg->flags & VL2_SEG_F_STRICT_REMOTES) {
+    int ok = remote_allowed(sw, seg, f, idx);
+    if (T) {
+      vl2_trace_step *st = vl2_trace_add(T, VL2_TRACE_REMOTE_CHECK,
+                                         ok == 1   ? VL2_TRACE_R_FLOOD_LIST
+                                         : ok == 2 ? VL2_TRACE_R_CONTROL_PLANE
+                                                   : VL2_TRACE_R_DROP);
+      st->port = VL2_PORT_REMOTE;
+      st->remote = f->remote;
+      if (!ok)
+        st->reason = VL2_DROP_REMOTE_NOT_MEMBER;
+    }
+    if (!ok)
+      return VL2_DROP_REMOTE_NOT_MEMBER;
+  }
   c->seg = seg;
   c->from_remote = 1;
   c->learn = (seg->flags & VL2_SEG_F_LEARN_REMOTE) != 0;
@@ -141,18 +171,26 @@ static inline int reserved_group(const uint8_t *d) {
          d[4] == 0 && (d[5] & 0xf0) == 0;
 }
 
-static inline void drop(vl2_switch *sw, vl2_verdict *v, vl2_port *p,
-                        uint16_t reason) {
+/* Drop the frame with |reason|: counted, except in a trace, where the
+ * stage that dropped it has recorded the step. */
+static inline __attribute__((always_inline)) void
+drop(vl2_switch *sw, vl2_verdict *v, vl2_port *p, uint16_t reason,
+     vl2_tracer *T) {
   v->action = VL2_ACT_DROP;
   v->reason = reason;
+  if (T)
+    return;
   sw->st.drops[reason]++;
   sw->st.dropped++;
   if (p != NULL)
     p->st.rx_drops++;
 }
 
-/* Decide one frame. Returns 1 when decided, 0 when its destinations might
- * not fit in |cap - *used| (nothing changed). */
+/* Record a step of |kind| that dropped the frame with |reason|. */
+static inline void trace_drop(vl2_tracer *T, uint16_t kind, uint16_t reason) {
+  vl2_trace_add(T, kind, VL2_TRACE_R_DROP)->reason = reason;
+}
+
 /* A decision the next frame of the burst may repeat (see try_repeat()):
  * known unicast to a port, IPv4, nothing learned, moved or counted on the
  * way. |f| is NULL when there is none. */
@@ -167,13 +205,14 @@ typedef struct repeat_ctx {
 
 /* BUM: replicate |f| (classified as |c| into |seg|) to every member but
  * the ingress, with split horizon for remote endpoints, IGMP/MLD snooping
- * and storm control; writes the copies at |out| and the verdict. Out of
- * line so the known-unicast path of process_one() keeps its registers.
- * Returns 1 (decided). */
-static __attribute__((noinline)) int
-flood(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v, vl2_port *p,
-      const classified *cin, vl2_segment *seg, vl2_dest *out, size_t *used,
-      uint16_t et, vl2_tstamp now) {
+ * and storm control; writes the copies at |out| and the verdict. Compiled
+ * twice (see flood() and flood_traced()): out of line so the
+ * known-unicast path of process_one() keeps its registers. Returns 1
+ * (decided). */
+static inline __attribute__((always_inline)) int
+flood_impl(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v, vl2_port *p,
+           const classified *cin, vl2_segment *seg, vl2_dest *out, size_t *used,
+           uint16_t et, vl2_tstamp now, vl2_tracer *T) {
   /* Local copies the stores to the counters below cannot alias. */
   const classified cc = *cin, *c = &cc;
   const uint32_t in_port = f->port, len = f->len;
@@ -191,31 +230,41 @@ flood(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v, vl2_port *p,
   int unreg = 1;
   if (sw->mdb != NULL && need_flag == VL2_PORT_F_FLOOD_MCAST) {
     int mode = vl2_mdb_input(sw, seg, f, c->in_tagged ? 18u : 14u, et,
-                             c->src_dest, now, &unreg);
+                             c->src_dest, now, &unreg, T);
     if (mode == VL2_MDB_FWD_DROP) {
-      drop(sw, v, p, VL2_DROP_MCAST_INVALID);
+      drop(sw, v, p, VL2_DROP_MCAST_INVALID, T);
       return 1;
     }
     if (mode == VL2_MDB_FWD_CONSUME) { /* a report with no router port */
       v->action = VL2_ACT_CONSUMED;
-      sw->st.consumed++;
+      if (!T)
+        sw->st.consumed++;
       return 1;
     }
     if (mode == VL2_MDB_FWD_MARKED)
       mk = vl2_mdb_get_marks(sw);
   }
   /* The local copies; the loop without snooping marks is the one
-   * broadcast and unknown unicast take. */
+   * broadcast and unknown unicast take. In a trace every member is
+   * looked at and recorded, taken or not. */
 #define ADD_PORTS(MARKED)                                                      \
   for (uint32_t i = 0; i < n_ports; i++) {                                     \
     uint32_t q = seg_ports[i];                                                 \
-    if (MARKED && !vl2_mdb_marked(mk, q))                                      \
-      continue;                                                                \
-    if (!vl2_flood_port_ok(sw, &ports[q], c, q, in_port, need_flag))           \
+    int skip =                                                                 \
+        MARKED && !vl2_mdb_marked(mk, q) ? VL2_TRACE_R_SKIP_NOT_MARKED : 0;    \
+    if (skip == 0)                                                             \
+      skip = vl2_flood_port_ok(sw, &ports[q], c, q, in_port, need_flag, !T);   \
+    if (T)                                                                     \
+      vl2_trace_add(T, VL2_TRACE_FLOOD_MEMBER,                                 \
+                    skip != 0 ? (uint16_t)skip : VL2_TRACE_R_TAKEN)            \
+          ->port = q;                                                          \
+    if (skip != 0)                                                             \
       continue;                                                                \
     port_dest(sw, c, q, &out[n++]);                                            \
-    ports[q].st.tx_frames++;                                                   \
-    ports[q].st.tx_bytes += len;                                               \
+    if (!T) {                                                                  \
+      ports[q].st.tx_frames++;                                                 \
+      ports[q].st.tx_bytes += len;                                             \
+    }                                                                          \
   }
   uint32_t n = 0;
   if (mk == NULL) {
@@ -225,18 +274,27 @@ flood(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v, vl2_port *p,
   }
 #undef ADD_PORTS
   uint32_t n_local = n;
-  if (!c->from_remote)
-    for (uint32_t i = 0; i < seg->n_remotes; i++) {
-      if (mk != NULL && !vl2_mdb_marked_remote(mk, seg->remotes[i]))
-        continue;
-      if (!vl2_flood_remote_ok(sw, f, c, seg->remotes[i], &oc))
-        continue;
-      remote_dest(sw, c, seg->remotes[i], &oc, &out[n++]);
-    }
-  if (need_flag == VL2_PORT_F_FLOOD_UNKNOWN)
+  for (uint32_t i = 0; i < seg->n_remotes && (T || !c->from_remote); i++) {
+    uint32_t r = seg->remotes[i];
+    int skip = mk != NULL && !vl2_mdb_marked_remote(mk, r)
+                   ? VL2_TRACE_R_SKIP_NOT_MARKED
+                   : 0;
+    if (skip == 0)
+      skip = vl2_flood_remote_ok(sw, f, c, r, &oc, !T);
+    if (T)
+      vl2_trace_where(
+          sw,
+          vl2_trace_add(T, VL2_TRACE_FLOOD_MEMBER,
+                        skip != 0 ? (uint16_t)skip : VL2_TRACE_R_TAKEN),
+          VL2_FDB_DEST_REMOTE | r, NULL);
+    if (skip != 0)
+      continue;
+    remote_dest(sw, c, r, &oc, &out[n++]);
+  }
+  if (need_flag == VL2_PORT_F_FLOOD_UNKNOWN && !T)
     seg->st.unknown_unicast++;
   if (n == 0) {
-    drop(sw, v, p, VL2_DROP_NO_DESTINATION);
+    drop(sw, v, p, VL2_DROP_NO_DESTINATION, T);
     v->flags |= VL2_VFLAG_FLOOD;
     return 1;
   }
@@ -245,14 +303,14 @@ flood(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v, vl2_port *p,
   if (sw->storm != NULL &&
       !vl2_storm_admit(sw, f->port, seg, storm_class(need_flag),
                        need_flag == VL2_PORT_F_FLOOD_MCAST && unreg, f->len, n,
-                       now)) {
+                       now, T)) {
     /* Nothing is sent: take back the copies counted above (the rare
      * path stays off the common one). */
-    for (uint32_t i = 0; i < n_local; i++) {
+    for (uint32_t i = 0; i < n_local && !T; i++) {
       sw->ports[out[i].port].st.tx_frames--;
       sw->ports[out[i].port].st.tx_bytes -= f->len;
     }
-    drop(sw, v, p, VL2_DROP_STORM_CONTROL);
+    drop(sw, v, p, VL2_DROP_STORM_CONTROL, T);
     v->flags |= VL2_VFLAG_FLOOD;
     return 1;
   }
@@ -261,6 +319,8 @@ flood(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v, vl2_port *p,
   v->dest_off = (uint32_t)*used;
   v->dest_cnt = n;
   *used += n;
+  if (T)
+    return 1;
   seg->st.bum_frames++;
   seg->st.flood_copies += n;
   seg->st.flood_remote_copies += n - n_local;
@@ -272,9 +332,58 @@ flood(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v, vl2_port *p,
   return 1;
 }
 
-static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
-                       vl2_dest *dests, size_t *used, size_t cap,
-                       vl2_tstamp now, repeat_ctx *rc) {
+static __attribute__((noinline)) int
+flood(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v, vl2_port *p,
+      const classified *c, vl2_segment *seg, vl2_dest *out, size_t *used,
+      uint16_t et, vl2_tstamp now) {
+  return flood_impl(sw, f, v, p, c, seg, out, used, et, now, NULL);
+}
+
+static __attribute__((noinline, cold)) int
+flood_traced(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v, vl2_port *p,
+             const classified *c, vl2_segment *seg, vl2_dest *out, size_t *used,
+             uint16_t et, vl2_tstamp now, vl2_tracer *T) {
+  return flood_impl(sw, f, v, p, c, seg, out, used, et, now, T);
+}
+
+/* The CLASSIFY step of a frame from local port |p| (after
+ * classify_port(), which returned |reason|). */
+static __attribute__((noinline, cold)) void
+trace_classify(vl2_tracer *T, const vl2_frame *f, const vl2_port *p,
+               const classified *c, uint16_t reason) {
+  vl2_trace_step *st = vl2_trace_add(T, VL2_TRACE_INGRESS, VL2_TRACE_R_PORT);
+  st->port = f->port;
+  st->value = f->len;
+  if (reason == VL2_DROP_PORT_UNKNOWN || reason == VL2_DROP_RUNT) {
+    st->result = VL2_TRACE_R_DROP;
+    st->reason = reason;
+    if (reason == VL2_DROP_PORT_UNKNOWN || f->data == NULL ||
+        f->len < VL2_ETH_HLEN)
+      return;
+  }
+  uint16_t et = vl2_load_be16(f->data + 12);
+  uint16_t res = !c->in_tagged    ? VL2_TRACE_R_UNTAGGED
+                 : c->in_vid == 0 ? VL2_TRACE_R_PRIORITY_TAGGED
+                                  : VL2_TRACE_R_TAGGED;
+  if (reason != VL2_DROP_NONE)
+    res = VL2_TRACE_R_DROP;
+  if (c->seg != NULL)
+    T->vni = c->seg->vni;
+  st = vl2_trace_add(T, VL2_TRACE_CLASSIFY, res);
+  st->port = f->port;
+  st->reason = reason;
+  st->aux = c->in_tagged ? c->in_tpid : vl2_is_tpid(et) ? et : 0u;
+  st->vid = c->in_tagged && c->in_vid != 0 ? c->in_vid : p->pvid;
+}
+
+/* Decide one frame. Returns 1 when decided, 0 when its destinations might
+ * not fit in |cap - *used| (nothing changed). With |T| (a trace), records
+ * each step and changes nothing; compiled once with T == NULL for the data
+ * path and once for vl2_switch_trace(). */
+static inline __attribute__((always_inline)) int
+process_impl(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
+             vl2_dest *dests, size_t *used, size_t cap, vl2_tstamp now,
+             repeat_ctx *rc, vl2_tracer *T) {
   rc->f = NULL;
   classified c;
   memset(&c, 0, sizeof(c));
@@ -285,23 +394,42 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
   if (f->port == VL2_PORT_REMOTE) {
     if (f->data == NULL || f->len < VL2_ETH_HLEN) {
       reason = VL2_DROP_RUNT;
+      if (T) {
+        vl2_trace_step *st =
+            vl2_trace_add(T, VL2_TRACE_INGRESS, VL2_TRACE_R_DROP);
+        st->port = VL2_PORT_REMOTE;
+        st->remote = f->remote;
+        st->reason = reason;
+        st->value = f->len;
+      }
       goto out_drop;
     }
-    reason = classify_remote(sw, f, &c);
+    reason = classify_remote(sw, f, &c, T);
+    if (T &&
+        (reason == VL2_DROP_REMOTE_TAGGED || reason == VL2_DROP_NO_SEGMENT))
+      trace_drop(T, VL2_TRACE_CLASSIFY, reason);
   } else {
     p = vl2_switch_port(sw, f->port);
     if (p == NULL) {
       reason = VL2_DROP_PORT_UNKNOWN;
+      if (T)
+        trace_classify(T, f, NULL, &c, reason);
       goto out_drop;
     }
     if (f->data == NULL || f->len < VL2_ETH_HLEN) {
-      p->st.rx_frames++;
-      p->st.rx_bytes += f->len;
+      if (!T) {
+        p->st.rx_frames++;
+        p->st.rx_bytes += f->len;
+      }
       reason = VL2_DROP_RUNT;
+      if (T)
+        trace_classify(T, f, p, &c, reason);
       goto out_drop;
     }
     c.src_dest = f->port;
     reason = classify_port(sw, f, p, &c);
+    if (T)
+      trace_classify(T, f, p, &c, reason);
   }
   const uint8_t *dst = f->data;
   const uint8_t *src = f->data + 6;
@@ -312,14 +440,36 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
       reason = VL2_DROP_SRC_ZERO;
     else if (reserved_group(dst))
       reason = VL2_DROP_RESERVED_GROUP;
+    if (T) {
+      vl2_trace_step *st = vl2_trace_add(
+          T, VL2_TRACE_ADDRESS_CHECK,
+          reason == VL2_DROP_NONE ? VL2_TRACE_R_OK : VL2_TRACE_R_DROP);
+      st->reason = reason;
+      memcpy(st->mac.b, reason == VL2_DROP_RESERVED_GROUP ? dst : src, 6);
+    }
   }
 
   vl2_segment *seg = c.seg;
   uint64_t dmac = vl2_frame_mac_to_u64(dst);
   vl2_fdb_slot *ds = NULL;
   if (reason == VL2_DROP_NONE) {
+    vl2_trace_step *st = NULL;
+    if (T)
+      memcpy((st = vl2_trace_add(T, VL2_TRACE_FDB_LOOKUP, VL2_TRACE_R_GROUP))
+                 ->mac.b,
+             dst, 6);
     if (!vl2_mac_is_group(dst)) {
       ds = vl2_fdb_find(&sw->fdb, vl2_fdb_key(seg->idx, dmac));
+      if (T) {
+        st->result = ds == NULL                   ? VL2_TRACE_R_MISS
+                     : vl2_fdb_slot_live(ds, now) ? VL2_TRACE_R_HIT
+                                                  : VL2_TRACE_R_EXPIRED;
+        if (ds != NULL) {
+          vl2_trace_where(sw, st, ds->dest, NULL);
+          st->aux = ds->flags;
+          st->value = ds->expires;
+        }
+      }
       if (ds != NULL && !vl2_fdb_slot_live(ds, now))
         ds = NULL;
     }
@@ -329,21 +479,25 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
   }
 
   /* Counted from here on: the frame is decided. */
-  if (p != NULL) {
-    p->st.rx_frames++;
-    p->st.rx_bytes += f->len;
+  if (!T) {
+    if (p != NULL) {
+      p->st.rx_frames++;
+      p->st.rx_bytes += f->len;
+    }
+    sw->st.rx_frames++;
+    sw->st.rx_bytes += f->len;
   }
-  sw->st.rx_frames++;
-  sw->st.rx_bytes += f->len;
   if (reason != VL2_DROP_NONE) {
-    drop(sw, v, p, reason);
+    drop(sw, v, p, reason, T);
     if (seg != NULL)
       v->vni = seg->vni;
     return 1;
   }
   v->vni = seg->vni;
-  seg->st.rx_frames++;
-  seg->st.rx_bytes += f->len;
+  if (!T) {
+    seg->st.rx_frames++;
+    seg->st.rx_bytes += f->len;
+  }
 
   /* neighbour: ARP/RARP/ND snooping, spoof guard and suppression. IPv4
    * (the common case) costs one compare. Runs before learning so a
@@ -351,93 +505,140 @@ static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
   int nbv = VL2_NB_PASS;
   uint16_t et = vl2_load_be16(f->data + (c.in_tagged ? 16 : 12));
   if (et != VL2_ETH_P_IPV4) {
-    nbv =
-        vl2_neigh_input(sw, seg, f, c.in_tagged ? 18u : 14u, et, now, &reason);
+    nbv = vl2_neigh_input(sw, seg, f, c.in_tagged ? 18u : 14u, et, now, &reason,
+                          T);
     if (nbv == VL2_NB_DROP) {
-      drop(sw, v, p, reason);
+      drop(sw, v, p, reason, T);
       return 1;
     }
   }
 
+  /* The destination's entry as learning leaves it: the same slot, except
+   * when the frame is to its own source MAC, where learning may have just
+   * created, moved or revived it. A trace learns nothing, so it takes the
+   * entry learning would leave, at the ingress (|self|). */
+  int self = 0;
   if (c.learn) {
     uint64_t smac = vl2_frame_mac_to_u64(src);
     vl2_fdb_slot *ss = vl2_fdb_find(&sw->fdb, vl2_fdb_key(seg->idx, smac));
-    if (!vl2_fdb_refresh(ss, c.src_dest, sw->learn_expires, sw->refresh_below))
+    int here = 0; /* a trace: learning leaves the entry at the ingress */
+    if (T) {
+      if (ss != NULL && ss->dest == c.src_dest &&
+          !(ss->flags & VL2_FDB_F_STATIC)) {
+        vl2_trace_step *st =
+            vl2_trace_add(T, VL2_TRACE_LEARN, VL2_TRACE_R_REFRESH);
+        memcpy(st->mac.b, src, 6);
+        vl2_trace_where(sw, st, ss->dest, NULL);
+        st->aux = ss->flags;
+        here = 1;
+      } else {
+        uint32_t lf = vl2_fdb_learn(sw, seg, &c.src_dest,
+                                    c.from_remote ? &f->remote : NULL, smac, ss,
+                                    &c.counted, now, T);
+        v->flags |= lf;
+        here = (lf & (VL2_VFLAG_LEARNED | VL2_VFLAG_MOVED)) != 0;
+      }
+    } else if (!vl2_fdb_refresh(ss, c.src_dest, sw->learn_expires,
+                                sw->refresh_below)) {
       v->flags |=
           vl2_fdb_learn(sw, seg, &c.src_dest, c.from_remote ? &f->remote : NULL,
-                        smac, ss, &c.counted, now);
+                        smac, ss, &c.counted, now, NULL);
+    }
     if (smac == dmac) {
       ds = vl2_fdb_find(&sw->fdb, vl2_fdb_key(seg->idx, dmac));
-      if (ds != NULL && !vl2_fdb_slot_live(ds, now))
+      if (T && here)
+        self = 1;
+      else if (ds != NULL && !vl2_fdb_slot_live(ds, now))
         ds = NULL;
     }
+  } else if (T) {
+    memcpy(vl2_trace_add(T, VL2_TRACE_LEARN, VL2_TRACE_R_OFF)->mac.b, src, 6);
   }
 
   if (nbv == VL2_NB_CONSUME) { /* neighbour: answered or sent to directory */
     v->action = VL2_ACT_CONSUMED;
-    sw->st.consumed++;
+    if (!T)
+      sw->st.consumed++;
     return 1;
   }
 
   vl2_dest *out = dests + *used;
   overlay_ctx oc = {0, 0, 0};
-  if (ds != NULL) {
+  if (ds != NULL || self) {
     /* Known unicast. */
-    if (ds->dest == c.src_dest) {
-      drop(sw, v, p, VL2_DROP_SAME_PORT);
+    uint32_t ddest = self ? c.src_dest : ds->dest;
+    vl2_trace_step *st = NULL;
+    if (T)
+      vl2_trace_where(sw,
+                      st = vl2_trace_add(T, VL2_TRACE_UNICAST, VL2_TRACE_R_OK),
+                      ddest, c.from_remote ? &f->remote : NULL);
+    if (ddest == c.src_dest)
+      reason = VL2_DROP_SAME_PORT;
+    else if ((ddest & VL2_FDB_DEST_REMOTE) && c.from_remote)
+      reason = VL2_DROP_SPLIT_HORIZON;
+    else if ((ddest & VL2_FDB_DEST_REMOTE) && c.inner_tagged)
+      reason = VL2_DROP_STACKED_TAG;
+    else if ((ddest & VL2_FDB_DEST_REMOTE) &&
+             !remote_fits(sw, f, &c, ddest & ~VL2_FDB_DEST_REMOTE, &oc))
+      reason = VL2_DROP_OVERLAY_MTU;
+    else if (!(ddest & VL2_FDB_DEST_REMOTE) && c.inner_tagged &&
+             !vl2_port_egress_tagged(&sw->ports[ddest], seg->idx))
+      reason = VL2_DROP_STACKED_TAG;
+    if (reason != VL2_DROP_NONE) {
+      if (T) {
+        st->result = VL2_TRACE_R_DROP;
+        st->reason = reason;
+      }
+      drop(sw, v, p, reason, T);
       return 1;
     }
-    if (ds->dest & VL2_FDB_DEST_REMOTE) {
-      if (c.from_remote) {
-        drop(sw, v, p, VL2_DROP_SPLIT_HORIZON);
-        return 1;
-      }
-      uint32_t ridx = ds->dest & ~VL2_FDB_DEST_REMOTE;
-      if (c.inner_tagged) {
-        drop(sw, v, p, VL2_DROP_STACKED_TAG);
-        return 1;
-      }
-      if (!remote_fits(sw, f, &c, ridx, &oc)) {
-        drop(sw, v, p, VL2_DROP_OVERLAY_MTU);
-        return 1;
-      }
-      remote_dest(sw, &c, ridx, &oc, out);
+    if (ddest & VL2_FDB_DEST_REMOTE) {
+      remote_dest(sw, &c, ddest & ~VL2_FDB_DEST_REMOTE, &oc, out);
     } else {
-      if (c.inner_tagged &&
-          !vl2_port_egress_tagged(&sw->ports[ds->dest], seg->idx)) {
-        drop(sw, v, p, VL2_DROP_STACKED_TAG);
-        return 1;
-      }
-      port_dest(sw, &c, ds->dest, out);
-      sw->ports[ds->dest].st.tx_frames++;
-      sw->ports[ds->dest].st.tx_bytes += f->len;
-      if (v->flags == 0 && !c.counted && nbv == VL2_NB_PASS &&
-          et == VL2_ETH_P_IPV4 && p != NULL) {
-        rc->f = f;
-        rc->hdr_len = c.in_tagged ? 18u : 14u;
-        rc->in = p;
-        rc->seg = seg;
-        rc->out = &sw->ports[ds->dest];
-        rc->dest = out;
+      port_dest(sw, &c, ddest, out);
+      if (!T) {
+        sw->ports[ddest].st.tx_frames++;
+        sw->ports[ddest].st.tx_bytes += f->len;
+        if (v->flags == 0 && !c.counted && nbv == VL2_NB_PASS &&
+            et == VL2_ETH_P_IPV4 && p != NULL) {
+          rc->f = f;
+          rc->hdr_len = c.in_tagged ? 18u : 14u;
+          rc->in = p;
+          rc->seg = seg;
+          rc->out = &sw->ports[ddest];
+          rc->dest = out;
+        }
       }
     }
     v->action = VL2_ACT_FORWARD;
     v->dest_off = (uint32_t)*used;
     v->dest_cnt = 1;
     *used += 1;
-    seg->st.tx_frames++;
-    seg->st.tx_bytes += f->len;
-    sw->st.forwarded++;
+    if (!T) {
+      seg->st.tx_frames++;
+      seg->st.tx_bytes += f->len;
+      sw->st.forwarded++;
+    }
     return 1;
   }
 
+  if (T)
+    return flood_traced(sw, f, v, p, &c, seg, out, used, et, now, T);
   return flood(sw, f, v, p, &c, seg, out, used, et, now);
 
 out_drop:
-  sw->st.rx_frames++;
-  sw->st.rx_bytes += f->len;
-  drop(sw, v, p, reason);
+  if (!T) {
+    sw->st.rx_frames++;
+    sw->st.rx_bytes += f->len;
+  }
+  drop(sw, v, p, reason, T);
   return 1;
+}
+
+static int process_one(vl2_switch *sw, const vl2_frame *f, vl2_verdict *v,
+                       vl2_dest *dests, size_t *used, size_t cap,
+                       vl2_tstamp now, repeat_ctx *rc) {
+  return process_impl(sw, f, v, dests, used, cap, now, rc, NULL);
 }
 
 /* A frame from the same port with the same deciding header as the one
@@ -526,4 +727,38 @@ vl2_ssize vl2_switch_process(vl2_switch *sw, const vl2_frame *in, size_t n,
   if (i == 0)
     return VL2_ERR_NOBUF;
   return (vl2_ssize)i;
+}
+
+int vl2_switch_trace(vl2_switch *sw, const vl2_frame *f, vl2_tstamp now,
+                     vl2_verdict *v, vl2_dest *dests, size_t dests_cap,
+                     vl2_trace_step *steps, size_t steps_cap, size_t *n_steps) {
+  if (n_steps != NULL)
+    *n_steps = 0;
+  if (sw == NULL || f == NULL || v == NULL ||
+      (dests == NULL && dests_cap > 0) || (steps == NULL && steps_cap > 0))
+    return VL2_ERR_INVALID;
+  /* The clock as vl2_switch_process() would advance it, not stored. */
+  if (now < sw->now)
+    now = sw->now;
+  vl2_tracer t;
+  memset(&t, 0, sizeof(t));
+  t.steps = steps;
+  t.cap = steps_cap;
+  repeat_ctx rc = {NULL, NULL, NULL, NULL, 0, NULL};
+  size_t used = 0;
+  vl2_verdict tv;
+  if (!process_impl(sw, f, &tv, dests, &used, dests_cap, now, &rc, &t))
+    return VL2_ERR_NOBUF;
+  uint16_t res = tv.action == VL2_ACT_DROP       ? VL2_TRACE_R_DROP
+                 : tv.action == VL2_ACT_CONSUMED ? VL2_TRACE_R_CONSUMED
+                 : (tv.flags & VL2_VFLAG_FLOOD)  ? VL2_TRACE_R_FLOOD
+                                                 : VL2_TRACE_R_FORWARD;
+  vl2_trace_step *st = vl2_trace_add(&t, VL2_TRACE_VERDICT, res);
+  st->reason = tv.reason;
+  st->aux = tv.flags;
+  st->value = tv.action == VL2_ACT_FORWARD ? tv.dest_cnt : 0;
+  *v = tv;
+  if (n_steps != NULL)
+    *n_steps = t.n;
+  return 0;
 }

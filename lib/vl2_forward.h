@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include <vl2/trace.h>
 #include <vl2/vlan.h>
 
 #include "vl2_switch_int.h"
@@ -132,37 +133,45 @@ static inline uint32_t flood_flag(const uint8_t *dst) {
 /* The flood rule for local member |q| (port |p|) of |c|'s segment: not
  * the ingress |in_port|, takes frames of |need_flag|, and a frame with an
  * inner C-tag only where it keeps its outer tag (counted in
- * stacked_tag_skips). */
+ * stacked_tag_skips when |count|). Returns 0 (a copy goes there) or the
+ * VL2_TRACE_R_SKIP_* that says why not. */
 static inline int vl2_flood_port_ok(vl2_switch *sw, const vl2_port *p,
                                     const classified *c, uint32_t q,
-                                    uint32_t in_port, uint32_t need_flag) {
-  if (q == in_port || !(p->flags & need_flag))
-    return 0;
+                                    uint32_t in_port, uint32_t need_flag,
+                                    int count) {
+  if (q == in_port)
+    return VL2_TRACE_R_SKIP_INGRESS;
+  if (!(p->flags & need_flag))
+    return VL2_TRACE_R_SKIP_FLOOD_OFF;
   if (c->inner_tagged && !vl2_port_egress_tagged(p, c->seg->idx)) {
-    sw->st.stacked_tag_skips++;
-    return 0;
+    if (count)
+      sw->st.stacked_tag_skips++;
+    return VL2_TRACE_R_SKIP_STACKED_TAG;
   }
-  return 1;
+  return 0;
 }
 
 /* The flood rule for remote member |idx|: never from a remote endpoint
  * (split horizon), no inner C-tag (counted in stacked_tag_skips), and a
- * copy that fits the underlay MTU (counted in overlay_mtu_skips). Fills
- * |o| on first use. */
+ * copy that fits the underlay MTU (counted in overlay_mtu_skips); counted
+ * only when |count|. Fills |o| on first use. Returns 0 or the
+ * VL2_TRACE_R_SKIP_* reason. */
 static inline int vl2_flood_remote_ok(vl2_switch *sw, const vl2_frame *f,
                                       const classified *c, uint32_t idx,
-                                      overlay_ctx *o) {
+                                      overlay_ctx *o, int count) {
   if (c->from_remote)
-    return 0;
+    return VL2_TRACE_R_SKIP_SPLIT_HORIZON;
   if (c->inner_tagged) {
-    sw->st.stacked_tag_skips++;
-    return 0;
+    if (count)
+      sw->st.stacked_tag_skips++;
+    return VL2_TRACE_R_SKIP_STACKED_TAG;
   }
   if (!remote_fits(sw, f, c, idx, o)) {
-    sw->st.overlay_mtu_skips++;
-    return 0;
+    if (count)
+      sw->st.overlay_mtu_skips++;
+    return VL2_TRACE_R_SKIP_MTU;
   }
-  return 1;
+  return 0;
 }
 
 #endif /* !defined(VL2_FORWARD_H) */

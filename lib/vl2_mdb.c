@@ -22,6 +22,7 @@
 #include "vl2_csum.h"
 #include "vl2_mem.h"
 #include "vl2_oamap.h"
+#include "vl2_trace.h"
 #include "vl2_neigh.h"
 #include "vl2_wire.h"
 
@@ -99,6 +100,25 @@ struct vl2_mdb_state {
     (sw)->mdb->st.field++;                                                     \
     (s)->st.field++;                                                           \
   } while (0)
+/* CNT, except in a trace (a function with a `vl2_tracer *T`). */
+#define TCNT(sw, s, field)                                                     \
+  do {                                                                         \
+    if (T == NULL)                                                             \
+      CNT(sw, s, field);                                                       \
+  } while (0)
+
+/* An MDB step of a trace about group |addr| (family |family|, or none). */
+static void mstep(vl2_tracer *T, uint16_t result, uint8_t family,
+                  const uint8_t *addr, uint64_t value) {
+  vl2_trace_step *st = vl2_trace_add(T, VL2_TRACE_MDB, result);
+  if (addr != NULL && family != VL2_AF_NONE) {
+    st->ip.family = family;
+    memcpy(st->ip.addr, addr, family == VL2_AF_INET ? 4 : 16);
+  }
+  if (result == VL2_TRACE_R_DROP)
+    st->reason = VL2_DROP_MCAST_INVALID;
+  st->value = value;
+}
 
 /* ------------------------------------------------------------------ */
 /* Set-up                                                               */
@@ -598,11 +618,11 @@ static int report_verdict(vl2_switch *sw, mdb_seg *s, uint32_t src_dest,
 
 static int igmp_input(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
                       const uint8_t *ip, size_t ihl, size_t tot,
-                      uint32_t src_dest, vl2_tstamp now) {
+                      uint32_t src_dest, vl2_tstamp now, vl2_tracer *T) {
   const uint8_t *ig = ip + ihl;
   size_t len = tot - ihl;
   if (vl2_csum_be_of(ip, ihl) != 0 || len < 8 || vl2_csum_be_of(ig, len) != 0) {
-    CNT(sw, s, invalid);
+    TCNT(sw, s, invalid);
     return VL2_MDB_FWD_DROP;
   }
   int rec_ok = dest_ok(sw, seg, src_dest);
@@ -614,30 +634,33 @@ static int igmp_input(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
     if (len != 8 && len < 12)
       break; /* RFC 3376 section 7.1: ignore other lengths */
     if (len >= 12 && len < 12 + 4 * (size_t)vl2_load_be16(ig + 10)) {
-      CNT(sw, s, invalid);
+      TCNT(sw, s, invalid);
       return VL2_MDB_FWD_DROP;
     }
     if (!grp_mc && memcmp(grp, zero, 4) != 0) {
-      CNT(sw, s, invalid);
+      TCNT(sw, s, invalid);
       return VL2_MDB_FWD_DROP;
     }
-    CNT(sw, s, igmp_queries);
-    query_seen(sw, seg, VL2_AF_INET, ip + 12, rec_ok ? src_dest : NONE, now);
+    TCNT(sw, s, igmp_queries);
+    if (T == NULL)
+      query_seen(sw, seg, VL2_AF_INET, ip + 12, rec_ok ? src_dest : NONE, now);
     return VL2_MDB_FWD_FLOOD; /* queries reach every host */
   }
   case IGMP_V1_REPORT:
   case IGMP_V2_REPORT:
   case IGMP_V2_LEAVE: {
     if (!grp_mc) {
-      CNT(sw, s, invalid);
+      TCNT(sw, s, invalid);
       return VL2_MDB_FWD_DROP;
     }
     report_rec r = {ig[0] == IGMP_V2_LEAVE ? REC_TO_IN : REC_IS_EX, 0, grp};
     if (ig[0] == IGMP_V2_LEAVE)
-      CNT(sw, s, igmp_leaves);
+      TCNT(sw, s, igmp_leaves);
     else
-      CNT(sw, s, igmp_reports);
-    apply_rec(sw, seg, VL2_AF_INET, &r, src_dest, rec_ok, now);
+      TCNT(sw, s, igmp_reports);
+    if (T == NULL)
+      if (T == NULL)
+        apply_rec(sw, seg, VL2_AF_INET, &r, src_dest, rec_ok, now);
     return report_verdict(sw, s, src_dest, now);
   }
   case IGMP_V3_REPORT: {
@@ -652,16 +675,18 @@ static int igmp_input(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
         goto bad3;
       o += rl;
     }
-    CNT(sw, s, igmp_reports);
+    TCNT(sw, s, igmp_reports);
     o = 8;
     for (uint32_t k = 0; k < nrec; k++) {
       report_rec r = {ig[o], vl2_load_be16(ig + o + 2) != 0, ig + o + 4};
-      apply_rec(sw, seg, VL2_AF_INET, &r, src_dest, rec_ok, now);
+      if (T == NULL)
+        if (T == NULL)
+          apply_rec(sw, seg, VL2_AF_INET, &r, src_dest, rec_ok, now);
       o += 8 + 4 * (size_t)vl2_load_be16(ig + o + 2) + 4 * ig[o + 1];
     }
     return report_verdict(sw, s, src_dest, now);
   bad3:
-    CNT(sw, s, invalid);
+    TCNT(sw, s, invalid);
     return VL2_MDB_FWD_DROP;
   }
   default:
@@ -672,10 +697,10 @@ static int igmp_input(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
 
 static int mld_input(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
                      const uint8_t *ip6, const uint8_t *ic, size_t len,
-                     uint32_t src_dest, vl2_tstamp now) {
+                     uint32_t src_dest, vl2_tstamp now, vl2_tracer *T) {
   uint8_t t = ic[0];
   if (len < 24 || vl2_csum_icmp6(ip6 + 8, ip6 + 24, ic, len) != 0) {
-    CNT(sw, s, invalid);
+    TCNT(sw, s, invalid);
     return VL2_MDB_FWD_DROP;
   }
   int rec_ok = dest_ok(sw, seg, src_dest);
@@ -688,8 +713,9 @@ static int mld_input(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
       goto bad;
     if (grp[0] != 0xff && memcmp(grp, zero, 16) != 0)
       goto bad;
-    CNT(sw, s, mld_queries);
-    query_seen(sw, seg, VL2_AF_INET6, ip6 + 8, rec_ok ? src_dest : NONE, now);
+    TCNT(sw, s, mld_queries);
+    if (T == NULL)
+      query_seen(sw, seg, VL2_AF_INET6, ip6 + 8, rec_ok ? src_dest : NONE, now);
     return VL2_MDB_FWD_FLOOD;
   case MLD_V1_REPORT:
   case MLD_V1_DONE: {
@@ -697,10 +723,12 @@ static int mld_input(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
       goto bad;
     report_rec r = {t == MLD_V1_DONE ? REC_TO_IN : REC_IS_EX, 0, grp};
     if (t == MLD_V1_DONE)
-      CNT(sw, s, mld_dones);
+      TCNT(sw, s, mld_dones);
     else
-      CNT(sw, s, mld_reports);
-    apply_rec(sw, seg, VL2_AF_INET6, &r, src_dest, rec_ok, now);
+      TCNT(sw, s, mld_reports);
+    if (T == NULL)
+      if (T == NULL)
+        apply_rec(sw, seg, VL2_AF_INET6, &r, src_dest, rec_ok, now);
     return report_verdict(sw, s, src_dest, now);
   }
   case MLD_V2_REPORT: {
@@ -714,11 +742,13 @@ static int mld_input(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
         goto bad;
       o += rl;
     }
-    CNT(sw, s, mld_reports);
+    TCNT(sw, s, mld_reports);
     o = 8;
     for (uint32_t k = 0; k < nrec; k++) {
       report_rec r = {ic[o], vl2_load_be16(ic + o + 2) != 0, ic + o + 4};
-      apply_rec(sw, seg, VL2_AF_INET6, &r, src_dest, rec_ok, now);
+      if (T == NULL)
+        if (T == NULL)
+          apply_rec(sw, seg, VL2_AF_INET6, &r, src_dest, rec_ok, now);
       o += 20 + 16 * (size_t)vl2_load_be16(ic + o + 2) + 4 * ic[o + 1];
     }
     return report_verdict(sw, s, src_dest, now);
@@ -727,14 +757,14 @@ static int mld_input(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
     return VL2_MDB_FWD_FLOOD;
   }
 bad:
-  CNT(sw, s, invalid);
+  TCNT(sw, s, invalid);
   return VL2_MDB_FWD_DROP;
 }
 
 /* Data to |addr|: mark members and router ports. */
 static int data_verdict(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
                         uint8_t family, const uint8_t *addr, uint32_t src_dest,
-                        vl2_tstamp now, int *unreg) {
+                        vl2_tstamp now, int *unreg, vl2_tracer *T) {
   vl2_mdb_state *m = sw->mdb;
   uint8_t key[16] = {0};
   memcpy(key, addr, family == VL2_AF_INET ? 4 : 16);
@@ -757,11 +787,11 @@ static int data_verdict(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
   }
   if (live != 0) {
     *unreg = 0;
-    CNT(sw, s, fwd_registered);
+    TCNT(sw, s, fwd_registered);
     mark_routers(sw, s, src_dest, now);
     return VL2_MDB_FWD_MARKED;
   }
-  CNT(sw, s, fwd_unregistered);
+  TCNT(sw, s, fwd_unregistered);
   if (s->cfg.unreg_policy != VL2_MDB_UNREG_ROUTERS)
     return VL2_MDB_FWD_FLOOD;
   new_gen(sw);
@@ -769,18 +799,42 @@ static int data_verdict(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
   return VL2_MDB_FWD_MARKED;
 }
 
+/* The MDB step of a trace for an IGMP/MLD message of |type| (a query
+ * when |query|) that snooping answered with |mode|. */
+static void trace_ctl(vl2_tracer *T, int mode, int query, uint8_t family,
+                      const uint8_t *group) {
+  uint16_t r = mode == VL2_MDB_FWD_DROP      ? VL2_TRACE_R_DROP
+               : mode == VL2_MDB_FWD_MARKED  ? VL2_TRACE_R_REPORT
+               : mode == VL2_MDB_FWD_CONSUME ? VL2_TRACE_R_CONSUMED
+               : query                       ? VL2_TRACE_R_QUERY
+                                             : VL2_TRACE_R_FLOODED;
+  mstep(T, r, family, group, 0);
+}
+
+/* The MDB step of a trace for data to |group| that snooping answered
+ * with |mode|. */
+static void trace_data(vl2_tracer *T, int mode, int unreg, uint8_t family,
+                       const uint8_t *group) {
+  mstep(T,
+        mode != VL2_MDB_FWD_MARKED ? VL2_TRACE_R_FLOODED
+        : unreg                    ? VL2_TRACE_R_ROUTERS
+                                   : VL2_TRACE_R_REGISTERED,
+        family, group, 0);
+}
+
 int vl2_mdb_input(vl2_switch *sw, const vl2_segment *seg, const vl2_frame *f,
                   size_t l3off, uint16_t et, uint32_t src_dest, vl2_tstamp now,
-                  int *unreg) {
+                  int *unreg, vl2_tracer *T) {
   *unreg = 1;
   mdb_seg *s = &sw->mdb->segs[seg->idx];
-  if (!s->on)
-    return VL2_MDB_FWD_FLOOD;
   const uint8_t *d = f->data;
   size_t len = f->len;
+  int mode;
+  if (!s->on)
+    goto flood;
   if (et == VL2_ETH_P_IPV4 && d[0] == 0x01 && d[1] == 0x00 && d[2] == 0x5e) {
     if (len < l3off + 20)
-      return VL2_MDB_FWD_FLOOD;
+      goto flood;
     const uint8_t *ip = d + l3off;
     size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
     size_t tot = vl2_load_be16(ip + 2);
@@ -789,24 +843,34 @@ int vl2_mdb_input(vl2_switch *sw, const vl2_segment *seg, const vl2_frame *f,
     if ((ip[0] >> 4) != 4 || ihl < 20 || tot < ihl || l3off + tot > len ||
         (dst[0] & 0xf0) != 0xe0 || (dst[1] & 0x7f) != d[3] || dst[2] != d[4] ||
         dst[3] != d[5])
-      return VL2_MDB_FWD_FLOOD;
-    if (ip[9] == 2 && (vl2_load_be16(ip + 6) & 0x3fff) == 0)
-      return igmp_input(sw, seg, s, ip, ihl, tot, src_dest, now);
+      goto flood;
+    if (ip[9] == 2 && (vl2_load_be16(ip + 6) & 0x3fff) == 0) {
+      mode = igmp_input(sw, seg, s, ip, ihl, tot, src_dest, now, T);
+      if (T)
+        trace_ctl(T, mode, tot >= ihl + 8 && ip[ihl] == IGMP_QUERY, VL2_AF_INET,
+                  dst);
+      return mode;
+    }
     if (not_snooped4(dst)) {
-      CNT(sw, s, fwd_link_local);
+      TCNT(sw, s, fwd_link_local);
+      if (T)
+        mstep(T, VL2_TRACE_R_FLOODED, VL2_AF_INET, dst, 0);
       return VL2_MDB_FWD_FLOOD;
     }
-    return data_verdict(sw, seg, s, VL2_AF_INET, dst, src_dest, now, unreg);
+    mode = data_verdict(sw, seg, s, VL2_AF_INET, dst, src_dest, now, unreg, T);
+    if (T)
+      trace_data(T, mode, *unreg, VL2_AF_INET, dst);
+    return mode;
   }
   if (et == VL2_ETH_P_IPV6 && d[0] == 0x33 && d[1] == 0x33) {
     if (len < l3off + 40)
-      return VL2_MDB_FWD_FLOOD;
+      goto flood;
     const uint8_t *ip6 = d + l3off;
     size_t plen = vl2_load_be16(ip6 + 4);
     const uint8_t *dst = ip6 + 24;
     if ((ip6[0] >> 4) != 6 || l3off + 40 + plen > len || dst[0] != 0xff ||
         memcmp(dst + 12, d + 2, 4) != 0)
-      return VL2_MDB_FWD_FLOOD;
+      goto flood;
     /* Hop-by-hop and destination options may precede MLD (RFC 3810
      * section 5: with a Router Alert option). */
     uint8_t nh = ip6[6];
@@ -820,15 +884,28 @@ int vl2_mdb_input(vl2_switch *sw, const vl2_segment *seg, const vl2_frame *f,
     }
     if (nh == 58 && o + 4 <= 40 + plen &&
         (ip6[o] == MLD_QUERY || ip6[o] == MLD_V1_REPORT ||
-         ip6[o] == MLD_V1_DONE || ip6[o] == MLD_V2_REPORT))
-      return mld_input(sw, seg, s, ip6, ip6 + o, 40 + plen - o, src_dest, now);
+         ip6[o] == MLD_V1_DONE || ip6[o] == MLD_V2_REPORT)) {
+      mode =
+          mld_input(sw, seg, s, ip6, ip6 + o, 40 + plen - o, src_dest, now, T);
+      if (T)
+        trace_ctl(T, mode, ip6[o] == MLD_QUERY, VL2_AF_INET6, dst);
+      return mode;
+    }
     if (not_snooped6(dst)) {
-      CNT(sw, s, fwd_link_local);
+      TCNT(sw, s, fwd_link_local);
+      if (T)
+        mstep(T, VL2_TRACE_R_FLOODED, VL2_AF_INET6, dst, 0);
       return VL2_MDB_FWD_FLOOD;
     }
-    return data_verdict(sw, seg, s, VL2_AF_INET6, dst, src_dest, now, unreg);
+    mode = data_verdict(sw, seg, s, VL2_AF_INET6, dst, src_dest, now, unreg, T);
+    if (T)
+      trace_data(T, mode, *unreg, VL2_AF_INET6, dst);
+    return mode;
   }
-  return VL2_MDB_FWD_FLOOD; /* not IP multicast: unchanged */
+flood: /* snooping off, or not IP multicast: unchanged */
+  if (T)
+    mstep(T, VL2_TRACE_R_FLOODED, VL2_AF_NONE, NULL, 0);
+  return VL2_MDB_FWD_FLOOD;
 }
 
 /* ------------------------------------------------------------------ */

@@ -50,10 +50,13 @@ void vl2_mdb_fini(vl2_switch *sw);
  * UINT32_MAX for an endpoint not in the table). Snoops IGMP/MLD and
  * returns a VL2_MDB_FWD_* value; with VL2_MDB_FWD_MARKED the marks say
  * who gets it. *|unreg| is set to 0 for a registered group's data, else
- * 1 (storm control's class). Call only when sw->mdb is not NULL. */
+ * 1 (storm control's class). Call only when sw->mdb is not NULL. With
+ * |T| (a trace: vl2_trace.h) it records an MDB step and changes nothing
+ * but the scratch marks. */
+typedef struct vl2_tracer vl2_tracer;
 int vl2_mdb_input(vl2_switch *sw, const vl2_segment *seg, const vl2_frame *f,
                   size_t l3off, uint16_t et, uint32_t src_dest, vl2_tstamp now,
-                  int *unreg);
+                  int *unreg, vl2_tracer *T);
 
 /* Port |port| left segment |seg_idx| (UINT32_MAX: every segment), or
  * remote |ridx| left its flood list: drop its memberships and router

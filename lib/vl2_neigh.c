@@ -17,6 +17,8 @@
 
 #include <string.h>
 
+#include <vl2/trace.h>
+
 #include "vl2_oamap.h"
 #include "vl2_stats.h"
 #include "vl2_wire.h"
@@ -373,6 +375,41 @@ int vl2_neigh_bind(vl2_switch *sw, uint32_t seg, uint8_t family,
   vl2_neigh_emit(sw, VL2_EV_NEIGH_MOVED, 0, vni, family, ip, mac, old, port,
                  now);
   return 1;
+}
+
+/* What vl2_neigh_bind() would do with the same arguments, changing
+ * nothing: a VL2_TRACE_BIND_* value (a trace reports it). */
+unsigned vl2_neigh_bind_peek(const vl2_switch *sw, uint32_t seg, uint8_t family,
+                             const uint8_t *ip, const uint8_t *mac,
+                             unsigned how, vl2_tstamp now) {
+  const vl2_neigh_state *nb = sw->neigh;
+  if (vl2_mac_is_group(mac) || vl2_mac_is_zero(mac))
+    return VL2_TRACE_BIND_NONE;
+  const nb_ent *e = vl2_neigh_ent_find(sw, seg, family, ip);
+  if (e == NULL || !live(e, now)) {
+    uint32_t lim = sw->cfg.max_neigh_per_segment;
+    int room = e != NULL ||
+               (nb->n_free != 0 && (lim == 0 || nb->segs[seg].count < lim));
+    return room ? VL2_TRACE_BIND_NEW : VL2_TRACE_BIND_NONE;
+  }
+  if (e->flags & VL2_NEIGH_F_STATIC)
+    return VL2_TRACE_BIND_NONE;
+  if (e->state == VL2_NEIGH_INCOMPLETE || e->state == VL2_NEIGH_FAILED)
+    return VL2_TRACE_BIND_NEW;
+  if (memcmp(e->mac, mac, 6) == 0)
+    return VL2_TRACE_BIND_SAME;
+  if (!(how & BIND_OVERRIDE))
+    return VL2_TRACE_BIND_NONE;
+  if (e->frozen_until != 0 && e->frozen_until > now)
+    return VL2_TRACE_BIND_NONE;
+  if (sw->cfg.move_threshold != 0) {
+    uint32_t moves = e->frozen_until != 0 ? 0 : e->moves; /* thawed */
+    if (moves == 0 || now - e->win_start >= sw->cfg.move_window_ns)
+      moves = 0;
+    if (moves + 1 > sw->cfg.move_threshold)
+      return VL2_TRACE_BIND_NONE;
+  }
+  return VL2_TRACE_BIND_MOVE;
 }
 
 /* ------------------------------------------------------------------ */

@@ -40,10 +40,13 @@ void vl2_neigh_fini(vl2_switch *sw);
 /* Data path: a frame of EtherType |et| (not IPv4) classified into |seg|,
  * its L3 header at |l3off|. Snoops ARP/ND into the table, applies the
  * ingress port's spoof guard, answers suppressible requests. Returns a
- * VL2_NB_* value; with VL2_NB_DROP, *|reason| is a VL2_DROP_*. */
+ * VL2_NB_* value; with VL2_NB_DROP, *|reason| is a VL2_DROP_*. With
+ * |T| (a trace: vl2_trace.h) it changes nothing, records NEIGH steps and
+ * returns what it would return. */
+typedef struct vl2_tracer vl2_tracer;
 int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
-                    size_t l3off, uint16_t et, vl2_tstamp now,
-                    uint16_t *reason);
+                    size_t l3off, uint16_t et, vl2_tstamp now, uint16_t *reason,
+                    vl2_tracer *T);
 
 /* Segment with index |seg_idx| is being deleted: drop its entries,
  * pending lookups and per-segment state (no events). */

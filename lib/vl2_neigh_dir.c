@@ -79,6 +79,24 @@ int vl2_neigh_dir_ask(vl2_switch *sw, uint32_t seg, uint8_t family,
   return VL2_NB_CONSUME;
 }
 
+int vl2_neigh_dir_peek(const vl2_switch *sw, uint32_t seg, uint8_t family,
+                       const uint8_t *tip, uint32_t port,
+                       const uint8_t *asker_mac, const uint8_t *asker_ip) {
+  const vl2_neigh_state *nb = sw->neigh;
+  const dir_pend *d = dir_find(sw, seg, family, tip);
+  if (d != NULL) {
+    for (uint32_t i = 0; i < d->n_ask; i++)
+      if (d->ask[i].port == port && memcmp(d->ask[i].mac, asker_mac, 6) == 0 &&
+          memcmp(d->ask[i].ip, asker_ip, 16) == 0)
+        return VL2_NB_CONSUME;
+    return d->n_ask == DIR_ASKERS ? VL2_NB_DROP : VL2_NB_CONSUME;
+  }
+  for (uint32_t i = 0; i < sw->cfg.dir_max_pending; i++)
+    if (!nb->dir[i].in_use)
+      return VL2_NB_CONSUME;
+  return VL2_NB_DROP;
+}
+
 vl2_ssize vl2_neigh_dir_answer(vl2_switch *sw, uint32_t vni,
                                const vl2_ipaddr *ip, const vl2_mac *mac,
                                vl2_tstamp now) {

@@ -167,6 +167,10 @@ void vl2_neigh_emit(vl2_switch *sw, uint16_t type, uint16_t reason,
 int vl2_neigh_bind(vl2_switch *sw, uint32_t seg, uint8_t family,
                    const uint8_t *ip, const uint8_t *mac, uint32_t port,
                    unsigned how, vl2_tstamp now);
+/* What vl2_neigh_bind() would do, changing nothing: VL2_TRACE_BIND_*. */
+unsigned vl2_neigh_bind_peek(const vl2_switch *sw, uint32_t seg, uint8_t family,
+                             const uint8_t *ip, const uint8_t *mac,
+                             unsigned how, vl2_tstamp now);
 
 /* vl2_neigh_pkt.c: packets (RFC 826, RFC 4861). */
 typedef struct nb_pkt {
@@ -221,6 +225,10 @@ int vl2_neigh_dir_ask(vl2_switch *sw, uint32_t seg, uint8_t family,
                       const uint8_t *tip, uint32_t port,
                       const uint8_t *asker_mac, const uint8_t *asker_ip,
                       vl2_tstamp now);
+/* What vl2_neigh_dir_ask() would return, changing nothing (a trace). */
+int vl2_neigh_dir_peek(const vl2_switch *sw, uint32_t seg, uint8_t family,
+                       const uint8_t *tip, uint32_t port,
+                       const uint8_t *asker_mac, const uint8_t *asker_ip);
 /* Time out lookups due at |now|; lowers *|next| to the earliest pending
  * one. */
 void vl2_neigh_dir_run_timers(vl2_switch *sw, vl2_tstamp now, vl2_tstamp *next);

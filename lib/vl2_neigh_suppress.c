@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "vl2_trace.h"
 #include "vl2_wire.h"
 
 /* Queue a reply for the host |asker_mac| / |asker_ip| on |port| about
@@ -64,16 +65,39 @@ static int inspect_ok(vl2_switch *sw, uint32_t seg, uint8_t family,
          (e->port == port || e->port == VL2_NEIGH_PORT_ANY);
 }
 
+/* A NEIGH step of a trace about |ip| (family |fam|) at |mac|. */
+static vl2_trace_step *nstep(vl2_tracer *T, uint16_t result, uint8_t fam,
+                             const uint8_t *ip, const uint8_t *mac,
+                             uint32_t op) {
+  vl2_trace_step *st = vl2_trace_add(T, VL2_TRACE_NEIGH, result);
+  if (ip != NULL) {
+    st->ip.family = fam;
+    memcpy(st->ip.addr, ip, ip_len(fam));
+  }
+  if (mac != NULL)
+    memcpy(st->mac.b, mac, 6);
+  st->aux = op;
+  return st;
+}
+
 int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
-                    size_t l3off, uint16_t et, vl2_tstamp now,
-                    uint16_t *reason) {
+                    size_t l3off, uint16_t et, vl2_tstamp now, uint16_t *reason,
+                    vl2_tracer *T) {
   vl2_neigh_state *nb = sw->neigh;
   const uint8_t *d = f->data;
   uint32_t si = seg->idx;
   nb_pkt k;
+  /* Counted, except in a trace. */
+#define NCNT(field)                                                            \
+  do {                                                                         \
+    if (T == NULL)                                                             \
+      CNT(nb, si, field);                                                      \
+  } while (0)
   if (et == VL2_ETH_P_RARP) {
     /* RFC 903: learning (already done by the switch) moves the MAC. */
-    CNT(nb, si, rarp_in);
+    NCNT(rarp_in);
+    if (T)
+      nstep(T, VL2_TRACE_R_RARP, VL2_AF_NONE, NULL, NULL, 0);
     return VL2_NB_PASS;
   }
   if (f->len <= l3off)
@@ -83,20 +107,24 @@ int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
   memset(&k, 0, sizeof(k));
   if (et == VL2_ETH_P_ARP) {
     if (vl2_neigh_parse_arp(l3, l3len, &k) != 0) {
-      CNT(nb, si, malformed);
+      NCNT(malformed);
+      if (T)
+        nstep(T, VL2_TRACE_R_MALFORMED, VL2_AF_NONE, NULL, NULL, 0);
       return VL2_NB_PASS;
     }
-    CNT(nb, si, arp_in);
+    NCNT(arp_in);
   } else if (et == VL2_ETH_P_IPV6) {
     /* Only NS and NA, directly after the IPv6 header. */
     if (l3len < IP6_HLEN + 24 || l3[6] != 58 ||
         (l3[IP6_HLEN] != ICMP6_NS && l3[IP6_HLEN] != ICMP6_NA))
       return VL2_NB_PASS;
     if (vl2_neigh_parse_nd(l3, l3len, &k) != 0) {
-      CNT(nb, si, malformed);
+      NCNT(malformed);
+      if (T)
+        nstep(T, VL2_TRACE_R_MALFORMED, VL2_AF_NONE, NULL, NULL, l3[IP6_HLEN]);
       return VL2_NB_PASS;
     }
-    CNT(nb, si, nd_in);
+    NCNT(nd_in);
   } else {
     return VL2_NB_PASS;
   }
@@ -107,33 +135,48 @@ int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
   /* Spoof guard and inspection (ingress ports only). */
   if (p != NULL && (p->flags & VL2_PORT_F_SPOOF_GUARD) && k.lla != NULL &&
       memcmp(k.lla, src, 6) != 0) {
-    CNT(nb, si, spoof_drops);
+    NCNT(spoof_drops);
     *reason = k.is_nd ? VL2_DROP_ND_SPOOF : VL2_DROP_ARP_SPOOF;
+    if (T)
+      nstep(T, VL2_TRACE_R_DROP, k.family, k.sip, k.lla, k.op)->reason =
+          *reason;
     return VL2_NB_DROP;
   }
   if (p != NULL && (p->flags & VL2_PORT_F_NEIGH_INSPECT) && !k.sip_zero &&
       !inspect_ok(sw, si, k.family, k.sip, lla, f->port)) {
-    CNT(nb, si, inspect_drops);
+    NCNT(inspect_drops);
     *reason = VL2_DROP_NEIGH_UNBOUND;
+    if (T)
+      nstep(T, VL2_TRACE_R_DROP, k.family, k.sip, lla, k.op)->reason = *reason;
     return VL2_NB_DROP;
   }
 
-  /* Snooping. */
+  /* Snooping (a trace reports what the binding would do). */
+#define BIND(FAM, MAC, HOW)                                                    \
+  do {                                                                         \
+    if (T)                                                                     \
+      nstep(T, VL2_TRACE_R_BIND, (FAM), k.sip, (MAC), k.op)->value =           \
+          vl2_neigh_bind_peek(sw, si, (FAM), k.sip, (MAC), (HOW), now);        \
+    else                                                                       \
+      vl2_neigh_bind(sw, si, (FAM), k.sip, (MAC), f->port, (HOW), now);        \
+  } while (0)
   int garp = 0;
+  /* A solicitation of the asker's own address (sender == target) is never
+   * answered for it, like a gratuitous ARP. */
+  int self = !k.sip_zero && memcmp(k.sip, k.tip, ip_len(k.family)) == 0;
+  if (k.sip_zero) {
+    NCNT(probes);
+    if (T)
+      nstep(T, VL2_TRACE_R_PROBE, k.family, k.tip, src, k.op);
+  }
   if (k.family == VL2_AF_INET) {
-    garp = !k.sip_zero && memcmp(k.sip, k.tip, 4) == 0;
-    if (k.sip_zero)
-      CNT(nb, si, probes);
-    else
-      vl2_neigh_bind(sw, si, VL2_AF_INET, k.sip, k.lla, f->port,
-                     BIND_OVERRIDE | (k.op == 2 && !garp ? BIND_CONFIRMED : 0u),
-                     now);
+    garp = self;
+    if (!k.sip_zero)
+      BIND(VL2_AF_INET, k.lla,
+           BIND_OVERRIDE | (k.op == 2 && !garp ? BIND_CONFIRMED : 0u));
   } else if (k.op == ICMP6_NS) {
-    if (k.sip_zero)
-      CNT(nb, si, probes);
-    else if (k.lla != NULL)
-      vl2_neigh_bind(sw, si, VL2_AF_INET6, k.sip, k.lla, f->port, BIND_OVERRIDE,
-                     now);
+    if (!k.sip_zero && k.lla != NULL)
+      BIND(VL2_AF_INET6, k.lla, BIND_OVERRIDE);
   } else {
     unsigned how = 0;
     if (k.na_flags & NA_F_OVERRIDE)
@@ -143,21 +186,29 @@ int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
     if (k.na_flags & NA_F_ROUTER)
       how |= BIND_ROUTER;
     garp = !(k.na_flags & NA_F_SOLICITED) && (k.na_flags & NA_F_OVERRIDE);
-    vl2_neigh_bind(sw, si, VL2_AF_INET6, k.sip, lla, f->port, how, now);
+    BIND(VL2_AF_INET6, lla, how);
   }
+#undef BIND
   if (garp)
-    CNT(nb, si, garp);
+    NCNT(garp);
   if (!k.is_req)
     return VL2_NB_PASS;
 
   /* Suppression: broadcast/multicast requests from a local port, not a
    * probe, not gratuitous. */
   uint32_t mode = seg->flags & (VL2_SEG_F_ARP_SUPPRESS | VL2_SEG_F_DIRECTORY);
-  if (mode == 0 || p == NULL || k.sip_zero || garp || !vl2_mac_is_group(d)) {
-    CNT(nb, si, req_passed);
+  if (mode == 0 || p == NULL || k.sip_zero || garp || self ||
+      !vl2_mac_is_group(d)) {
+    NCNT(req_passed);
+    if (T)
+      nstep(T, VL2_TRACE_R_FLOODED, k.family, k.tip, NULL, k.op);
     return VL2_NB_PASS;
   }
-  nb_ent *e = vl2_neigh_ent_lookup(sw, si, k.family, k.tip, now);
+  /* A trace looks without reclaiming an expired entry. */
+  nb_ent *e = T ? vl2_neigh_ent_find(sw, si, k.family, k.tip)
+                : vl2_neigh_ent_lookup(sw, si, k.family, k.tip, now);
+  if (T && e != NULL && !live(e, now))
+    e = NULL;
   /* The asker's address: ARP sha; NS SLLA, else the source MAC. */
   uint8_t asker_ip[16];
   memset(asker_ip, 0, sizeof(asker_ip));
@@ -166,6 +217,12 @@ int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
   if (e != NULL && usable(eff_state(e, now)) &&
       (!(seg->flags & VL2_SEG_F_SUPPRESS_CP_ONLY) ||
        (e->flags & VL2_NEIGH_F_STATIC))) {
+    if (T) {
+      int room = vl2_txq_buf_room(&sw->txq, VL2_TXQ_BUF_GEN);
+      nstep(T, room ? VL2_TRACE_R_ANSWERED : VL2_TRACE_R_QUEUE_FULL, k.family,
+            k.tip, e->mac, k.op);
+      return room ? VL2_NB_CONSUME : VL2_NB_PASS;
+    }
     if (vl2_neigh_queue_reply(sw, e, f->port, lla, asker_ip)) {
       CNT(nb, si, req_answered);
       return VL2_NB_CONSUME;
@@ -173,14 +230,23 @@ int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
     CNT(nb, si, req_flooded); /* output queue full: let the target answer */
     return VL2_NB_PASS;
   }
-  CNT(nb, si, req_missed);
+  NCNT(req_missed);
   if (seg->flags & VL2_SEG_F_DIRECTORY) {
     int r =
-        vl2_neigh_dir_ask(sw, si, k.family, k.tip, f->port, lla, asker_ip, now);
+        T ? vl2_neigh_dir_peek(sw, si, k.family, k.tip, f->port, lla, asker_ip)
+          : vl2_neigh_dir_ask(sw, si, k.family, k.tip, f->port, lla, asker_ip,
+                              now);
     if (r == VL2_NB_DROP)
       *reason = VL2_DROP_DIR_FULL;
+    if (T)
+      nstep(T, r == VL2_NB_DROP ? VL2_TRACE_R_DROP : VL2_TRACE_R_DIRECTORY,
+            k.family, k.tip, NULL, k.op)
+          ->reason = r == VL2_NB_DROP ? *reason : 0;
     return r;
   }
-  CNT(nb, si, req_flooded);
+  NCNT(req_flooded);
+  if (T)
+    nstep(T, VL2_TRACE_R_FLOODED, k.family, k.tip, NULL, k.op);
   return VL2_NB_PASS;
+#undef NCNT
 }

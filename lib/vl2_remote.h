@@ -52,6 +52,12 @@ int vl2_ipaddr_valid(const vl2_ipaddr *a);
 int32_t vl2_remote_lookup(vl2_remote_table *t, const vl2_ipaddr *addr,
                           int create);
 
+/* The index vl2_remote_lookup() with |create| would give a new endpoint
+ * now, or -1 when the table is full; changes nothing (a trace asks). */
+static inline int32_t vl2_remote_lookup_room(const vl2_remote_table *t) {
+  return t->n_free != 0 ? (int32_t)t->free[t->n_free - 1] : -1;
+}
+
 /* Take / drop a reference; the last one frees the endpoint. */
 static inline void vl2_remote_ref(vl2_remote_table *t, uint32_t idx) {
   t->remotes[idx].refcnt++;

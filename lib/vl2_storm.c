@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "vl2_mem.h"
+#include "vl2_trace.h"
 
 #define DEFAULT_QUIET_NS VL2_SEC
 #define MIN_BURST_BYTES 1518u
@@ -375,9 +376,21 @@ static int cls_drop(vl2_switch *sw, cls_state *c, vl2_duration quiet,
   return 1;
 }
 
+/* The STORM step of a trace: bucket class |cls| of |port| decided. */
+static void storm_step(vl2_tracer *T, int ok, unsigned cls, uint32_t port,
+                       uint64_t copies) {
+  vl2_trace_step *st =
+      vl2_trace_add(T, VL2_TRACE_STORM, ok ? VL2_TRACE_R_OK : VL2_TRACE_R_DROP);
+  st->aux = cls;
+  st->port = port;
+  st->value = copies;
+  if (!ok)
+    st->reason = VL2_DROP_STORM_CONTROL;
+}
+
 int vl2_storm_admit(vl2_switch *sw, uint32_t port, const vl2_segment *seg,
                     unsigned cls, int unreg, uint32_t len, uint32_t fanout,
-                    vl2_tstamp now) {
+                    vl2_tstamp now, vl2_tracer *T) {
   vl2_storm_state *st = sw->storm;
   port_storm *ps = NULL;
   if (port < sw->cfg.max_ports && st->ports[port].on)
@@ -388,24 +401,44 @@ int vl2_storm_admit(vl2_switch *sw, uint32_t port, const vl2_segment *seg,
 
   unsigned k2 = unreg ? VL2_STORM_MCAST_UNREG : cls; /* second class */
   int fail_cls = -1;
+  /* A trace refills copies of the buckets, so it decides with the tokens
+   * a frame would find and takes none. */
+  cls_state copy[2];
   if (ps != NULL) {
-    unblock_if_due(sw, ps, port, now);
-    if (ps->blocked) {
-      ps->st.blocked_drops++;
+    if (!T)
+      unblock_if_due(sw, ps, port, now);
+    if (ps->blocked && (!T || ps->blocked_until > now)) {
+      if (T)
+        storm_step(T, 0, ps->block_cls, port, 1);
+      else
+        ps->st.blocked_drops++;
       return 0;
     }
-    maybe_end(sw, &ps->c[cls], ps->cfg.quiet_ns, cls, port, 0, &ps->st.limited,
-              now);
-    if (k2 != cls)
-      maybe_end(sw, &ps->c[k2], ps->cfg.quiet_ns, k2, port, 0, &ps->st.limited,
-                now);
-    if (!cls_ok(&ps->c[k2], 1, len, now))
+    if (!T) {
+      maybe_end(sw, &ps->c[cls], ps->cfg.quiet_ns, cls, port, 0,
+                &ps->st.limited, now);
+      if (k2 != cls)
+        maybe_end(sw, &ps->c[k2], ps->cfg.quiet_ns, k2, port, 0,
+                  &ps->st.limited, now);
+    }
+    cls_state *c2 = &ps->c[k2], *c1 = &ps->c[cls];
+    if (T) {
+      copy[0] = *c2;
+      copy[1] = *c1;
+      c2 = &copy[0];
+      c1 = &copy[1];
+    }
+    if (!cls_ok(c2, 1, len, now))
       fail_cls = (int)k2;
-    else if (k2 != cls && !cls_ok(&ps->c[cls], 1, len, now))
+    else if (k2 != cls && !cls_ok(c1, 1, len, now))
       fail_cls = (int)cls;
   }
   if (fail_cls >= 0) {
     unsigned k = (unsigned)fail_cls;
+    if (T) {
+      storm_step(T, 0, k, port, 1);
+      return 0;
+    }
     ps->st.dropped[k]++;
     ps->st.dropped_bytes[k] += len;
     if (cls_drop(sw, &ps->c[k], ps->cfg.quiet_ns, now)) {
@@ -424,10 +457,23 @@ int vl2_storm_admit(vl2_switch *sw, uint32_t port, const vl2_segment *seg,
     }
     return 0;
   }
+  if (ps != NULL && T)
+    storm_step(T, 1, k2, port, 1);
   if (ss != NULL) {
-    maybe_end(sw, &ss->c, ss->cfg.quiet_ns, VL2_STORM_SEGMENT, VL2_PORT_REMOTE,
-              seg->vni, &ss->st.limited, now);
-    if (!cls_ok(&ss->c, fanout, len, now)) {
+    cls_state *sc = &ss->c;
+    if (T) {
+      copy[0] = *sc;
+      sc = &copy[0];
+    } else {
+      maybe_end(sw, sc, ss->cfg.quiet_ns, VL2_STORM_SEGMENT, VL2_PORT_REMOTE,
+                seg->vni, &ss->st.limited, now);
+    }
+    int ok = cls_ok(sc, fanout, len, now);
+    if (T) {
+      storm_step(T, ok, VL2_STORM_SEGMENT, VL2_PORT_REMOTE, fanout);
+      return ok;
+    }
+    if (!ok) {
       ss->st.dropped++;
       ss->st.dropped_copies += fanout;
       if (port == VL2_PORT_REMOTE)
@@ -444,6 +490,8 @@ int vl2_storm_admit(vl2_switch *sw, uint32_t port, const vl2_segment *seg,
     ss->st.passed++;
     ss->st.passed_copies += fanout;
   }
+  if (T)
+    return 1;
   if (ps != NULL) {
     cls_take(&ps->c[k2], 1, len);
     if (k2 != cls)

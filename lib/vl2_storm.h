@@ -69,10 +69,13 @@ void vl2_storm_fini(vl2_switch *sw);
  * |unreg| for unregistered multicast) be replicated to |fanout|
  * destinations of segment |seg|? 1: yes, every bucket charged. 0: no,
  * nothing charged, the drop counted in storm stats and evented on an
- * edge. Call only when sw->storm is not NULL. */
+ * edge. Call only when sw->storm is not NULL. With |T| (a trace:
+ * vl2_trace.h) it decides on copies of the buckets, records STORM steps
+ * and changes nothing. */
+typedef struct vl2_tracer vl2_tracer;
 int vl2_storm_admit(vl2_switch *sw, uint32_t port, const vl2_segment *seg,
                     unsigned cls, int unreg, uint32_t len, uint32_t fanout,
-                    vl2_tstamp now);
+                    vl2_tstamp now, vl2_tracer *T);
 
 /* Port |port| was deleted, or segment index |seg_idx| deleted: forget
  * their storm control (no events). */

@@ -201,7 +201,7 @@ vl2_ssize vl2_switch_poll_tx(vl2_switch *sw, uint8_t *buf, size_t cap,
       }
     } else if (it->mode == VL2_TXQ_TO_REMOTE) {
       if (sw->rt.remotes[it->remote].in_use &&
-          vl2_flood_remote_ok(sw, &f, &c, it->remote, &oc)) {
+          vl2_flood_remote_ok(sw, &f, &c, it->remote, &oc, 1) == 0) {
         found = 1;
         remote_dest(sw, &c, it->remote, &oc, &d);
       }
@@ -211,13 +211,13 @@ vl2_ssize vl2_switch_poll_tx(vl2_switch *sw, uint8_t *buf, size_t cap,
       for (uint32_t i = it->cursor; i < n; i++) {
         if (i < seg->n_ports) {
           uint32_t q = seg->ports[i];
-          if (!vl2_flood_port_ok(sw, &sw->ports[q], &c, q, f.port,
-                                 it->flood_flag))
+          if (vl2_flood_port_ok(sw, &sw->ports[q], &c, q, f.port,
+                                it->flood_flag, 1) != 0)
             continue;
           port_dest(sw, &c, q, &d);
         } else {
           uint32_t r = seg->remotes[i - seg->n_ports];
-          if (!vl2_flood_remote_ok(sw, &f, &c, r, &oc))
+          if (vl2_flood_remote_ok(sw, &f, &c, r, &oc, 1) != 0)
             continue;
           remote_dest(sw, &c, r, &oc, &d);
         }

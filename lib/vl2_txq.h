@@ -83,6 +83,13 @@ void vl2_txq_fini(vl2_txq *q, const vl2_mem *mem);
 /* A free buffer of class |cls| (length 0, unlinked), or VL2_TXQ_NONE when
  * the class is at its limit. */
 uint32_t vl2_txq_buf_get(vl2_txq *q, uint8_t cls);
+/* Whether vl2_txq_buf_get(|q|, |cls|) would give a buffer now (a trace
+ * asks, taking none). */
+static inline int vl2_txq_buf_room(const vl2_txq *q, uint8_t cls) {
+  return (cls == VL2_TXQ_BUF_GEN ? q->gen_used < q->gen_cap
+                                 : q->wait_used < q->wait_cap) &&
+         q->n_free_buf != 0;
+}
 /* Give buffer |b| back. */
 void vl2_txq_buf_put(vl2_txq *q, uint32_t b);
 

@@ -26,6 +26,7 @@
 #include <vl2/storm.h>
 #include <vl2/mdb.h>
 #include <vl2/gro.h>
+#include <vl2/trace.h>
 
 /** @} */
 #endif /* !defined(VL2_VL2_H) */

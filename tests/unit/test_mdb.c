@@ -223,7 +223,7 @@ static int in(vl2_switch *sw, const uint8_t *b, size_t len, uint32_t src_dest,
   const vl2_segment *seg = vl2_switch_find_segment(sw, VNI);
   uint16_t et = (uint16_t)(b[12] << 8 | b[13]);
   return vl2_mdb_input(sw, seg, &f, 14, et, src_dest, now,
-                       unreg != NULL ? unreg : &u);
+                       unreg != NULL ? unreg : &u, NULL);
 }
 
 static int marked(const vl2_switch *sw, uint32_t port) {

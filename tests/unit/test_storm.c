@@ -110,14 +110,14 @@ START_TEST(port_class_rate_and_events) {
   int passed = 0;
   for (int i = 1; i <= 1000; i++)
     passed += vl2_storm_admit(sw, 1, seg, VL2_STORM_BCAST, 0, 64, 2,
-                              T0 + (vl2_tstamp)i * VL2_MS);
+                              T0 + (vl2_tstamp)i * VL2_MS, NULL);
   ck_assert_int_eq(passed, 104);
   /* Unknown unicast and other ports are not limited. */
   for (int i = 0; i < 50; i++) {
-    ck_assert(
-        vl2_storm_admit(sw, 1, seg, VL2_STORM_UNKNOWN, 0, 64, 2, T0 + VL2_SEC));
-    ck_assert(
-        vl2_storm_admit(sw, 2, seg, VL2_STORM_BCAST, 0, 64, 2, T0 + VL2_SEC));
+    ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_UNKNOWN, 0, 64, 2,
+                              T0 + VL2_SEC, NULL));
+    ck_assert(vl2_storm_admit(sw, 2, seg, VL2_STORM_BCAST, 0, 64, 2,
+                              T0 + VL2_SEC, NULL));
   }
   vl2_storm_port_stats st;
   ck_assert_int_eq(vl2_storm_port_get_stats(sw, 1, &st), 0);
@@ -140,7 +140,8 @@ START_TEST(port_class_rate_and_events) {
   ck_assert_uint_eq(st.limited, 0);
   /* A second storm: a second episode. */
   for (int i = 0; i < 20; i++)
-    vl2_storm_admit(sw, 1, seg, VL2_STORM_BCAST, 0, 64, 2, T0 + 10 * VL2_SEC);
+    vl2_storm_admit(sw, 1, seg, VL2_STORM_BCAST, 0, 64, 2, T0 + 10 * VL2_SEC,
+                    NULL);
   ck_assert_int_eq(drain(sw, VL2_EV_STORM_START, VL2_STORM_BCAST), 1);
   teardown_sw(sw);
 }
@@ -153,13 +154,15 @@ START_TEST(port_bytes) {
   memset(&pc, 0, sizeof(pc));
   pc.rate[VL2_STORM_UNKNOWN].bps = 1000; /* burst defaults to 1518 */
   ck_assert_int_eq(vl2_storm_port_set(sw, 1, &pc, T0), 0);
-  ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_UNKNOWN, 0, 1500, 1, T0));
-  ck_assert(!vl2_storm_admit(sw, 1, seg, VL2_STORM_UNKNOWN, 0, 1500, 1, T0));
-  ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_UNKNOWN, 0, 18, 1, T0));
+  ck_assert(
+      vl2_storm_admit(sw, 1, seg, VL2_STORM_UNKNOWN, 0, 1500, 1, T0, NULL));
+  ck_assert(
+      !vl2_storm_admit(sw, 1, seg, VL2_STORM_UNKNOWN, 0, 1500, 1, T0, NULL));
+  ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_UNKNOWN, 0, 18, 1, T0, NULL));
   ck_assert(!vl2_storm_admit(sw, 1, seg, VL2_STORM_UNKNOWN, 0, 1500, 1,
-                             T0 + 1500 * VL2_MS - 1));
+                             T0 + 1500 * VL2_MS - 1, NULL));
   ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_UNKNOWN, 0, 1500, 1,
-                            T0 + 1500 * VL2_MS));
+                            T0 + 1500 * VL2_MS, NULL));
   teardown_sw(sw);
 }
 END_TEST
@@ -176,13 +179,13 @@ START_TEST(mcast_classes) {
   ck_assert_int_eq(vl2_storm_port_set(sw, 1, &pc, T0), 0);
   /* Unregistered: both buckets charged; the unregistered one runs out
    * first. */
-  ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_MCAST, 1, 100, 2, T0));
-  ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_MCAST, 1, 100, 2, T0));
-  ck_assert(!vl2_storm_admit(sw, 1, seg, VL2_STORM_MCAST, 1, 100, 2, T0));
+  ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_MCAST, 1, 100, 2, T0, NULL));
+  ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_MCAST, 1, 100, 2, T0, NULL));
+  ck_assert(!vl2_storm_admit(sw, 1, seg, VL2_STORM_MCAST, 1, 100, 2, T0, NULL));
   /* Registered: only the all-multicast bucket (2 left). */
-  ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_MCAST, 0, 100, 2, T0));
-  ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_MCAST, 0, 100, 2, T0));
-  ck_assert(!vl2_storm_admit(sw, 1, seg, VL2_STORM_MCAST, 0, 100, 2, T0));
+  ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_MCAST, 0, 100, 2, T0, NULL));
+  ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_MCAST, 0, 100, 2, T0, NULL));
+  ck_assert(!vl2_storm_admit(sw, 1, seg, VL2_STORM_MCAST, 0, 100, 2, T0, NULL));
   vl2_storm_port_stats st;
   ck_assert_int_eq(vl2_storm_port_get_stats(sw, 1, &st), 0);
   ck_assert_uint_eq(st.dropped[VL2_STORM_MCAST_UNREG], 1);
@@ -190,10 +193,10 @@ START_TEST(mcast_classes) {
   ck_assert_uint_eq(st.passed, 4);
   /* A second later each has one token; a registered frame takes the
    * all-multicast one, so an unregistered frame is refused by it. */
-  ck_assert(
-      vl2_storm_admit(sw, 1, seg, VL2_STORM_MCAST, 0, 100, 2, T0 + VL2_SEC));
-  ck_assert(
-      !vl2_storm_admit(sw, 1, seg, VL2_STORM_MCAST, 1, 100, 2, T0 + VL2_SEC));
+  ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_MCAST, 0, 100, 2,
+                            T0 + VL2_SEC, NULL));
+  ck_assert(!vl2_storm_admit(sw, 1, seg, VL2_STORM_MCAST, 1, 100, 2,
+                             T0 + VL2_SEC, NULL));
   ck_assert_int_eq(vl2_storm_port_get_stats(sw, 1, &st), 0);
   ck_assert_uint_eq(st.dropped[VL2_STORM_MCAST], 2);
   teardown_sw(sw);
@@ -211,22 +214,22 @@ START_TEST(segment_fanout) {
   sc.budget.burst_frames = 40;
   ck_assert_int_eq(vl2_storm_segment_set(sw, VNI, &sc, T0), 0);
   /* A broadcast to 40 members costs 40. */
-  ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_BCAST, 0, 64, 40, T0));
-  ck_assert(!vl2_storm_admit(sw, 1, seg, VL2_STORM_BCAST, 0, 64, 1, T0));
+  ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_BCAST, 0, 64, 40, T0, NULL));
+  ck_assert(!vl2_storm_admit(sw, 1, seg, VL2_STORM_BCAST, 0, 64, 1, T0, NULL));
   /* 400 ms later 40 copies are back; from a remote endpoint too. */
   ck_assert(!vl2_storm_admit(sw, VL2_PORT_REMOTE, seg, VL2_STORM_BCAST, 0, 64,
-                             40, T0 + 400 * VL2_MS - 1));
+                             40, T0 + 400 * VL2_MS - 1, NULL));
   ck_assert(vl2_storm_admit(sw, VL2_PORT_REMOTE, seg, VL2_STORM_BCAST, 0, 64,
-                            40, T0 + 400 * VL2_MS));
+                            40, T0 + 400 * VL2_MS, NULL));
   /* 10 copies per 100 ms: one frame of fan-out 10 each 100 ms passes,
    * one of 11 never does within that. */
   ck_assert(!vl2_storm_admit(sw, 2, seg, VL2_STORM_MCAST, 1, 64, 11,
-                             T0 + 500 * VL2_MS));
+                             T0 + 500 * VL2_MS, NULL));
   ck_assert(vl2_storm_admit(sw, 2, seg, VL2_STORM_MCAST, 1, 64, 10,
-                            T0 + 500 * VL2_MS));
+                            T0 + 500 * VL2_MS, NULL));
   /* More than the burst never passes. */
   ck_assert(!vl2_storm_admit(sw, 2, seg, VL2_STORM_MCAST, 1, 64, 41,
-                             T0 + 100 * VL2_SEC));
+                             T0 + 100 * VL2_SEC, NULL));
   vl2_storm_segment_stats st;
   ck_assert_int_eq(vl2_storm_segment_get_stats(sw, VNI, &st), 0);
   ck_assert_uint_eq(st.dropped, 4);
@@ -262,14 +265,14 @@ START_TEST(holddown) {
   pc.rate[VL2_STORM_BCAST].burst_frames = 1;
   pc.holddown_ns = 5 * VL2_SEC;
   ck_assert_int_eq(vl2_storm_port_set(sw, 1, &pc, T0), 0);
-  ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_BCAST, 0, 64, 2, T0));
-  ck_assert(!vl2_storm_admit(sw, 1, seg, VL2_STORM_BCAST, 0, 64, 2, T0));
+  ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_BCAST, 0, 64, 2, T0, NULL));
+  ck_assert(!vl2_storm_admit(sw, 1, seg, VL2_STORM_BCAST, 0, 64, 2, T0, NULL));
   ck_assert_int_eq(drain(sw, VL2_EV_STORM_BLOCKED, VL2_STORM_BCAST), 1);
   /* Every class is shut for 5 s. */
   ck_assert(!vl2_storm_admit(sw, 1, seg, VL2_STORM_UNKNOWN, 0, 64, 2,
-                             T0 + 4 * VL2_SEC));
+                             T0 + 4 * VL2_SEC, NULL));
   ck_assert(!vl2_storm_admit(sw, 1, seg, VL2_STORM_BCAST, 0, 64, 2,
-                             T0 + 5 * VL2_SEC - 1));
+                             T0 + 5 * VL2_SEC - 1, NULL));
   vl2_storm_port_stats st;
   ck_assert_int_eq(vl2_storm_port_get_stats(sw, 1, &st), 0);
   ck_assert_uint_eq(st.blocked, 1);
@@ -279,17 +282,17 @@ START_TEST(holddown) {
   ck_assert_int_eq(vl2_switch_run_timers(sw, T0 + 5 * VL2_SEC), 0);
   ck_assert_int_eq(drain(sw, VL2_EV_STORM_UNBLOCKED, VL2_STORM_BCAST), 1);
   ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_UNKNOWN, 0, 64, 2,
-                            T0 + 5 * VL2_SEC));
+                            T0 + 5 * VL2_SEC, NULL));
   /* Manual recovery. */
   ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_BCAST, 0, 64, 2,
-                            T0 + 10 * VL2_SEC));
+                            T0 + 10 * VL2_SEC, NULL));
   ck_assert(!vl2_storm_admit(sw, 1, seg, VL2_STORM_BCAST, 0, 64, 2,
-                             T0 + 10 * VL2_SEC));
+                             T0 + 10 * VL2_SEC, NULL));
   ck_assert_int_eq(drain(sw, VL2_EV_STORM_BLOCKED, -1), 1);
   ck_assert_int_eq(vl2_storm_port_recover(sw, 1, T0 + 11 * VL2_SEC), 0);
   ck_assert_int_eq(drain(sw, VL2_EV_STORM_UNBLOCKED, -1), 1);
   ck_assert(vl2_storm_admit(sw, 1, seg, VL2_STORM_BCAST, 0, 64, 2,
-                            T0 + 11 * VL2_SEC));
+                            T0 + 11 * VL2_SEC, NULL));
   teardown_sw(sw);
 }
 END_TEST
