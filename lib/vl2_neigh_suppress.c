@@ -151,18 +151,20 @@ int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
     return VL2_NB_DROP;
   }
 
-  /* Snooping (a trace reports what the binding would do). */
+  /* Snooping (a trace reports what the binding would do, in |bound|). */
+  unsigned bound = VL2_TRACE_BIND_NONE;
 #define BIND(FAM, MAC, HOW)                                                    \
   do {                                                                         \
-    if (T)                                                                     \
-      nstep(T, VL2_TRACE_R_BIND, (FAM), k.sip, (MAC), k.op)->value =           \
-          vl2_neigh_bind_peek(sw, si, (FAM), k.sip, (MAC), (HOW), now);        \
-    else                                                                       \
+    if (T) {                                                                   \
+      bound = vl2_neigh_bind_peek(sw, si, (FAM), k.sip, (MAC), (HOW), now);    \
+      nstep(T, VL2_TRACE_R_BIND, (FAM), k.sip, (MAC), k.op)->value = bound;    \
+    } else {                                                                   \
       vl2_neigh_bind(sw, si, (FAM), k.sip, (MAC), f->port, (HOW), now);        \
+    }                                                                          \
   } while (0)
   int garp = 0;
-  /* A solicitation of the asker's own address (sender == target) is never
-   * answered for it, like a gratuitous ARP. */
+  /* The sender asks for its own address (an NS may; for ARP that is a
+   * gratuitous one). */
   int self = !k.sip_zero && memcmp(k.sip, k.tip, ip_len(k.family)) == 0;
   if (k.sip_zero) {
     NCNT(probes);
@@ -197,8 +199,7 @@ int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
   /* Suppression: broadcast/multicast requests from a local port, not a
    * probe, not gratuitous. */
   uint32_t mode = seg->flags & (VL2_SEG_F_ARP_SUPPRESS | VL2_SEG_F_DIRECTORY);
-  if (mode == 0 || p == NULL || k.sip_zero || garp || self ||
-      !vl2_mac_is_group(d)) {
+  if (mode == 0 || p == NULL || k.sip_zero || garp || !vl2_mac_is_group(d)) {
     NCNT(req_passed);
     if (T)
       nstep(T, VL2_TRACE_R_FLOODED, k.family, k.tip, NULL, k.op);
@@ -209,6 +210,18 @@ int vl2_neigh_input(vl2_switch *sw, vl2_segment *seg, const vl2_frame *f,
                 : vl2_neigh_ent_lookup(sw, si, k.family, k.tip, now);
   if (T && e != NULL && !live(e, now))
     e = NULL;
+  /* An NS for the sender's own address finds the binding this frame just
+   * made (a trace made none: it takes the one it would make). */
+  nb_ent made;
+  if (T && self &&
+      (bound == VL2_TRACE_BIND_NEW || bound == VL2_TRACE_BIND_MOVE)) {
+    memset(&made, 0, sizeof(made));
+    memcpy(made.mac, k.lla, 6);
+    made.state = VL2_NEIGH_STALE; /* an NS does not confirm */
+    made.gc_at = VL2_TSTAMP_NONE;
+    made.timer = VL2_TSTAMP_NONE;
+    e = &made;
+  }
   /* The asker's address: ARP sha; NS SLLA, else the source MAC. */
   uint8_t asker_ip[16];
   memset(asker_ip, 0, sizeof(asker_ip));
