@@ -825,4 +825,59 @@ static inline size_t fz_mem_bound(const vl2_switch_config *cfg, size_t base) {
   return base + cfg->max_ports * per_port + cfg->max_segments * per_seg + 8192;
 }
 
+/* What a trace must leave alone, cheaply: the switch-wide counters of the
+ * switch, the neighbour table and the MDB, and the table sizes. */
+typedef struct fz_state {
+  vl2_switch_stats sw;
+  vl2_neigh_stats nb;
+  vl2_mdb_stats mdb;
+  size_t fdb, neigh;
+} fz_state;
+
+static inline void fz_state_take(const vl2_switch *sw, fz_state *s) {
+  memset(s, 0, sizeof(*s));
+  FZ_CHECK(vl2_switch_get_stats(sw, &s->sw) == 0);
+  FZ_CHECK(vl2_neigh_get_stats(sw, VL2_NEIGH_ALL_SEGMENTS, &s->nb) == 0);
+  FZ_CHECK(vl2_mdb_get_stats(sw, UINT32_MAX, &s->mdb) == 0);
+  s->fdb = vl2_fdb_count(sw);
+  s->neigh = vl2_neigh_count(sw);
+}
+
+/* vl2_switch_process() of the one frame |f|, after tracing it
+ * (<vl2/trace.h>): the trace changes none of the above and decides what
+ * processing then decides, destination by destination. */
+static inline vl2_ssize fz_trace_process(vl2_switch *sw, const vl2_frame *f,
+                                         vl2_verdict *v, vl2_dest *dests,
+                                         size_t cap, vl2_tstamp now) {
+  static vl2_dest td[256];
+  static vl2_trace_step steps[32];
+  fz_state a, b;
+  vl2_verdict tv;
+  size_t n_steps;
+  fz_state_take(sw, &a);
+  int tr = vl2_switch_trace(sw, f, now, &tv, td, cap < 256 ? cap : 256, steps,
+                            32, &n_steps);
+  fz_state_take(sw, &b);
+  FZ_CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+  vl2_ssize rv = vl2_switch_process(sw, f, 1, v, dests, cap, now);
+  FZ_CHECK((tr == VL2_ERR_NOBUF) == (rv == VL2_ERR_NOBUF));
+  if (tr != 0 || rv != 1)
+    return rv;
+  FZ_CHECK(n_steps >= 2 && steps[0].kind == VL2_TRACE_INGRESS);
+  FZ_CHECK(tv.action == v->action && tv.reason == v->reason &&
+           tv.vni == v->vni && tv.flags == v->flags &&
+           tv.dest_cnt == v->dest_cnt);
+  for (uint32_t i = 0; i < tv.dest_cnt; i++) {
+    const vl2_dest *x = &td[i], *y = &dests[v->dest_off + i];
+    FZ_CHECK(x->type == y->type && x->edit == y->edit && x->vid == y->vid &&
+             x->tpid == y->tpid && x->udp_sport == y->udp_sport &&
+             x->vni == y->vni);
+    FZ_CHECK(x->type == VL2_DEST_PORT
+                 ? x->port == y->port
+                 : x->remote_id == y->remote_id &&
+                       memcmp(&x->remote, &y->remote, sizeof(x->remote)) == 0);
+  }
+  return rv;
+}
+
 #endif /* !defined(VL2_FUZZ_COMMON_H) */

@@ -202,7 +202,7 @@ static void process(fz *c, const uint8_t *b, size_t len, uint32_t port,
     f.remote.addr[0] = 192;
     f.remote.addr[3] = (uint8_t)(remote);
   }
-  FZ_CHECK(vl2_switch_process(c->sw, &f, 1, v, dests, 64, c->now) == 1);
+  FZ_CHECK(fz_trace_process(c->sw, &f, v, dests, 64, c->now) == 1);
   if (v->action == VL2_ACT_DROP)
     FZ_CHECK(v->dest_cnt == 0);
   if (v->action == VL2_ACT_FORWARD && (v->flags & VL2_VFLAG_FLOOD))

@@ -438,7 +438,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         fr.remote.addr[3] = 1;
       }
       vl2_verdict v;
-      vl2_ssize rv = vl2_switch_process(sw, &fr, 1, &v, dests, 64, now);
+      vl2_ssize rv = fz_trace_process(sw, &fr, &v, dests, 64, now);
       FZ_CHECK(rv == 1);
       FZ_CHECK(v.action <= VL2_ACT_CONSUMED);
       if (v.action == VL2_ACT_CONSUMED)
