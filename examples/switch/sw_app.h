@@ -25,6 +25,8 @@
  *   sw_config.c     the configuration file, parsed and validated
  *   sw_mcast.c      storm control and IGMP/MLD snooping: applied,
  *                   changed at run time, shown (mdb, storm)
+ *   sw_trace.c      trace: a frame through the core's decision, every
+ *                   step shown, nothing changed
  *
  * Everything runs on one thread; nothing here is reentrant.
  */
@@ -307,6 +309,10 @@ json_object *cmd_tables(app *a, char **w, int n);
 /* Subtract the 'stats reset' baseline from the counters in a stats, ports
  * or segments view |o| (in place). */
 void stats_rebase(app *a, json_object *o);
+
+/* sw_trace.c: trace in PORT hex HEX | trace remote IP vni N hex HEX for
+ * the words |w|[0..n) (|w|[0] is "trace"). */
+json_object *cmd_trace(app *a, char **w, int n);
 
 /* sw_commands.c: |line| (NUL-terminated, modified) to a new JSON reply */
 json_object *handle_cmd(app *a, char *line);

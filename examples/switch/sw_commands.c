@@ -212,6 +212,8 @@ json_object *handle_cmd(app *a, char *line) {
     return cmd_storm_set(a, w, n);
   if (strcmp(w[0], "storm") == 0 && strcmp(w[1], "recover") == 0)
     return cmd_storm_recover(a, w, n);
+  if (strcmp(w[0], "trace") == 0)
+    return cmd_trace(a, w, n);
   if (strcmp(w[0], "reload") == 0) {
     char e[512];
     return reload(a, e, sizeof e) ? jerr("reload: %s", e) : jok();
@@ -224,6 +226,6 @@ json_object *handle_cmd(app *a, char *line) {
   return jusage("unknown command '%s' (expected ports, segments, stats, "
                 "stats reset, fdb [show|add|del|flush], neigh "
                 "[show|add|del|flush], vtep add|del, mdb, mdb set, storm, "
-                "storm set|recover, monitor, reload, version)",
+                "storm set|recover, trace, monitor, reload, version)",
                 w[0]);
 }
