@@ -273,6 +273,258 @@ static void print_stats(json_object *r) {
   }
 }
 
+/* ---------------------------------------------------------------- trace */
+
+/* Where a step, a destination or the ingress is: "port vm1", "remote
+ * 192.0.2.2", or "" when it names no place. */
+static void place(json_object *o, char *buf, size_t len) {
+  json_object *b;
+  if (gs(o, "remote"))
+    snprintf(buf, len, "remote %s", gs(o, "remote"));
+  else if (gs(o, "port"))
+    snprintf(buf, len, "port %s", gs(o, "port"));
+  else if (json_object_object_get_ex(o, "segment_budget", &b))
+    snprintf(buf, len, "segment budget");
+  else
+    buf[0] = 0;
+}
+
+/* "drop (stacked_tag)" for a dropping step, else its result. */
+static void outcome(json_object *s, char *buf, size_t len) {
+  const char *res = gs(s, "result");
+  if (res && strcmp(res, "drop") == 0)
+    snprintf(buf, len, "drop (%s)", gs(s, "reason") ? gs(s, "reason") : "?");
+  else
+    snprintf(buf, len, "%s", res ? res : "?");
+}
+
+static void print_frame_summary(json_object *r) {
+  json_object *in = ga(r, "ingress"), *fr = ga(r, "frame");
+  char where[96];
+  if (in && gs(in, "remote"))
+    snprintf(where, sizeof where, "remote %s vni %lld", gs(in, "remote"),
+             gi(in, "vni"));
+  else
+    snprintf(where, sizeof where, "port %s", in ? gs(in, "port") : "?");
+  if (!fr) {
+    printf("trace: %s\n", where);
+    return;
+  }
+  printf("trace: %s, %lld bytes: %s > %s", where, gi(fr, "len"), gs(fr, "src"),
+         gs(fr, "dst"));
+  json_object *tags = ga(fr, "tags");
+  size_t nt = tags ? json_object_array_length(tags) : 0;
+  for (size_t i = 0; i < nt; i++) {
+    json_object *t = json_object_array_get_idx(tags, i);
+    printf(", %s vlan %lld", gs(t, "tpid"), gi(t, "vid"));
+  }
+  json_object *x;
+  if ((x = ga(fr, "arp")))
+    printf(", ARP %s who-has %s tell %s (sha %s)", gs(x, "op"), gs(x, "tpa"),
+           gs(x, "spa"), gs(x, "sha"));
+  else if ((x = ga(fr, "ipv4")))
+    printf(", IPv4 %s > %s proto %lld", gs(x, "src"), gs(x, "dst"),
+           gi(x, "proto"));
+  else if ((x = ga(fr, "ipv6")))
+    printf(", IPv6 %s > %s next header %lld", gs(x, "src"), gs(x, "dst"),
+           gi(x, "next_header"));
+  else if (gs(fr, "ethertype"))
+    printf(", ethertype %s", gs(fr, "ethertype"));
+  printf("\n");
+}
+
+static void print_step(json_object *s) {
+  const char *kind = gs(s, "kind"), *res = gs(s, "result");
+  char pl[96], out[96];
+  place(s, pl, sizeof pl);
+  outcome(s, out, sizeof out);
+  if (!kind || !res) {
+    printf("    ?\n");
+    return;
+  }
+  bool drop = strcmp(res, "drop") == 0;
+  if (strcmp(kind, "ingress") == 0) {
+    printf("    ingress: %s", pl);
+    if (gs(s, "remote"))
+      printf(" vni %lld", gi(s, "vni"));
+    printf(" (%lld bytes)%s%s\n", gi(s, "len"), drop ? ": " : "",
+           drop ? out : "");
+  } else if (strcmp(kind, "classify") == 0) {
+    char seg[48] = "";
+    if (!drop)
+      snprintf(seg, sizeof seg, " -> segment %lld", gi(s, "vni"));
+    if (strcmp(res, "vni") == 0)
+      printf("    classify: VNI %lld%s\n", gi(s, "vni"), seg);
+    else if (strcmp(res, "untagged") == 0 ||
+             strcmp(res, "priority_tagged") == 0)
+      printf("    classify: %s -> VLAN %lld%s\n",
+             res[0] == 'u' ? "untagged" : "priority-tagged", gi(s, "vid"), seg);
+    else if (drop && gs(s, "tpid"))
+      printf("    classify: tag %s VID %lld: %s\n", gs(s, "tpid"), gi(s, "vid"),
+             out);
+    else if (drop)
+      printf("    classify: %s\n", out);
+    else
+      printf("    classify: tagged %s VID %lld%s\n",
+             gs(s, "tpid") ? gs(s, "tpid") : "", gi(s, "vid"), seg);
+  } else if (strcmp(kind, "fdb_lookup") == 0) {
+    printf("    fdb_lookup %s: %s", gs(s, "mac"), out);
+    if (pl[0]) {
+      json_object *fl = ga(s, "flags");
+      char f[64];
+      join(fl, f, sizeof f);
+      printf(" %s (%s", pl, f);
+      if (gi(s, "expires_in_ms") >= 0)
+        printf(", expires in %lld s", (gi(s, "expires_in_ms") + 999) / 1000);
+      printf(")");
+    }
+    printf("\n");
+  } else if (strcmp(kind, "neigh") == 0) {
+    printf("    neigh");
+    if (gs(s, "ip"))
+      printf(" %s", gs(s, "ip"));
+    if (gs(s, "op"))
+      printf(" (%s)", gs(s, "op"));
+    printf(": %s", out);
+    if (strcmp(res, "answered") == 0 || strcmp(res, "bind") == 0)
+      printf(" (%s is at %s%s%s)", gs(s, "ip") ? gs(s, "ip") : "?",
+             gs(s, "mac") ? gs(s, "mac") : "?", gs(s, "bind") ? ": " : "",
+             gs(s, "bind") ? gs(s, "bind") : "");
+    printf("\n");
+  } else if (strcmp(kind, "learn") == 0) {
+    printf("    learn %s: %s", gs(s, "mac"), out);
+    if (strcmp(res, "move") == 0 || strcmp(res, "frozen") == 0)
+      printf(" from %s", pl);
+    else if (strcmp(res, "static") == 0 && pl[0])
+      printf(" (at %s)", pl);
+    else if (strcmp(res, "limit") == 0 && gs(s, "limit"))
+      printf(" (%s)", gs(s, "limit"));
+    printf("\n");
+  } else if (strcmp(kind, "storm") == 0) {
+    printf("    storm %s %s: %s (%lld copies)\n",
+           gs(s, "class") ? gs(s, "class") : "?", pl, out, gi(s, "copies"));
+  } else if (strcmp(kind, "mdb") == 0) {
+    printf("    mdb%s%s: %s (%lld members)\n", gs(s, "ip") ? " " : "",
+           gs(s, "ip") ? gs(s, "ip") : "", out, gi(s, "members"));
+  } else if (strcmp(kind, "address_check") == 0) {
+    printf("    address_check %s: %s\n", gs(s, "mac"), out);
+  } else if (strcmp(kind, "verdict") == 0) {
+    return; /* printed from the verdict below */
+  } else {
+    /* remote_check, unicast, flood_member and kinds added later */
+    printf("    %s%s%s: %s\n", kind, pl[0] ? " " : "", pl, out);
+  }
+}
+
+static void print_trace(json_object *r) {
+  print_frame_summary(r);
+  json_object *steps = ga(r, "steps");
+  size_t n = steps ? json_object_array_length(steps) : 0;
+  for (size_t i = 0; i < n; i++)
+    print_step(json_object_array_get_idx(steps, i));
+  json_object *b;
+  if (json_object_object_get_ex(r, "truncated", &b) &&
+      json_object_get_boolean(b))
+    printf("    ... %lld steps in all, the first %zu shown\n",
+           gi(r, "steps_total"), n);
+  json_object *v = ga(r, "verdict");
+  if (!v)
+    return;
+  const char *act = gs(v, "action");
+  printf("verdict: %s", act ? act : "?");
+  if (act && strcmp(act, "drop") == 0)
+    printf(" (%s)", gs(v, "reason"));
+  else if (act && strcmp(act, "consumed") != 0)
+    printf(" to %lld destination%s in segment %lld", gi(v, "destinations"),
+           gi(v, "destinations") == 1 ? "" : "s", gi(v, "vni"));
+  json_object *fl = ga(v, "flags");
+  if (fl && json_object_array_length(fl)) {
+    char f[128];
+    join(fl, f, sizeof f);
+    printf(" [%s]", f);
+  }
+  printf("\n");
+  json_object *ds = ga(r, "destinations");
+  n = ds ? json_object_array_length(ds) : 0;
+  for (size_t i = 0; i < n; i++) {
+    json_object *d = json_object_array_get_idx(ds, i);
+    char pl[96];
+    place(d, pl, sizeof pl);
+    printf("    -> %s", pl);
+    if (gs(d, "remote"))
+      printf(" vni %lld %s udp sport %lld", gi(d, "vni"), gs(d, "encap"),
+             gi(d, "udp_sport"));
+    const char *e = gs(d, "edit");
+    printf(": %s", e ? e : "?");
+    if (e && (strcmp(e, "push") == 0 || strcmp(e, "rewrite") == 0))
+      printf(" VID %lld (tpid %s)", gi(d, "vid"), gs(d, "tpid"));
+    printf("\n");
+  }
+}
+
+/* The request for `trace ...` (|w|[0] is "trace") into |line|: the words
+ * up to the frame as given, then "hex HEX", built from the field list
+ * unless the frame is given as hex. 0, or the exit status with the reason
+ * printed. */
+static int trace_request(char **w, int n, char *line, size_t len) {
+  static const char *use =
+      "vl2ctl: usage: trace in PORT (hex HEX | FIELD...) | trace remote IP "
+      "vni N (hex HEX | FIELD...)\n";
+  int k;
+  if (n >= 3 && strcmp(w[1], "in") == 0)
+    k = 3;
+  else if (n >= 5 && strcmp(w[1], "remote") == 0 && strcmp(w[3], "vni") == 0)
+    k = 5;
+  else {
+    fputs(use, stderr);
+    return 2;
+  }
+  if (k == n) {
+    fputs("vl2ctl: trace: the frame is missing: hex HEX, or fields (src MAC "
+          "dst MAC ...)\n",
+          stderr);
+    return 2;
+  }
+  size_t l = 0;
+  for (int i = 0; i < n; i++)
+    if (strpbrk(w[i], "\n\r")) {
+      fputs("vl2ctl: arguments must not contain newlines\n", stderr);
+      return 2;
+    }
+  for (int i = 0; i < k && l < len; i++)
+    l += (size_t)snprintf(line + l, len - l, "%s%s", i ? " " : "", w[i]);
+  char hex[2 * VL2CTL_FRAME_MAX + 1];
+  const char *h;
+  if (strcmp(w[k], "hex") == 0) {
+    if (n != k + 2) {
+      fputs(use, stderr);
+      return 2;
+    }
+    h = w[k + 1];
+  } else {
+    uint8_t f[VL2CTL_FRAME_MAX];
+    char err[256];
+    long fl = vl2ctl_frame_build(w + k, n - k, f, sizeof f, err, sizeof err);
+    if (fl < 0) {
+      fprintf(stderr, "vl2ctl: %s\n", err);
+      return 2;
+    }
+    for (long i = 0; i < fl; i++)
+      snprintf(hex + 2 * i, 3, "%02x", f[i]);
+    h = hex;
+  }
+  size_t need = l + 5 + strlen(h) + 1; /* " hex ", HEX, newline */
+  if (l >= len || need + 1 > len) {
+    fprintf(stderr,
+            "vl2ctl: trace: the request would be %zu bytes, the switch takes "
+            "at most %zu (a frame of at most about %d bytes)\n",
+            need, len - 1, VL2CTL_FRAME_MAX);
+    return 2;
+  }
+  snprintf(line + l, len - l, " hex %s\n", h);
+  return 0;
+}
+
 static void usage(FILE *f) {
   fputs(
       "Usage: vl2ctl [OPTION]... COMMAND [ARG]...\n"
@@ -306,6 +558,14 @@ static void usage(FILE *f) {
       "  storm recover PORT             end a port's err-disable now\n"
       "  stats                          all counters (--format prometheus)\n"
       "  stats reset                    start the counters from zero\n"
+      "  trace in PORT hex HEX          a frame through the switch's "
+      "decision,\n"
+      "  trace remote IP vni N hex HEX  every step shown, nothing changed\n"
+      "  trace in PORT FIELD...         the frame built from fields: [svlan\n"
+      "                                 VID] [vlan VID]... src MAC [dst MAC]\n"
+      "                                 [type arp|ipv4|ipv6|0xNNNN] [arp\n"
+      "                                 request|reply] [proto icmp|udp]\n"
+      "                                 [sip IP] [dip IP] [len N]\n"
       "  monitor                        events as they happen (--json: JSON\n"
       "                                 lines), until interrupted\n"
       "  reload                         re-read the configuration file\n"
@@ -560,6 +820,12 @@ int main(int argc, char **argv) {
     nargs = 1;
   char line[4096] = "";
   size_t l = 0;
+  if (strcmp(argv[optind], "trace") == 0) {
+    int trc = trace_request(argv + optind, nargs, line, sizeof line);
+    if (trc)
+      return trc;
+    nargs = 0; /* the line is made */
+  }
   for (int i = 0; i < nargs; i++) {
     const char *w = argv[optind + i];
     if (strpbrk(w, "\n\r")) {
@@ -574,8 +840,10 @@ int main(int argc, char **argv) {
     }
     l += (size_t)k;
   }
-  line[l++] = '\n';
-  line[l] = 0;
+  if (nargs) {
+    line[l++] = '\n';
+    line[l] = 0;
+  }
   const char *cmd = argv[optind];
   const char *sub = nargs > 1 ? argv[optind + 1] : "";
   bool monitor = strcmp(cmd, "monitor") == 0;
@@ -633,6 +901,8 @@ int main(int argc, char **argv) {
     print_segments(ga(r, "segments"));
   } else if (strcmp(cmd, "stats") == 0 && nargs == 1) {
     print_stats(r);
+  } else if (strcmp(cmd, "trace") == 0) {
+    print_trace(r);
   } else if (strcmp(cmd, "version") == 0) {
     printf("vl2-switch %s\n", gs(r, "version"));
   }
