@@ -843,6 +843,17 @@ static inline void fz_state_take(const vl2_switch *sw, fz_state *s) {
   s->neigh = vl2_neigh_count(sw);
 }
 
+/* Whether two destinations are the same (the fields their type uses). */
+static inline int fz_dest_same(const vl2_dest *x, const vl2_dest *y) {
+  if (x->type != y->type || x->edit != y->edit || x->vid != y->vid ||
+      x->tpid != y->tpid || x->udp_sport != y->udp_sport || x->vni != y->vni)
+    return 0;
+  return x->type == VL2_DEST_PORT
+             ? x->port == y->port
+             : x->remote_id == y->remote_id &&
+                   memcmp(&x->remote, &y->remote, sizeof(x->remote)) == 0;
+}
+
 /* vl2_switch_process() of the one frame |f|, after tracing it
  * (<vl2/trace.h>): the trace changes none of the above and decides what
  * processing then decides, destination by destination. */
@@ -867,16 +878,8 @@ static inline vl2_ssize fz_trace_process(vl2_switch *sw, const vl2_frame *f,
   FZ_CHECK(tv.action == v->action && tv.reason == v->reason &&
            tv.vni == v->vni && tv.flags == v->flags &&
            tv.dest_cnt == v->dest_cnt);
-  for (uint32_t i = 0; i < tv.dest_cnt; i++) {
-    const vl2_dest *x = &td[i], *y = &dests[v->dest_off + i];
-    FZ_CHECK(x->type == y->type && x->edit == y->edit && x->vid == y->vid &&
-             x->tpid == y->tpid && x->udp_sport == y->udp_sport &&
-             x->vni == y->vni);
-    FZ_CHECK(x->type == VL2_DEST_PORT
-                 ? x->port == y->port
-                 : x->remote_id == y->remote_id &&
-                       memcmp(&x->remote, &y->remote, sizeof(x->remote)) == 0);
-  }
+  for (uint32_t i = 0; i < tv.dest_cnt; i++)
+    FZ_CHECK(fz_dest_same(&td[i], &dests[v->dest_off + i]));
   return rv;
 }
 

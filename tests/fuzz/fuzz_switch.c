@@ -285,16 +285,8 @@ static size_t run(fz_ctx *c, unsigned first, unsigned n, size_t cap) {
     FZ_CHECK(tv.action == out[0].action && tv.reason == out[0].reason &&
              tv.vni == out[0].vni && tv.flags == out[0].flags &&
              tv.dest_cnt == out[0].dest_cnt);
-    for (uint32_t i = 0; i < tv.dest_cnt; i++) {
-      const vl2_dest *a = &tdests[i], *b = &dests[out[0].dest_off + i];
-      FZ_CHECK(a->type == b->type && a->edit == b->edit && a->vid == b->vid &&
-               a->tpid == b->tpid && a->udp_sport == b->udp_sport &&
-               a->vni == b->vni);
-      FZ_CHECK(a->type == VL2_DEST_PORT ? a->port == b->port
-                                        : a->remote_id == b->remote_id &&
-                                              memcmp(&a->remote, &b->remote,
-                                                     sizeof(a->remote)) == 0);
-    }
+    for (uint32_t i = 0; i < tv.dest_cnt; i++)
+      FZ_CHECK(fz_dest_same(&tdests[i], &dests[out[0].dest_off + i]));
   }
   if (r == VL2_ERR_NOBUF) {
     FZ_CHECK(cap < fanout);
