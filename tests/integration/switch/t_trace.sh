@@ -308,6 +308,7 @@ s1=$(counter "d['switch']['drops'].get('storm_control', 0)")
 [ "$s1" = $((s0 + 1)) ] || fail "storm: storm_control drops $s0 -> $s1"
 [ -z "$(seen 306)" ] || fail "storm: the frame went to $(seen 306)"
 pass "storm-limited broadcast dropped (storm_control $s0 -> $s1)"
+sleep 1.5 # the storm's end (a quiet second after that drop) before the next trace
 
 # 7. from the VTEP in the flood list (strict segment): to b; from one not
 # in it: dropped
