@@ -401,8 +401,9 @@ static void print_step(json_object *s) {
       printf(" (%s)", gs(s, "limit"));
     printf("\n");
   } else if (strcmp(kind, "storm") == 0) {
-    printf("    storm %s %s: %s (%lld copies)\n",
-           gs(s, "class") ? gs(s, "class") : "?", pl, out, gi(s, "copies"));
+    printf("    storm %s %s: %s (%lld cop%s charged)\n",
+           gs(s, "class") ? gs(s, "class") : "?", pl, out, gi(s, "copies"),
+           gi(s, "copies") == 1 ? "y" : "ies");
   } else if (strcmp(kind, "mdb") == 0) {
     printf("    mdb%s%s: %s (%lld members)\n", gs(s, "ip") ? " " : "",
            gs(s, "ip") ? gs(s, "ip") : "", out, gi(s, "members"));
