@@ -37,6 +37,7 @@
 #include <vl2/vl2.h>
 
 #include "decode.h"
+#include "trace_text.h"
 
 #define PROG "vl2-replay"
 #define MAX_PORTS 4096
@@ -95,7 +96,7 @@ static struct {
   remote *remotes;
   size_t n_remotes;
   const char *outdir;
-  bool json, verbose, quiet, sinks, inner, decode;
+  bool json, verbose, quiet, sinks, inner, decode, trace;
   vl2_ipaddr local;
   bool local_set;
   uint32_t mtu;
@@ -320,6 +321,12 @@ static void usage(void) {
       "                         instead of the VXLAN packet\n"
       "  --json                 print the summary (or decode) as JSON\n"
       "  -v, --verbose          print every decision\n"
+      "  --trace                print every decision step by step, as\n"
+      "                         vl2_switch_trace() reports it (ingress,\n"
+      "                         classification, FDB lookup, ARP/ND,\n"
+      "                         learning, snooping, each flood member,\n"
+      "                         storm control, verdict); a trace that\n"
+      "                         differs from the decision is an error\n"
       "  -q, --quiet            no summary (errors only)\n"
       "\n"
       "Decoding:\n"
@@ -1016,6 +1023,57 @@ static void drain_events(vl2_switch *sw, tally *t) {
   }
 }
 
+/* --trace: frame |f|'s steps, printed before it is processed; the
+ * verdict and destinations the trace reports go to |tv| / |td|. */
+static void trace_frame(vl2_switch *sw, const tally *t, const vl2_frame *f,
+                        vl2_tstamp now, vl2_verdict *tv, vl2_dest *td,
+                        size_t cap) {
+  static vl2_trace_step steps[512];
+  size_t n = 0;
+  int rv = vl2_switch_trace(sw, f, now, tv, td, cap, steps,
+                            sizeof(steps) / sizeof(steps[0]), &n);
+  if (rv != 0)
+    die("trace: %s", vl2_strerror(rv));
+  char ts[64], line[512];
+  fmt_ts(f->rx_ts, ts, sizeof(ts));
+  printf("frame %" PRIu64 " %s, %u bytes\n", t->frames + 1, ts, f->len);
+  for (size_t i = 0; i < n && i < sizeof(steps) / sizeof(steps[0]); i++)
+    printf("  %s\n",
+           trace_step_text(&steps[i], NULL, NULL, line, sizeof(line)));
+  if (n > sizeof(steps) / sizeof(steps[0]))
+    printf("  (%zu more steps)\n", n - sizeof(steps) / sizeof(steps[0]));
+  for (uint32_t i = 0; i < tv->dest_cnt; i++) {
+    const vl2_dest *d = &td[i];
+    char ip[INET6_ADDRSTRLEN], e[64];
+    if (d->type == VL2_DEST_PORT)
+      printf("  -> port %u", d->port);
+    else
+      printf("  -> remote %s vni %u udp source port %u",
+             ip_str(&d->remote, ip, sizeof(ip)), d->vni, d->udp_sport);
+    printf(": %s\n", trace_edit_text(d, e, sizeof(e)));
+  }
+}
+
+/* --trace: the decision equals what the trace said, destination by
+ * destination (the trace runs the same code). */
+static void trace_check(const vl2_verdict *tv, const vl2_dest *td,
+                        const vl2_verdict *v, const vl2_dest *dests) {
+  bool same = tv->action == v->action && tv->reason == v->reason &&
+              tv->flags == v->flags && tv->vni == v->vni &&
+              tv->dest_cnt == v->dest_cnt;
+  for (uint32_t i = 0; same && i < v->dest_cnt; i++) {
+    const vl2_dest *a = &td[i], *b = &dests[v->dest_off + i];
+    same = a->type == b->type && a->edit == b->edit && a->vid == b->vid &&
+           a->tpid == b->tpid && a->vni == b->vni &&
+           a->udp_sport == b->udp_sport &&
+           (a->type == VL2_DEST_PORT ? a->port == b->port
+                                     : a->remote_id == b->remote_id);
+  }
+  if (!same)
+    die("the trace and the decision differ (a bug in libvl2: please report "
+        "it with the capture)");
+}
+
 static void verbose_line(const tally *t, const vl2_frame *f,
                          const vl2_verdict *v, const vl2_dest *dests) {
   char ts[64];
@@ -1105,6 +1163,7 @@ static int run_replay(void) {
   vl2_switch *sw = build_switch();
   size_t cap = vl2_switch_max_fanout(sw) + 1;
   vl2_dest *dests = xcalloc(cap, sizeof(*dests));
+  vl2_dest *tdests = xcalloc(cap, sizeof(*tdests));
   uint8_t *buf = xcalloc(1, HEADROOM + MAX_FRAME + 64);
   if (g.outdir != NULL && mkdir(g.outdir, 0777) != 0 && errno != EEXIST)
     die("cannot create %s: %s", g.outdir, strerror(errno));
@@ -1146,10 +1205,14 @@ static int run_replay(void) {
       }
       f = &inner;
     }
-    vl2_verdict v;
+    vl2_verdict v, tv;
+    if (g.trace)
+      trace_frame(sw, &t, f, now, &tv, tdests, cap);
     vl2_ssize k = vl2_switch_process(sw, f, 1, &v, dests, cap, now);
     if (k != 1)
       die("switch: %s", vl2_strerror((int)k));
+    if (g.trace)
+      trace_check(&tv, tdests, &v, dests);
     t.frames++;
     if (g.verbose)
       verbose_line(&t, f, &v, dests);
@@ -1202,6 +1265,7 @@ static int run_replay(void) {
   }
   free(g.remotes);
   free(dests);
+  free(tdests);
   free(buf);
   vl2_switch_del(sw);
   return rc;
@@ -1266,6 +1330,7 @@ enum {
   OPT_MTU,
   OPT_INNER,
   OPT_JSON,
+  OPT_TRACE,
   OPT_DECODE,
   OPT_VXLAN_PORT,
   OPT_UNDERLAY,
@@ -1294,6 +1359,7 @@ int main(int argc, char **argv) {
       {"inner", no_argument, NULL, OPT_INNER},
       {"json", no_argument, NULL, OPT_JSON},
       {"verbose", no_argument, NULL, 'v'},
+      {"trace", no_argument, NULL, OPT_TRACE},
       {"quiet", no_argument, NULL, 'q'},
       {"decode", no_argument, NULL, OPT_DECODE},
       {"vxlan-port", required_argument, NULL, OPT_VXLAN_PORT},
@@ -1410,6 +1476,9 @@ int main(int argc, char **argv) {
     case 'v':
       g.verbose = true;
       break;
+    case OPT_TRACE:
+      g.trace = true;
+      break;
     case 'q':
       g.quiet = true;
       break;
@@ -1499,8 +1568,8 @@ int main(int argc, char **argv) {
     if (p->underlay && p->mode_set)
       usage_error("--underlay %u: the underlay is not a switch port", i);
   }
-  if (g.verbose && g.json)
-    usage_error("--verbose and --json exclude each other");
+  if ((g.verbose || g.trace) && g.json)
+    usage_error("--verbose and --trace exclude --json");
   if (!g.local_set) {
     bool v6 = g.n_rcfg > 0 && g.rcfg[0].addr.family == VL2_AF_INET6;
     parse_ip(v6 ? "2001:db8::1" : "192.0.2.1", &g.local, "--local");
