@@ -67,6 +67,43 @@ uint64_t vl2t_drops(const vl2_switch *sw, unsigned reason);
 /* Drain the event queue; returns how many events of |type| it held. */
 int vl2t_count_events(vl2_switch *sw, uint16_t type);
 
+/* ---- state snapshots (vl2_switch_trace() must change none of it) ---- */
+#define VL2T_SNAP_PORTS 16
+#define VL2T_SNAP_SEGS 8
+/* Everything a program can read back from a switch: every counter
+ * (switch, port, segment, neighbour, storm, MDB), the FDB, neighbour and
+ * MDB dumps, table sizes, the max fan-out and the next deadline. Ports
+ * 0..VL2T_SNAP_PORTS-1 and the |vnis| given are read. */
+typedef struct vl2t_snap {
+  vl2_switch_stats st;
+  int port_rc[VL2T_SNAP_PORTS];
+  vl2_port_stats ps[VL2T_SNAP_PORTS];
+  vl2_storm_port_stats sps[VL2T_SNAP_PORTS];
+  size_t n_vni;
+  uint32_t vni[VL2T_SNAP_SEGS];
+  int seg_rc[VL2T_SNAP_SEGS];
+  vl2_segment_stats ss[VL2T_SNAP_SEGS];
+  vl2_neigh_stats ns[VL2T_SNAP_SEGS];
+  vl2_storm_segment_stats sss[VL2T_SNAP_SEGS];
+  vl2_mdb_stats ms[VL2T_SNAP_SEGS];
+  vl2_neigh_stats ns_all;
+  vl2_mdb_stats ms_all;
+  size_t fdb_count, neigh_count, max_fanout;
+  vl2_tstamp deadline;
+  size_t n_fdb, n_neigh, n_mdb;
+  vl2_fdb_entry *fdb;
+  vl2_neigh_entry *neigh;
+  vl2_mdb_entry *mdb;
+} vl2t_snap;
+
+/* Read |sw| into |s| (dumps at |now|); free with vl2t_snap_free(). */
+void vl2t_snap_take(vl2t_snap *s, const vl2_switch *sw, const uint32_t *vnis,
+                    size_t n_vni, vl2_tstamp now);
+void vl2t_snap_free(vl2t_snap *s);
+/* NULL when |a| and |b| are equal, else a description of the first
+ * difference (a static buffer). */
+const char *vl2t_snap_diff(const vl2t_snap *a, const vl2t_snap *b);
+
 /* Declarations of every suite (generated from the test_*.c names). */
 #include "suites.inc"
 
