@@ -328,6 +328,170 @@ def fdb_inputs():
         topo + checks
 
 
+# fuzz_trace.c: records K [sel] [dcap] [later] step len16 bytes; ops >= 0x80.
+def tr_frame(fr, port, step=0x02, remote=None, dcap=None, later=None):
+    k = port & 0x0F
+    extra = b""
+    if remote is not None:
+        k |= 0x10
+        extra += bytes([remote])
+    if dcap is not None:
+        k |= 0x20
+        extra += bytes([dcap])
+    if later is not None:
+        k |= 0x40
+        extra += bytes([later])
+    fr = fr[:2048]
+    return bytes([k]) + extra + bytes([step]) + struct.pack(">H", len(fr)) + fr
+
+
+def tr_mac(n):
+    return "02:00:00:00:00:%02x" % n
+
+
+def eth(dst, src, et=0x0800, tags=(), payload=46):
+    f = bytes.fromhex(dst.replace(":", "")) + \
+        bytes.fromhex(src.replace(":", ""))
+    for tpid, tci in tags:
+        f += struct.pack(">HH", tpid, tci)
+    return f + struct.pack(">H", et) + bytes(range(256))[:payload] + \
+        bytes(max(0, payload - 256))
+
+
+def csum16(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack(">%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+def igmp_frame(src, typ, group, tags=()):
+    g = bytes(group)
+    to = {0x11: bytes([224, 0, 0, 1]), 0x17: bytes([224, 0, 0, 2])}.get(typ, g)
+    m = bytearray([typ, 100 if typ == 0x11 else 0, 0, 0]) + g
+    m[2:4] = struct.pack(">H", csum16(bytes(m)))
+    ip = bytearray(struct.pack(">BBHHHBBH4s4s", 0x45, 0, 28, 0, 0, 1, 2, 0,
+                               bytes([10, 0, 0, 11]), to))
+    ip[10:12] = struct.pack(">H", csum16(bytes(ip)))
+    dst = "01:00:5e:%02x:%02x:%02x" % (to[1] & 0x7F, to[2], to[3])
+    f = bytes.fromhex(dst.replace(":", "")) + \
+        bytes.fromhex(src.replace(":", ""))
+    for tpid, tci in tags:
+        f += struct.pack(">HH", tpid, tci)
+    return f + b"\x08\x00" + bytes(ip) + bytes(m)
+
+
+def trace_inputs(frames):
+    """Sequences for the trace harness: learning and moves, storms, ARP
+    (suppressed, bound, spoofed, directory), IGMP, strict remotes, split
+    horizon, VLAN hops, the overlay MTU, small destination arrays; and
+    capture frames spread over the ports."""
+    BC = "ff:ff:ff:ff:ff:ff"
+    Z = "00:00:00:00:00:00"
+    A, B, C, M8 = tr_mac(10), tr_mac(11), tr_mac(12), tr_mac(8)
+    Q, AD = 0x8100, 0x88A8
+    ip = lambda n: [10, 0, 0, n]
+    r1_100, r2_100, r1_200, r3_200, r2_300, r3_100 = \
+        0 | 0 << 3, 0 | 1 << 3, 1 | 0 << 3, 1 | 2 << 3, 2 | 1 << 3, 0 | 2 << 3
+    learn = [
+        tr_frame(eth(B, A), 0), tr_frame(eth(A, B, tags=[(Q, 10)]), 2),
+        tr_frame(eth(A, C, tags=[(AD, 10)]), 3),
+        tr_frame(eth(B, A, tags=[(Q, 10)]), 7),   # A moves 0 -> 7
+        tr_frame(eth(B, A), 0), tr_frame(eth(B, A, tags=[(Q, 10)]), 7),
+        tr_frame(eth(B, A), 0), tr_frame(eth(B, A, tags=[(Q, 10)]), 7),
+        tr_frame(eth(A, A), 0), tr_frame(eth(tr_mac(7), A), 2, step=0x04),
+        tr_frame(eth(A, tr_mac(7)), 2), tr_frame(eth(A, B), 1),
+        tr_frame(eth(C, tr_mac(13)), 1), tr_frame(eth(C, tr_mac(14)), 1),
+        tr_frame(eth(A, B), 0, step=0x06),          # past the ageing time
+    ]
+    storm = [tr_frame(eth(BC, A), 0, step=0) for _ in range(6)] + \
+        [tr_frame(eth(BC, A), 0, step=0x04)] + \
+        [tr_frame(eth(tr_mac(40 + i), B, tags=[(AD, 30)]), 3, step=0)
+         for i in range(4)] + \
+        [tr_frame(eth("01:00:5e:01:01:09", B, tags=[(AD, 30)]), 3)] + \
+        [tr_frame(eth(BC, C), 4, step=0) for _ in range(4)]
+    arps = [
+        tr_frame(arp(1, A, BC, A, ip(11), Z, ip(1)), 0),   # answered
+        tr_frame(arp(1, A, BC, A, ip(11), Z, ip(1)), 0, step=0),
+        tr_frame(arp(1, A, BC, A, ip(11), Z, ip(1)), 0, step=0),
+        tr_frame(arp(1, A, BC, A, ip(11), Z, ip(1)), 0, step=0),
+        tr_frame(arp(1, A, BC, A, ip(11), Z, ip(1)), 0, step=0),  # queue full
+        0x81,
+        tr_frame(arp(1, B, BC, B, ip(5), Z, ip(5)), 2),    # GARP: bind
+        tr_frame(arp(2, C, A, C, ip(6), A, ip(11)), 0),    # reply: bind
+        tr_frame(arp(1, A, BC, B, ip(1), Z, ip(1)), 1),    # spoofed
+        tr_frame(arp(2, tr_mac(1), BC, tr_mac(1), ip(1), BC, ip(1)), 1),
+        tr_frame(arp(1, C, BC, C, ip(7), Z, ip(9)), 8),    # directory
+        tr_frame(arp(1, C, BC, C, ip(7), Z, ip(9)), 8),
+        tr_frame(arp(1, C, BC, C, ip(7), Z, ip(10)), 8),
+        tr_frame(arp(1, C, BC, C, ip(7), Z, ip(12)), 8),   # pending full
+        tr_frame(arp(1, C, BC, C, ip(7), Z, ip(3)), 8),    # static: answered
+        tr_frame(arp(1, A, BC, A, [0, 0, 0, 0], Z, ip(8)), 0),  # probe
+        tr_frame(arp(1, A, BC, A, ip(11), Z, ip(2), vid=60), 7),  # EVPN
+        tr_frame(arp(1, A, BC, A, ip(11), Z, ip(1)), 0, remote=r1_100),
+    ]
+    g1, g2, ll = [239, 1, 1, 1], [239, 1, 1, 2], [224, 0, 0, 251]
+    mcast = [
+        tr_frame(igmp_frame(A, 0x16, g1), 4),
+        tr_frame(igmp_frame(B, 0x16, g2, tags=[(AD, 30)]), 3),
+        tr_frame(eth("01:00:5e:01:01:01", C, tags=[(Q, 40)]), 2),
+        tr_frame(eth("01:00:5e:01:01:03", C, tags=[(Q, 40)]), 2),
+        tr_frame(eth("01:00:5e:00:00:fb", C), 5),
+        tr_frame(igmp_frame(C, 0x11, [0, 0, 0, 0], tags=[(Q, 40)]), 2),
+        tr_frame(igmp_frame(A, 0x17, g1), 4),
+        tr_frame(igmp_frame(A, 0x16, g1), 0, remote=r2_300),
+        tr_frame(eth("01:00:5e:01:01:01", B), 0, remote=r2_300),
+        tr_frame(igmp_frame(A, 0x16, ll), 5),
+        0x80, tr_frame(eth("01:00:5e:01:01:01", C), 5, step=0x07),
+    ]
+    remotes = [
+        tr_frame(eth(B, A), 0, remote=r1_200),
+        tr_frame(eth(B, C), 0, remote=r3_200),
+        tr_frame(eth(B, M8), 0, remote=r3_200),
+        tr_frame(eth(B, tr_mac(20)), 0, remote=r3_100),
+        tr_frame(eth(tr_mac(20), A), 0, remote=r1_100),  # split horizon
+        tr_frame(eth(tr_mac(20), A), 0),                  # to a remote
+        tr_frame(eth(tr_mac(20), A, payload=1300), 0),    # overlay MTU
+        tr_frame(eth(tr_mac(99), A, payload=1300), 0),
+        tr_frame(eth(B, A, tags=[(Q, 5)]), 0, remote=r1_100),
+        tr_frame(eth(B, tr_mac(9)), 0, remote=4 | 0 << 3),
+        tr_frame(eth(tr_mac(9), A, tags=[(Q, 60)]), 7),
+        tr_frame(eth(B, A), 0, remote=5 | 0 << 3),
+    ] + [tr_frame(eth(B, tr_mac(30 + i)), 0, remote=r2_100)
+         for i in range(8)]
+    hops = [
+        tr_frame(eth(B, A, tags=[(Q, 10), (Q, 20)]), 2),
+        tr_frame(eth(B, A, tags=[(AD, 30), (Q, 5)]), 3),
+        tr_frame(eth(tr_mac(7), A, tags=[(AD, 10), (Q, 5)]), 3),
+        tr_frame(eth(B, A, tags=[(Q, 10)]), 3),
+        tr_frame(eth(B, A, tags=[(Q, 10)]), 0),
+        tr_frame(eth(B, A, tags=[(Q, 99)]), 2),
+        tr_frame(eth(B, A, tags=[(Q, 4095)]), 2),
+        tr_frame(eth(B, A), 7), tr_frame(eth(B, A), 9),
+        tr_frame(eth("01:80:c2:00:00:00", A), 0),
+        tr_frame(eth(B, "01:00:5e:00:00:01"), 0), tr_frame(eth(B, Z), 0),
+        tr_frame(eth(B, A)[:13], 0), tr_frame(b"", 0, remote=r1_100),
+    ]
+    small = [tr_frame(eth(B, A), 0, dcap=0), tr_frame(eth(BC, A), 0, dcap=3),
+             tr_frame(eth(BC, A), 2, dcap=7, later=30),
+             0x83, 50, tr_frame(eth(B, A), 0, later=200),
+             tr_frame(eth(tr_mac(21), A), 0, dcap=1)]
+
+    def body(parts):
+        return b"".join(bytes([p]) if isinstance(p, int) else p
+                        for p in parts)
+    for seq in (learn, storm, arps, mcast, remotes, hops, small):
+        yield body(seq)
+        yield body(seq + [0x80, 0x04] + seq + [0x82] + seq)
+    yield body(learn + storm + arps + mcast + remotes + hops + small)
+    for start in range(0, len(frames), 12):
+        part = frames[start:start + 12]
+        yield b"".join(tr_frame(fr, i % 10, step=0x0B)
+                       for i, fr in enumerate(part))
+
+
 # ---- main ------------------------------------------------------------------
 
 def write(outdir, target, blob, seen):
@@ -364,7 +528,8 @@ def main():
 
     seen = set()
     counts = {}
-    for path in captures:
+    trace_frames = []  # a few frames of every eighth capture
+    for i, path in enumerate(captures):
         try:
             frames = frames_of(path)
         except (ValueError, struct.error) as e:
@@ -376,6 +541,8 @@ def main():
                 uniq.append(fr)
             if len(uniq) == args.max_per_file:
                 break
+        if i % 8 == 0:
+            trace_frames.extend(uniq[:4])
         for target, gen in (("eth", eth_inputs(uniq)),
                             ("vxlan", vxlan_inputs(uniq)),
                             ("geneve", geneve_inputs(uniq)),
@@ -386,6 +553,9 @@ def main():
     for blob in neigh_inputs():
         counts["switch"] = counts.get("switch", 0) + \
             write(args.out, "switch", blob, seen)
+    for blob in trace_inputs(trace_frames):
+        counts["trace"] = counts.get("trace", 0) + \
+            write(args.out, "trace", blob, seen)
     for blob in fdb_inputs():
         counts["fdb"] = counts.get("fdb", 0) + write(args.out, "fdb", blob, seen)
     for t in sorted(counts):
