@@ -39,7 +39,8 @@ from ._core import (Switch, Frame, Verdict, Dest, FdbEntry, Event,  # noqa
                     NeighEntry, SwitchStats, EthInfo, eth_parse, strerror,
                     version, drop_reason_name, DROP_REASONS, mac_str, Action,
                     DropReason, EventType, Edit, DestType, NeighState, TxKind,
-                    VxlanReason, VxlanLayer, LimitKind)
+                    VxlanReason, VxlanLayer, LimitKind, Trace, TraceStep,
+                    TraceKind, TraceResult)
 from ._io import (Egress, Vxlan, VxlanError, Decapsulated,  # noqa
                   PcapReader, PcapWriter, VXLAN_PORT)
 from .errors import *  # noqa: F401,F403

@@ -76,6 +76,14 @@ VxlanReason = _enum("VxlanReason", "VL2_VXLAN_R_", skip=("COUNT",),
                     doc="Why a VXLAN packet was refused (``VL2_VXLAN_R_*``).")
 VxlanLayer = _enum("VxlanLayer", "VL2_VXLAN_LAYER_",
                    doc="Where a VXLAN packet starts: ETH, IP or UDP.")
+TraceKind = _Named("TraceKind", {
+    k[len("VL2_TRACE_"):]: v for k, v in sorted(K.items(), key=lambda x: x[1])
+    if k.startswith("VL2_TRACE_") and not k.startswith("VL2_TRACE_R_")
+    and not k.startswith("VL2_TRACE_BIND_") and not k.endswith("_COUNT")},
+    module=__name__)
+TraceKind.__doc__ = "What a trace step looked at (``VL2_TRACE_*``)."
+TraceResult = _enum("TraceResult", "VL2_TRACE_R_",
+                    doc="What a trace step found (``VL2_TRACE_R_*``).")
 
 SWITCH_CONFIG_V1 = _k("SWITCH_CONFIG_VERSION")
 PORT_REMOTE = _k("PORT_REMOTE")
@@ -322,6 +330,59 @@ class Verdict(namedtuple("Verdict", "action reason vni flags dests")):
     def remotes(self) -> List[IPAddress]:
         """The destination remote endpoints (``ipaddress`` objects)."""
         return [d.remote for d in self.dests if d.type == DEST_REMOTE]
+
+
+class TraceStep(namedtuple("TraceStep", "kind result reason vid vni port "
+                                        "remote aux ip mac value")):
+    """One step of :meth:`Switch.trace`: ``kind`` a :class:`TraceKind`,
+    ``result`` a :class:`TraceResult`, ``reason`` a :class:`DropReason`
+    (``drop`` results only, else None); ``port`` a port id, or None with
+    ``remote`` (an ``ipaddress`` object) for a remote endpoint; ``ip`` an
+    ``ipaddress`` object or None; ``mac`` a string; ``vid``, ``vni``,
+    ``aux`` and ``value`` as ``vl2_trace_step`` documents them per kind.
+    ``str()`` of kinds and results are the library's stable names
+    (``vl2_trace_kind_name``, ``vl2_trace_result_name``)."""
+    __slots__ = ()
+
+    def __repr__(self):
+        where = ("port=%d" % self.port if self.port is not None
+                 else "remote=%s" % self.remote)
+        return "TraceStep(%s, %s%s, %s)" % (
+            self.kind, self.result,
+            ", reason=%s" % self.reason if self.reason is not None else "",
+            where)
+
+    @property
+    def kind_name(self) -> str:
+        return L.lib.vl2_trace_kind_name(self.kind).decode()
+
+    @property
+    def result_name(self) -> str:
+        return L.lib.vl2_trace_result_name(self.result).decode()
+
+    @classmethod
+    def _from_c(cls, s):
+        remote = s.port == PORT_REMOTE
+        return cls(TraceKind(s.kind), TraceResult(s.result),
+                   DropReason(s.reason) if s.result == TraceResult.DROP
+                   else None, s.vid, s.vni,
+                   None if remote else s.port,
+                   ip_obj(s.remote) if remote else None, s.aux,
+                   ip_obj(s.ip), mac_str(s.mac), s.value)
+
+
+class Trace(namedtuple("Trace", "verdict steps")):
+    """What :meth:`Switch.trace` found: the :class:`Verdict`
+    :meth:`Switch.process` would take, and the :class:`TraceStep` list
+    that led to it."""
+    __slots__ = ()
+
+    def __repr__(self):
+        return "Trace(%r, %d steps)" % (self.verdict, len(self.steps))
+
+    def names(self) -> List[Tuple[str, str]]:
+        """``(kind, result)`` name pairs of the steps, in order."""
+        return [(str(s.kind), str(s.result)) for s in self.steps]
 
 
 class FdbEntry(namedtuple("FdbEntry", "vni mac port remote static "
@@ -685,6 +746,52 @@ class Switch:
         """Decide one frame from ``port`` (a convenience over
         :meth:`process`)."""
         return self.process([Frame(port, data)], now)[0]
+
+    def trace(self, frame: Union[bytes, "Frame"], port: Optional[int] = None,
+              vni: int = 0, remote: Optional[Address] = None,
+              now: Optional[int] = None) -> "Trace":
+        """Trace one frame through the switch's decision without changing
+        any state (``vl2_switch_trace``): ``frame`` is bytes in on ``port``,
+        or, with ``remote`` (and ``vni``), decapsulated from that endpoint;
+        or a :class:`Frame`. Returns a :class:`Trace`: the
+        :class:`Verdict` :meth:`process` would take for it now as the
+        first frame of a burst, and every step."""
+        if isinstance(frame, Frame):
+            f = frame
+        elif remote is not None:
+            f = Frame.from_remote(remote, vni, frame)
+        else:
+            if port is None:
+                raise TypeError("trace() needs a port or a remote")
+            f = Frame(port, frame, vni)
+        data = bytes(f.data)
+        b = C.create_string_buffer(data, len(data) or 1)
+        cf = L.Frame()
+        cf.data = C.cast(b, C.c_void_p)
+        cf.len = len(data)
+        cf.port = f.port
+        cf.vni = f.vni or 0
+        cf.remote = _ip(f.remote)
+        cap = max(1, L.lib.vl2_switch_max_fanout(self._sw))
+        dests = (L.Dest * cap)()
+        v = L.Verdict()
+        n = C.c_size_t(0)
+        steps_cap = 64
+        while True:
+            steps = (L.TraceStep * steps_cap)()
+            _check(L.lib.vl2_switch_trace(self._sw, C.byref(cf), _ts(now),
+                                          C.byref(v), dests, cap, steps,
+                                          steps_cap, C.byref(n)),
+                   "vl2_switch_trace")
+            if n.value <= steps_cap:
+                break
+            steps_cap = n.value
+        ds = tuple(Dest._from_c(dests[v.dest_off + k])
+                   for k in range(v.dest_cnt))
+        verdict = Verdict(Action(v.action), DropReason(v.reason), v.vni,
+                          v.flags, ds)
+        return Trace(verdict,
+                     [TraceStep._from_c(steps[i]) for i in range(n.value)])
 
     @property
     def max_fanout(self) -> int:

@@ -165,3 +165,4 @@ VxlanConfig = S.vl2_vxlan_config
 VxlanEncapParams = S.vl2_vxlan_encap_params
 VxlanInfo = S.vl2_vxlan_info
 BackendStats = S.vl2_backend_stats
+TraceStep = S.vl2_trace_step
