@@ -89,6 +89,7 @@ static vl2_switch *build(fz_mem *mem) {
   vl2_switch_config_default(&cfg);
   cfg.max_ports = 16;
   cfg.max_fdb = 48;
+  cfg.max_segments = 8;
   cfg.max_remotes = 3;
   cfg.ageing_ns = 20 * VL2_SEC;
   cfg.move_threshold = 2;
@@ -184,6 +185,11 @@ static vl2_switch *build(fz_mem *mem) {
   ne.flags = 0;
   FZ_CHECK(vl2_neigh_add_static(sw, &ne) == 0);
 
+  vl2_mdb_config mdc;
+  FZ_CHECK(vl2_mdb_config_default(&mdc) == 0);
+  mdc.max_groups = 3;
+  mdc.max_members = 8;
+  FZ_CHECK(vl2_mdb_setup(sw, &mdc) == 0);
   vl2_mdb_segment_config mc;
   memset(&mc, 0, sizeof(mc));
   mc.flags = VL2_MDB_F_SNOOP;

@@ -1546,6 +1546,7 @@ static vl2_switch *diff_world(vl2t_mem *mem) {
   vl2_switch_config_default(&cfg);
   cfg.max_ports = 16;
   cfg.max_fdb = 48;
+  cfg.max_segments = 8;
   cfg.max_remotes = 3; /* r1, r2, r3 (a static entry's): r4 cannot learn */
   cfg.ageing_ns = 20 * VL2_SEC;
   cfg.move_threshold = 2;
@@ -1662,7 +1663,13 @@ static vl2_switch *diff_world(vl2t_mem *mem) {
   ne.flags = 0;
   ck_assert_int_eq(vl2_neigh_add_static(sw, &ne), 0);
 
-  /* Snooping in 300, port 4 fast leave, r2 a router port. */
+  /* Snooping in 300 (at most 3 groups, 8 memberships), port 4 fast
+   * leave, r2 a router port. */
+  vl2_mdb_config mdc;
+  ck_assert_int_eq(vl2_mdb_config_default(&mdc), 0);
+  mdc.max_groups = 3;
+  mdc.max_members = 8;
+  ck_assert_int_eq(vl2_mdb_setup(sw, &mdc), 0);
   vl2_mdb_segment_config mc;
   memset(&mc, 0, sizeof(mc));
   mc.flags = VL2_MDB_F_SNOOP;
@@ -1792,7 +1799,6 @@ static size_t d_frame(uint8_t *b, vl2_frame *f) {
     }
   size_t len = 0;
   uint32_t kind = pick(16);
-  uint8_t pl[64];
   if (kind < 4) { /* ARP */
     uint16_t op = (uint16_t)(1 + pick(2));
     uint64_t sha = pick(4) == 0 ? VL2T_MAC(1 + pick(12)) : src;
@@ -1858,7 +1864,6 @@ static size_t d_frame(uint8_t *b, vl2_frame *f) {
   } else { /* IPv4 data, sometimes large */
     size_t n = pick(8) == 0 ? 1100 + pick(300) : 46;
     len = vl2t_frame_tags(b, dst, src, tp, tci, nt, 0x0800, n);
-    (void)pl;
   }
   if (pick(50) == 0)
     len = pick((uint32_t)len + 1); /* truncated, runts */
