@@ -148,6 +148,38 @@ static port_storm *port_state(const vl2_switch *sw, uint32_t port) {
   return sw->storm != NULL ? &sw->storm->ports[port] : NULL;
 }
 
+/* The getters' arguments: a switch, an output (|out|), an existing port;
+ * *|ps| gets its state, NULL when storm control never ran. */
+static int port_arg(const vl2_switch *sw, uint32_t port, const void *out,
+                    const port_storm **ps) {
+  if (sw == NULL || out == NULL)
+    return VL2_ERR_INVALID;
+  if (port >= sw->cfg.max_ports || !sw->ports[port].in_use)
+    return VL2_ERR_NOTFOUND;
+  *ps = port_state(sw, port);
+  return 0;
+}
+
+/* The same for a segment |vni|. */
+static int seg_arg(const vl2_switch *sw, uint32_t vni, const void *out,
+                   const seg_storm **ss) {
+  if (sw == NULL || out == NULL)
+    return VL2_ERR_INVALID;
+  vl2_segment *seg = vl2_switch_find_segment(sw, vni);
+  if (seg == NULL)
+    return VL2_ERR_NOTFOUND;
+  *ss = sw->storm != NULL ? &sw->storm->segs[seg->idx] : NULL;
+  return 0;
+}
+
+/* Copy |n| bytes of |src| to |dst|, or zero them when |src| is NULL. */
+static void copy_or_zero(void *dst, const void *src, size_t n) {
+  if (src != NULL)
+    memcpy(dst, src, n);
+  else
+    memset(dst, 0, n);
+}
+
 int vl2_storm_port_set(vl2_switch *sw, uint32_t port,
                        const vl2_storm_port_config *cfg, vl2_tstamp now) {
   if (sw == NULL)
@@ -188,16 +220,11 @@ int vl2_storm_port_set(vl2_switch *sw, uint32_t port,
 
 int vl2_storm_port_get(const vl2_switch *sw, uint32_t port,
                        vl2_storm_port_config *cfg) {
-  if (sw == NULL || cfg == NULL)
-    return VL2_ERR_INVALID;
-  if (port >= sw->cfg.max_ports || !sw->ports[port].in_use)
-    return VL2_ERR_NOTFOUND;
-  const port_storm *ps = port_state(sw, port);
-  if (ps != NULL && ps->on)
-    *cfg = ps->cfg;
-  else
-    memset(cfg, 0, sizeof(*cfg));
-  return 0;
+  const port_storm *ps;
+  int rv = port_arg(sw, port, cfg, &ps);
+  if (rv == 0)
+    copy_or_zero(cfg, ps != NULL && ps->on ? &ps->cfg : NULL, sizeof(*cfg));
+  return rv;
 }
 
 int vl2_storm_port_recover(vl2_switch *sw, uint32_t port, vl2_tstamp now) {
@@ -257,44 +284,29 @@ int vl2_storm_segment_set(vl2_switch *sw, uint32_t vni,
 
 int vl2_storm_segment_get(const vl2_switch *sw, uint32_t vni,
                           vl2_storm_segment_config *cfg) {
-  if (sw == NULL || cfg == NULL)
-    return VL2_ERR_INVALID;
-  vl2_segment *seg = vl2_switch_find_segment(sw, vni);
-  if (seg == NULL)
-    return VL2_ERR_NOTFOUND;
-  if (sw->storm != NULL && sw->storm->segs[seg->idx].on)
-    *cfg = sw->storm->segs[seg->idx].cfg;
-  else
-    memset(cfg, 0, sizeof(*cfg));
-  return 0;
+  const seg_storm *ss;
+  int rv = seg_arg(sw, vni, cfg, &ss);
+  if (rv == 0)
+    copy_or_zero(cfg, ss != NULL && ss->on ? &ss->cfg : NULL, sizeof(*cfg));
+  return rv;
 }
 
 int vl2_storm_port_get_stats(const vl2_switch *sw, uint32_t port,
                              vl2_storm_port_stats *st) {
-  if (sw == NULL || st == NULL)
-    return VL2_ERR_INVALID;
-  if (port >= sw->cfg.max_ports || !sw->ports[port].in_use)
-    return VL2_ERR_NOTFOUND;
-  const port_storm *ps = port_state(sw, port);
-  if (ps != NULL)
-    *st = ps->st;
-  else
-    memset(st, 0, sizeof(*st));
-  return 0;
+  const port_storm *ps;
+  int rv = port_arg(sw, port, st, &ps);
+  if (rv == 0)
+    copy_or_zero(st, ps != NULL ? &ps->st : NULL, sizeof(*st));
+  return rv;
 }
 
 int vl2_storm_segment_get_stats(const vl2_switch *sw, uint32_t vni,
                                 vl2_storm_segment_stats *st) {
-  if (sw == NULL || st == NULL)
-    return VL2_ERR_INVALID;
-  vl2_segment *seg = vl2_switch_find_segment(sw, vni);
-  if (seg == NULL)
-    return VL2_ERR_NOTFOUND;
-  if (sw->storm != NULL)
-    *st = sw->storm->segs[seg->idx].st;
-  else
-    memset(st, 0, sizeof(*st));
-  return 0;
+  const seg_storm *ss;
+  int rv = seg_arg(sw, vni, st, &ss);
+  if (rv == 0)
+    copy_or_zero(st, ss != NULL ? &ss->st : NULL, sizeof(*st));
+  return rv;
 }
 
 const char *vl2_storm_class_name(unsigned cls) {
