@@ -76,6 +76,7 @@ typedef struct mdb_seg {
   vl2_mdb_segment_config cfg;
   vl2_tstamp q_next[2];      /* [0] IGMP, [1] MLD: next general query */
   vl2_tstamp other_until[2]; /* another querier is present until */
+  vl2_tstamp older_until[2]; /* an older-version querier is present until */
   vl2_mdb_stats st;
 } mdb_seg;
 
@@ -447,7 +448,7 @@ static void remove_member(vl2_switch *sw, mdb_group *g, uint32_t *prev,
 }
 
 static void send_query(vl2_switch *sw, const vl2_segment *seg, int v6,
-                       const uint8_t *group);
+                       const uint8_t *group, vl2_tstamp now);
 
 /* A leave (v2 leave, MLD done, TO_IN{} / IS_IN{}) from |dest|. */
 static void leave(vl2_switch *sw, const vl2_segment *seg, uint8_t family,
@@ -480,19 +481,28 @@ static void leave(vl2_switch *sw, const vl2_segment *seg, uint8_t family,
   }
   int v6 = family == VL2_AF_INET6;
   if ((s->cfg.flags & VL2_MDB_F_QUERIER) && s->other_until[v6] <= now)
-    send_query(sw, seg, v6, key);
+    send_query(sw, seg, v6, key, now);
 }
 
-/* A query from |dest| with source |src| (family |family|). */
+/* A query from |dest| with source |src| (family |family|); |older|: an
+ * IGMPv1/v2 or MLDv1 query. */
 static void query_seen(vl2_switch *sw, const vl2_segment *seg, uint8_t family,
-                       const uint8_t *src, uint32_t dest, vl2_tstamp now) {
+                       const uint8_t *src, int older, uint32_t dest,
+                       vl2_tstamp now) {
   vl2_mdb_state *m = sw->mdb;
   mdb_seg *s = &m->segs[seg->idx];
   size_t alen = family == VL2_AF_INET ? 4 : 16;
   static const uint8_t zero[16] = {0};
+  int v6 = family == VL2_AF_INET6;
+  /* RFC 3376 section 7.3.1, RFC 3810 section 8.3.1: the lowest version
+   * present, for the Older Version Querier Present Timeout (section
+   * 8.12 / 9.12), whatever the election (hosts heard it too). */
+  if (older)
+    s->older_until[v6] =
+        add_sat(now, m->cfg.robustness * m->cfg.query_interval_ns +
+                         m->cfg.query_response_ns);
   if (memcmp(src, zero, alen) == 0)
     return; /* RFC 4541 section 2.1.1 (1): not a router */
-  int v6 = family == VL2_AF_INET6;
   if (s->cfg.flags & VL2_MDB_F_QUERIER) {
     const uint8_t *ours =
         v6 ? s->cfg.querier_ip6.addr : s->cfg.querier_ip4.addr;
@@ -616,79 +626,129 @@ static int report_verdict(vl2_switch *sw, mdb_seg *s, uint32_t src_dest,
                                                  : VL2_MDB_FWD_CONSUME;
 }
 
+static int is_group(uint8_t family, const uint8_t *a) {
+  return family == VL2_AF_INET ? (a[0] & 0xf0) == 0xe0 : a[0] == 0xff;
+}
+
+/* An IGMP/MLD message that failed validation: counted, dropped. */
+static int invalid(vl2_switch *sw, mdb_seg *s, vl2_tracer *T) {
+  TCNT(sw, s, invalid);
+  return VL2_MDB_FWD_DROP;
+}
+
+/* A query about |grp| (the unspecified address: general) from |src|;
+ * |older| an IGMPv1/v2 or MLDv1 query. Flooded: queries reach every
+ * host. */
+static int query_input(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
+                       uint8_t family, const uint8_t *src, const uint8_t *grp,
+                       int older, uint32_t src_dest, int rec_ok, vl2_tstamp now,
+                       vl2_tracer *T) {
+  static const uint8_t zero[16] = {0};
+  if (!is_group(family, grp) &&
+      memcmp(grp, zero, family == VL2_AF_INET ? 4 : 16) != 0)
+    return invalid(sw, s, T);
+  if (family == VL2_AF_INET)
+    TCNT(sw, s, igmp_queries);
+  else
+    TCNT(sw, s, mld_queries);
+  if (T == NULL)
+    query_seen(sw, seg, family, src, older, rec_ok ? src_dest : NONE, now);
+  return VL2_MDB_FWD_FLOOD;
+}
+
+/* An IGMPv1/v2 report or an MLDv1 report about |grp|, or (|leave|) an
+ * IGMPv2 leave or MLDv1 done. */
+static int report_v1(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
+                     uint8_t family, int leave, const uint8_t *grp,
+                     uint32_t src_dest, int rec_ok, vl2_tstamp now,
+                     vl2_tracer *T) {
+  if (!is_group(family, grp))
+    return invalid(sw, s, T);
+  if (family == VL2_AF_INET && leave)
+    TCNT(sw, s, igmp_leaves);
+  else if (family == VL2_AF_INET)
+    TCNT(sw, s, igmp_reports);
+  else if (leave)
+    TCNT(sw, s, mld_dones);
+  else
+    TCNT(sw, s, mld_reports);
+  report_rec r = {leave ? REC_TO_IN : REC_IS_EX, 0, grp};
+  if (T == NULL)
+    apply_rec(sw, seg, family, &r, src_dest, rec_ok, now);
+  return report_verdict(sw, s, src_dest, now);
+}
+
+/* The group records of an IGMPv3 (RFC 3376 section 4.2.4) or MLDv2
+ * (RFC 3810 section 5.2.4) report: a header of |hdr| bytes (record type,
+ * auxiliary data length in 32-bit words, number of sources, the group at
+ * offset 4), the sources of |alen| bytes each, the auxiliary data. */
+typedef struct report_layout {
+  uint8_t family;
+  uint8_t hdr;
+  uint8_t alen;
+} report_layout;
+
+static const report_layout igmp3_layout = {VL2_AF_INET, 8, 4};
+static const report_layout mld2_layout = {VL2_AF_INET6, 20, 16};
+
+static size_t rec_len(const report_layout *L, const uint8_t *r) {
+  return L->hdr + L->alen * (size_t)vl2_load_be16(r + 2) + 4 * (size_t)r[1];
+}
+
+/* An IGMPv3 or MLDv2 report of |len| bytes at |msg|: every record is
+ * validated before any is applied. */
+static int report_v3(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
+                     const report_layout *L, const uint8_t *msg, size_t len,
+                     uint32_t src_dest, int rec_ok, vl2_tstamp now,
+                     vl2_tracer *T) {
+  uint32_t nrec = vl2_load_be16(msg + 6);
+  size_t o = 8;
+  for (uint32_t k = 0; k < nrec; k++) {
+    if (o + L->hdr > len)
+      return invalid(sw, s, T);
+    size_t rl = rec_len(L, msg + o);
+    if (o + rl > len || !is_group(L->family, msg + o + 4))
+      return invalid(sw, s, T);
+    o += rl;
+  }
+  if (L->family == VL2_AF_INET)
+    TCNT(sw, s, igmp_reports);
+  else
+    TCNT(sw, s, mld_reports);
+  o = 8;
+  for (uint32_t k = 0; k < nrec && T == NULL; k++) {
+    report_rec r = {msg[o], vl2_load_be16(msg + o + 2) != 0, msg + o + 4};
+    apply_rec(sw, seg, L->family, &r, src_dest, rec_ok, now);
+    o += rec_len(L, msg + o);
+  }
+  return report_verdict(sw, s, src_dest, now);
+}
+
 static int igmp_input(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
                       const uint8_t *ip, size_t ihl, size_t tot,
                       uint32_t src_dest, vl2_tstamp now, vl2_tracer *T) {
   const uint8_t *ig = ip + ihl;
   size_t len = tot - ihl;
-  if (vl2_csum_be_of(ip, ihl) != 0 || len < 8 || vl2_csum_be_of(ig, len) != 0) {
-    TCNT(sw, s, invalid);
-    return VL2_MDB_FWD_DROP;
-  }
+  if (vl2_csum_be_of(ip, ihl) != 0 || len < 8 || vl2_csum_be_of(ig, len) != 0)
+    return invalid(sw, s, T);
   int rec_ok = dest_ok(sw, seg, src_dest);
-  const uint8_t *grp = ig + 4;
-  int grp_mc = (grp[0] & 0xf0) == 0xe0;
   switch (ig[0]) {
-  case IGMP_QUERY: {
-    static const uint8_t zero[4] = {0};
+  case IGMP_QUERY:
     if (len != 8 && len < 12)
       break; /* RFC 3376 section 7.1: ignore other lengths */
-    if (len >= 12 && len < 12 + 4 * (size_t)vl2_load_be16(ig + 10)) {
-      TCNT(sw, s, invalid);
-      return VL2_MDB_FWD_DROP;
-    }
-    if (!grp_mc && memcmp(grp, zero, 4) != 0) {
-      TCNT(sw, s, invalid);
-      return VL2_MDB_FWD_DROP;
-    }
-    TCNT(sw, s, igmp_queries);
-    if (T == NULL)
-      query_seen(sw, seg, VL2_AF_INET, ip + 12, rec_ok ? src_dest : NONE, now);
-    return VL2_MDB_FWD_FLOOD; /* queries reach every host */
-  }
+    /* An IGMPv3 query's sources must fit (section 4.1.8). */
+    if (len >= 12 && len < 12 + 4 * (size_t)vl2_load_be16(ig + 10))
+      return invalid(sw, s, T);
+    return query_input(sw, seg, s, VL2_AF_INET, ip + 12, ig + 4, len == 8,
+                       src_dest, rec_ok, now, T);
   case IGMP_V1_REPORT:
   case IGMP_V2_REPORT:
-  case IGMP_V2_LEAVE: {
-    if (!grp_mc) {
-      TCNT(sw, s, invalid);
-      return VL2_MDB_FWD_DROP;
-    }
-    report_rec r = {ig[0] == IGMP_V2_LEAVE ? REC_TO_IN : REC_IS_EX, 0, grp};
-    if (ig[0] == IGMP_V2_LEAVE)
-      TCNT(sw, s, igmp_leaves);
-    else
-      TCNT(sw, s, igmp_reports);
-    if (T == NULL)
-      if (T == NULL)
-        apply_rec(sw, seg, VL2_AF_INET, &r, src_dest, rec_ok, now);
-    return report_verdict(sw, s, src_dest, now);
-  }
-  case IGMP_V3_REPORT: {
-    uint32_t nrec = vl2_load_be16(ig + 6);
-    size_t o = 8;
-    /* Validate every record before applying any. */
-    for (uint32_t k = 0; k < nrec; k++) {
-      if (o + 8 > len)
-        goto bad3;
-      size_t rl = 8 + 4 * (size_t)vl2_load_be16(ig + o + 2) + 4 * ig[o + 1];
-      if (o + rl > len || (ig[o + 4] & 0xf0) != 0xe0)
-        goto bad3;
-      o += rl;
-    }
-    TCNT(sw, s, igmp_reports);
-    o = 8;
-    for (uint32_t k = 0; k < nrec; k++) {
-      report_rec r = {ig[o], vl2_load_be16(ig + o + 2) != 0, ig + o + 4};
-      if (T == NULL)
-        if (T == NULL)
-          apply_rec(sw, seg, VL2_AF_INET, &r, src_dest, rec_ok, now);
-      o += 8 + 4 * (size_t)vl2_load_be16(ig + o + 2) + 4 * ig[o + 1];
-    }
-    return report_verdict(sw, s, src_dest, now);
-  bad3:
-    TCNT(sw, s, invalid);
-    return VL2_MDB_FWD_DROP;
-  }
+  case IGMP_V2_LEAVE:
+    return report_v1(sw, seg, s, VL2_AF_INET, ig[0] == IGMP_V2_LEAVE, ig + 4,
+                     src_dest, rec_ok, now, T);
+  case IGMP_V3_REPORT:
+    return report_v3(sw, seg, s, &igmp3_layout, ig, len, src_dest, rec_ok, now,
+                     T);
   default:
     break;
   }
@@ -698,67 +758,28 @@ static int igmp_input(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
 static int mld_input(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
                      const uint8_t *ip6, const uint8_t *ic, size_t len,
                      uint32_t src_dest, vl2_tstamp now, vl2_tracer *T) {
-  uint8_t t = ic[0];
-  if (len < 24 || vl2_csum_icmp6(ip6 + 8, ip6 + 24, ic, len) != 0) {
-    TCNT(sw, s, invalid);
-    return VL2_MDB_FWD_DROP;
-  }
+  if (len < 24 || vl2_csum_icmp6(ip6 + 8, ip6 + 24, ic, len) != 0)
+    return invalid(sw, s, T);
   int rec_ok = dest_ok(sw, seg, src_dest);
-  const uint8_t *grp = ic + 8;
-  static const uint8_t zero[16] = {0};
-  switch (t) {
+  switch (ic[0]) {
   case MLD_QUERY:
+    /* MLDv1: 24 bytes; MLDv2: 28 and its sources (RFC 3810 section
+     * 5.1.10). */
     if (len > 24 &&
         (len < 28 || len < 28 + 16 * (size_t)vl2_load_be16(ic + 26)))
-      goto bad;
-    if (grp[0] != 0xff && memcmp(grp, zero, 16) != 0)
-      goto bad;
-    TCNT(sw, s, mld_queries);
-    if (T == NULL)
-      query_seen(sw, seg, VL2_AF_INET6, ip6 + 8, rec_ok ? src_dest : NONE, now);
-    return VL2_MDB_FWD_FLOOD;
+      return invalid(sw, s, T);
+    return query_input(sw, seg, s, VL2_AF_INET6, ip6 + 8, ic + 8, len == 24,
+                       src_dest, rec_ok, now, T);
   case MLD_V1_REPORT:
-  case MLD_V1_DONE: {
-    if (grp[0] != 0xff)
-      goto bad;
-    report_rec r = {t == MLD_V1_DONE ? REC_TO_IN : REC_IS_EX, 0, grp};
-    if (t == MLD_V1_DONE)
-      TCNT(sw, s, mld_dones);
-    else
-      TCNT(sw, s, mld_reports);
-    if (T == NULL)
-      if (T == NULL)
-        apply_rec(sw, seg, VL2_AF_INET6, &r, src_dest, rec_ok, now);
-    return report_verdict(sw, s, src_dest, now);
-  }
-  case MLD_V2_REPORT: {
-    uint32_t nrec = vl2_load_be16(ic + 6);
-    size_t o = 8;
-    for (uint32_t k = 0; k < nrec; k++) {
-      if (o + 20 > len)
-        goto bad;
-      size_t rl = 20 + 16 * (size_t)vl2_load_be16(ic + o + 2) + 4 * ic[o + 1];
-      if (o + rl > len || ic[o + 4] != 0xff)
-        goto bad;
-      o += rl;
-    }
-    TCNT(sw, s, mld_reports);
-    o = 8;
-    for (uint32_t k = 0; k < nrec; k++) {
-      report_rec r = {ic[o], vl2_load_be16(ic + o + 2) != 0, ic + o + 4};
-      if (T == NULL)
-        if (T == NULL)
-          apply_rec(sw, seg, VL2_AF_INET6, &r, src_dest, rec_ok, now);
-      o += 20 + 16 * (size_t)vl2_load_be16(ic + o + 2) + 4 * ic[o + 1];
-    }
-    return report_verdict(sw, s, src_dest, now);
-  }
+  case MLD_V1_DONE:
+    return report_v1(sw, seg, s, VL2_AF_INET6, ic[0] == MLD_V1_DONE, ic + 8,
+                     src_dest, rec_ok, now, T);
+  case MLD_V2_REPORT:
+    return report_v3(sw, seg, s, &mld2_layout, ic, len, src_dest, rec_ok, now,
+                     T);
   default:
     return VL2_MDB_FWD_FLOOD;
   }
-bad:
-  TCNT(sw, s, invalid);
-  return VL2_MDB_FWD_DROP;
 }
 
 /* Data to |addr|: mark members and router ports. */
@@ -822,6 +843,23 @@ static void trace_data(vl2_tracer *T, int mode, int unreg, uint8_t family,
         family, group, 0);
 }
 
+/* Data (not IGMP/MLD) to |dst|: flooded to a group snooping leaves
+ * alone, else by the MDB. */
+static int data_input(vl2_switch *sw, const vl2_segment *seg, mdb_seg *s,
+                      uint8_t family, const uint8_t *dst, uint32_t src_dest,
+                      vl2_tstamp now, int *unreg, vl2_tracer *T) {
+  if (family == VL2_AF_INET ? not_snooped4(dst) : not_snooped6(dst)) {
+    TCNT(sw, s, fwd_link_local);
+    if (T)
+      mstep(T, VL2_TRACE_R_FLOODED, family, dst, 0);
+    return VL2_MDB_FWD_FLOOD;
+  }
+  int mode = data_verdict(sw, seg, s, family, dst, src_dest, now, unreg, T);
+  if (T)
+    trace_data(T, mode, *unreg, family, dst);
+  return mode;
+}
+
 int vl2_mdb_input(vl2_switch *sw, const vl2_segment *seg, const vl2_frame *f,
                   size_t l3off, uint16_t et, uint32_t src_dest, vl2_tstamp now,
                   int *unreg, vl2_tracer *T) {
@@ -851,16 +889,7 @@ int vl2_mdb_input(vl2_switch *sw, const vl2_segment *seg, const vl2_frame *f,
                   dst);
       return mode;
     }
-    if (not_snooped4(dst)) {
-      TCNT(sw, s, fwd_link_local);
-      if (T)
-        mstep(T, VL2_TRACE_R_FLOODED, VL2_AF_INET, dst, 0);
-      return VL2_MDB_FWD_FLOOD;
-    }
-    mode = data_verdict(sw, seg, s, VL2_AF_INET, dst, src_dest, now, unreg, T);
-    if (T)
-      trace_data(T, mode, *unreg, VL2_AF_INET, dst);
-    return mode;
+    return data_input(sw, seg, s, VL2_AF_INET, dst, src_dest, now, unreg, T);
   }
   if (et == VL2_ETH_P_IPV6 && d[0] == 0x33 && d[1] == 0x33) {
     if (len < l3off + 40)
@@ -891,16 +920,7 @@ int vl2_mdb_input(vl2_switch *sw, const vl2_segment *seg, const vl2_frame *f,
         trace_ctl(T, mode, ip6[o] == MLD_QUERY, VL2_AF_INET6, dst);
       return mode;
     }
-    if (not_snooped6(dst)) {
-      TCNT(sw, s, fwd_link_local);
-      if (T)
-        mstep(T, VL2_TRACE_R_FLOODED, VL2_AF_INET6, dst, 0);
-      return VL2_MDB_FWD_FLOOD;
-    }
-    mode = data_verdict(sw, seg, s, VL2_AF_INET6, dst, src_dest, now, unreg, T);
-    if (T)
-      trace_data(T, mode, *unreg, VL2_AF_INET6, dst);
-    return mode;
+    return data_input(sw, seg, s, VL2_AF_INET6, dst, src_dest, now, unreg, T);
   }
 flood: /* snooping off, or not IP multicast: unchanged */
   if (T)
@@ -911,18 +931,44 @@ flood: /* snooping off, or not IP multicast: unchanged */
 /* ------------------------------------------------------------------ */
 /* The querier                                                          */
 
-/* An IGMPv2 (RFC 2236 section 2) or MLDv1 (RFC 2710 section 3) query for
- * |group| (NULL: general), with the Router Alert option. */
+uint16_t vl2_mdb_exp_code(uint64_t v, unsigned mant_bits) {
+  uint64_t min = 1ull << (mant_bits + 3);
+  uint64_t max = ((2ull << mant_bits) - 1) << 10; /* (mant | 1 << bits) << 10 */
+  if (v < min)
+    return (uint16_t)v;
+  if (v >= max)
+    return (uint16_t)(2 * min - 1);
+  unsigned top = 0; /* the highest bit set */
+  while ((v >> top) > 1)
+    top++;
+  unsigned exp = top - (mant_bits + 3);
+  uint64_t mant = (v >> (exp + 3)) & ((1ull << mant_bits) - 1);
+  return (uint16_t)(min | (uint64_t)exp << mant_bits | mant);
+}
+
+/* A query for |group| (NULL: a general query), with the Router Alert
+ * option: IGMPv3 (RFC 3376 section 4.1) or MLDv2 (RFC 3810 section 5.1)
+ * when |v3|, else IGMPv2 (RFC 2236 section 2) or MLDv1 (RFC 2710 section
+ * 3). General queries go to 224.0.0.1 / ff02::1, group-specific ones to
+ * the group (RFC 3376 section 4.1.12, RFC 3810 section 5.1.15). */
 static size_t build_query(const vl2_switch *sw, const mdb_seg *s, int v6,
-                          const uint8_t *group, uint8_t *b) {
+                          int v3, const uint8_t *group, uint8_t *b) {
   const vl2_mdb_config *c = &sw->mdb->cfg;
   static const uint8_t zero[16] = {0};
+  static const uint8_t all_hosts[4] = {224, 0, 0, 1};
+  static const uint8_t all_nodes[16] = {0xff, 0x02, 0, 0, 0, 0, 0, 0,
+                                        0,    0,    0, 0, 0, 0, 0, 1};
   const uint8_t *g = group != NULL ? group : zero;
+  const uint8_t *dst = group != NULL ? group : v6 ? all_nodes : all_hosts;
   vl2_duration resp = group != NULL ? c->last_member_ns : c->query_response_ns;
+  /* IP header with the Router Alert (RFC 2113 option, RFC 2711
+   * hop-by-hop header), then the message. */
+  size_t hlen = v6 ? 40 + 8 : 24;
+  size_t mlen = v6 ? (v3 ? 28 : 24) : (v3 ? 12 : 8);
+  uint8_t *ip = b + 14, *msg = ip + hlen;
   memcpy(b + 6, s->cfg.querier_mac.b, 6);
+  memset(ip, 0, hlen + mlen);
   if (!v6) {
-    static const uint8_t all_hosts[4] = {224, 0, 0, 1};
-    const uint8_t *dst = group != NULL ? g : all_hosts;
     b[0] = 0x01;
     b[1] = 0x00;
     b[2] = 0x5e;
@@ -930,60 +976,70 @@ static size_t build_query(const vl2_switch *sw, const mdb_seg *s, int v6,
     b[4] = dst[2];
     b[5] = dst[3];
     vl2_store_be16(b + 12, VL2_ETH_P_IPV4);
-    uint8_t *ip = b + 14;
-    memset(ip, 0, 32);
-    ip[0] = 0x46; /* IHL 6: Router Alert (RFC 2113) */
-    ip[1] = 0xc0;
-    vl2_store_be16(ip + 2, 32);
+    ip[0] = 0x46; /* IHL 6 */
+    ip[1] = 0xc0; /* Internetwork Control */
+    vl2_store_be16(ip + 2, (uint16_t)(hlen + mlen));
     ip[8] = 1; /* TTL */
     ip[9] = 2;
     memcpy(ip + 12, s->cfg.querier_ip4.addr, 4);
     memcpy(ip + 16, dst, 4);
     ip[20] = 0x94;
     ip[21] = 0x04;
-    vl2_store_be16(ip + 10, vl2_csum_be_of(ip, 24));
-    uint8_t *ig = ip + 24;
-    ig[0] = IGMP_QUERY;
-    uint64_t ds = resp / (100 * VL2_MS);
-    ig[1] = (uint8_t)(ds > 255 ? 255 : ds == 0 ? 1 : ds);
-    memcpy(ig + 4, g, 4);
-    vl2_store_be16(ig + 2, vl2_csum_be_of(ig, 8));
-    return 14 + 32;
+    vl2_store_be16(ip + 10, vl2_csum_be_of(ip, hlen));
+    msg[0] = IGMP_QUERY;
+    uint64_t ds = resp / (100 * VL2_MS); /* units of 1/10 s */
+    if (ds == 0)
+      ds = 1;
+    msg[1] = (uint8_t)(v3 ? vl2_mdb_exp_code(ds, 4) : ds > 255 ? 255 : ds);
+    memcpy(msg + 4, g, 4);
+  } else {
+    b[0] = 0x33;
+    b[1] = 0x33;
+    memcpy(b + 2, dst + 12, 4);
+    vl2_store_be16(b + 12, VL2_ETH_P_IPV6);
+    vl2_store_be32(ip, 0x60000000u);
+    vl2_store_be16(ip + 4, (uint16_t)(8 + mlen));
+    ip[6] = 0; /* hop-by-hop */
+    ip[7] = 1; /* hop limit */
+    memcpy(ip + 8, s->cfg.querier_ip6.addr, 16);
+    memcpy(ip + 24, dst, 16);
+    uint8_t *hbh = ip + 40;
+    hbh[0] = 58;
+    hbh[2] = 5; /* Router Alert, value 0: MLD */
+    hbh[3] = 2;
+    hbh[6] = 1; /* PadN */
+    msg[0] = MLD_QUERY;
+    uint64_t ms = resp / VL2_MS;
+    vl2_store_be16(msg + 4, v3 ? vl2_mdb_exp_code(ms, 12)
+                               : (uint16_t)(ms > 65535 ? 65535 : ms));
+    memcpy(msg + 8, g, 16);
   }
-  static const uint8_t all_nodes[16] = {0xff, 0x02, 0, 0, 0, 0, 0, 0,
-                                        0,    0,    0, 0, 0, 0, 0, 1};
-  const uint8_t *dst = group != NULL ? g : all_nodes;
-  b[0] = 0x33;
-  b[1] = 0x33;
-  memcpy(b + 2, dst + 12, 4);
-  vl2_store_be16(b + 12, VL2_ETH_P_IPV6);
-  uint8_t *ip = b + 14;
-  memset(ip, 0, 40 + 8 + 24);
-  vl2_store_be32(ip, 0x60000000u);
-  vl2_store_be16(ip + 4, 8 + 24);
-  ip[6] = 0; /* hop-by-hop */
-  ip[7] = 1;
-  memcpy(ip + 8, s->cfg.querier_ip6.addr, 16);
-  memcpy(ip + 24, dst, 16);
-  uint8_t *hbh = ip + 40;
-  hbh[0] = 58;
-  hbh[2] = 5; /* Router Alert (RFC 2711), value 0: MLD */
-  hbh[3] = 2;
-  hbh[6] = 1; /* PadN */
-  uint8_t *ic = hbh + 8;
-  ic[0] = MLD_QUERY;
-  uint64_t ms = resp / VL2_MS;
-  vl2_store_be16(ic + 4, (uint16_t)(ms > 65535 ? 65535 : ms));
-  memcpy(ic + 8, g, 16);
-  vl2_store_be16(ic + 2, vl2_csum_icmp6(ip + 8, ip + 24, ic, 24));
-  return 14 + 40 + 8 + 24;
+  if (v3) {
+    /* Resv, S (clear: routers process it), QRV; QQIC; no sources (RFC
+     * 3376 sections 4.1.5 to 4.1.8, RFC 3810 sections 5.1.7 to 5.1.10). */
+    uint8_t *q = msg + mlen - 4;
+    q[0] = (uint8_t)(c->robustness <= 7 ? c->robustness : 0);
+    q[1] = (uint8_t)vl2_mdb_exp_code(c->query_interval_ns / VL2_SEC, 4);
+  }
+  if (!v6)
+    vl2_store_be16(msg + 2, vl2_csum_be_of(msg, mlen));
+  else
+    vl2_store_be16(msg + 2, vl2_csum_icmp6(ip + 8, ip + 24, msg, mlen));
+  return 14 + hlen + mlen;
+}
+
+/* Does |s| send IGMPv3 (!|v6|) or MLDv2 (|v6|) queries at |now|? */
+static int query_v3(const mdb_seg *s, int v6, vl2_tstamp now) {
+  int newest = v6 ? s->cfg.mld_version == VL2_MDB_MLD_V2
+                  : s->cfg.igmp_version == VL2_MDB_IGMP_V3;
+  return newest && s->older_until[v6] <= now;
 }
 
 static void send_query(vl2_switch *sw, const vl2_segment *seg, int v6,
-                       const uint8_t *group) {
+                       const uint8_t *group, vl2_tstamp now) {
   mdb_seg *s = &sw->mdb->segs[seg->idx];
   uint8_t b[128];
-  size_t len = build_query(sw, s, v6, group, b);
+  size_t len = build_query(sw, s, v6, query_v3(s, v6, now), group, b);
   if (vl2_txq_flood(sw, seg->idx, VL2_TX_MCAST_QUERY, b, len) == 0 &&
       group == NULL)
     CNT(sw, s, queries_sent);
@@ -1023,8 +1079,15 @@ int vl2_mdb_segment_set(vl2_switch *sw, uint32_t vni,
       (c.querier_ip4.family != VL2_AF_NONE &&
        c.querier_ip4.family != VL2_AF_INET) ||
       (c.querier_ip6.family != VL2_AF_NONE &&
-       c.querier_ip6.family != VL2_AF_INET6))
+       c.querier_ip6.family != VL2_AF_INET6) ||
+      (c.igmp_version != 0 && c.igmp_version != VL2_MDB_IGMP_V2 &&
+       c.igmp_version != VL2_MDB_IGMP_V3) ||
+      c.mld_version > VL2_MDB_MLD_V2)
     return VL2_ERR_INVALID;
+  if (c.igmp_version == 0)
+    c.igmp_version = VL2_MDB_IGMP_V3;
+  if (c.mld_version == 0)
+    c.mld_version = VL2_MDB_MLD_V2;
   if (!(c.flags & VL2_MDB_F_SNOOP) && sw->mdb == NULL)
     return 0;
   if (sw->mdb == NULL) {
@@ -1328,7 +1391,7 @@ void vl2_mdb_run_timers(vl2_switch *sw, vl2_tstamp now) {
         continue;
       }
       if (s->q_next[v] <= now) {
-        send_query(sw, seg, v, NULL);
+        send_query(sw, seg, v, NULL, now);
         vl2_duration iv = m->cfg.query_interval_ns;
         if (s->q_startup[v] > 0) {
           s->q_startup[v]--;

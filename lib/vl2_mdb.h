@@ -73,4 +73,13 @@ vl2_tstamp vl2_mdb_next_deadline(const vl2_switch *sw);
 /* Expire memberships and router ports; send due queries. */
 void vl2_mdb_run_timers(vl2_switch *sw, vl2_tstamp now);
 
+/* The exponential code of RFC 3376 section 4.1.1 (|mant_bits| 4: IGMPv3
+ * Max Resp Code and QQIC, 8 bits) and RFC 3810 section 5.1.3
+ * (|mant_bits| 12: MLDv2 Maximum Response Code, 16 bits) for |v|: |v|
+ * itself below 2^(mant_bits + 3), else 1 | exp (3 bits) | mant with
+ * v = (mant | 1 << mant_bits) << (exp + 3), rounded down; all ones from
+ * the largest such value up (31744 and 8387584). As Linux's
+ * igmpv3_exp_field_encode() and mldv2_exp_field_encode(). */
+uint16_t vl2_mdb_exp_code(uint64_t v, unsigned mant_bits);
+
 #endif /* !defined(VL2_MDB_INTERNAL_H) */

@@ -44,8 +44,9 @@
  * query lasts 255 s.
  *
  * An optional querier per segment (off by default, as in the Linux bridge)
- * sends IGMPv2 and MLDv1 general queries through vl2_switch_poll_tx() so a
- * segment without a multicast router still learns its members. Election
+ * sends IGMPv3 and MLDv2 general queries (or IGMPv2 and MLDv1, see
+ * ::vl2_mdb_segment_config) through vl2_switch_poll_tx() so a segment
+ * without a multicast router still learns its members. Election
  * follows RFC 3376 section 6.6.2 / RFC 3810 section 7.6.2: a query from
  * a lower address (or any query, when ours is 0.0.0.0 / ::) silences ours
  * for the other-querier-present interval.
@@ -162,13 +163,47 @@ VL2_EXTERN int vl2_mdb_setup_versioned(vl2_switch *sw, int version,
 /** Unregistered multicast: to router ports only. */
 #define VL2_MDB_UNREG_ROUTERS 1
 
-/** A segment's snooping settings; vl2_mdb_segment_set() copies it. */
+/** Querier version: IGMPv2 queries (RFC 2236 section 2, 8 bytes). */
+#define VL2_MDB_IGMP_V2 2
+/** Querier version: IGMPv3 queries (RFC 3376 section 4.1, 12 bytes; the
+ * default, as the Linux bridge's `multicast_igmp_version` 3). */
+#define VL2_MDB_IGMP_V3 3
+/** Querier version: MLDv1 queries (RFC 2710 section 3, 24 bytes). */
+#define VL2_MDB_MLD_V1 1
+/** Querier version: MLDv2 queries (RFC 3810 section 5.1, 28 bytes; the
+ * default, as the Linux bridge's `multicast_mld_version` 2). */
+#define VL2_MDB_MLD_V2 2
+
+/**
+ * A segment's snooping settings; vl2_mdb_segment_set() copies it.
+ *
+ * The querier's version: with ::VL2_MDB_IGMP_V3 (the default) general
+ * queries are IGMPv3 (RFC 3376 section 4.1: Max Resp Code and QQIC in
+ * the exponential code of section 4.1.1, QRV the robustness, S flag
+ * clear, no sources) to 224.0.0.1, and a leave gets a group-specific
+ * IGMPv3 query to the group. With ::VL2_MDB_MLD_V2 (the default) MLD
+ * queries are MLDv2 (RFC 3810 section 5.1, Maximum Response Code of
+ * section 5.1.3). Either way a query from an older querier on the
+ * segment (an IGMPv1/v2 query of 8 bytes, an MLDv1 query of 24 bytes)
+ * makes ours the older version (IGMPv2, MLDv1) for the Older Version
+ * Querier Present Timeout, robustness * query interval + query response
+ * interval (RFC 3376 sections 7.3.1 and 8.12, RFC 3810 sections 8.3.1
+ * and 9.12): the lowest version present is used. IGMPv1 queriers are
+ * answered with IGMPv2 queries (an IGMPv1 host reads them as its own).
+ */
 typedef struct vl2_mdb_segment_config {
   uint32_t flags;        /**< `VL2_MDB_F_*`. */
   uint32_t unreg_policy; /**< `VL2_MDB_UNREG_*`. */
   /** Groups this segment may hold; 0 takes max_groups_per_segment. */
   uint32_t max_groups;
-  uint32_t reserved; /**< Zero. */
+  /** Querier: IGMP version of its queries, ::VL2_MDB_IGMP_V2 or
+   * ::VL2_MDB_IGMP_V3; 0 means ::VL2_MDB_IGMP_V3. vl2_mdb_segment_get()
+   * returns the version in effect (never 0). @since 0.2.0 */
+  uint8_t igmp_version;
+  /** Querier: MLD version of its queries, ::VL2_MDB_MLD_V1 or
+   * ::VL2_MDB_MLD_V2; 0 means ::VL2_MDB_MLD_V2. @since 0.2.0 */
+  uint8_t mld_version;
+  uint16_t reserved; /**< Zero. */
   /** Querier: source MAC of its queries (a unicast MAC). */
   vl2_mac querier_mac;
   uint16_t reserved1; /**< Zero. */
@@ -197,8 +232,9 @@ typedef struct vl2_mdb_segment_config {
  * @return
  *   0 on success.
  * @retval VL2_ERR_INVALID NULL @p sw, an unknown flag or policy, the
- *         querier without snooping, or a querier address of the wrong
- *         family.
+ *         querier without snooping, a querier address of the wrong
+ *         family, or an IGMP version other than 0, 2, 3 or an MLD
+ *         version other than 0, 1, 2.
  * @retval VL2_ERR_NOTFOUND no such segment.
  * @retval VL2_ERR_NOMEM the MDB (default limits) could not be allocated.
  * @since 0.2.0

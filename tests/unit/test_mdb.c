@@ -5,10 +5,14 @@
  * time, fast leave), timeout, router ports learned from queries and set,
  * reports to router ports only, the RFC 4541 link-local exceptions,
  * non-IP multicast untouched, IGMPv3/MLDv2 records as any-source,
- * validation, limits, the querier and its election. */
+ * validation, limits, the querier and its election; the querier's
+ * IGMPv3/MLDv2 and IGMPv2/MLDv1 queries against scapy's (golden vectors
+ * of mdb_query_vectors_gen.py), their exponential codes, the fall-back
+ * to an older querier's version, forged queries. */
 #include <string.h>
 
 #include "helpers.h"
+#include "mdb_query_vectors.h"
 #include "vl2_mdb.h"
 
 #define VNI 100
@@ -765,6 +769,306 @@ START_TEST(flood_path) {
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* The querier's versions                                               */
+
+static const uint8_t Q6[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+                               0,    0,    0, 0, 0, 0, 0, 5};
+
+/* A switch whose segment is querier with |igmp_v|, |mld_v| and the
+ * timers of |vec| (NULL: the defaults). */
+static vl2_switch *setup_querier(uint8_t igmp_v, uint8_t mld_v,
+                                 const mqv_vector *vec) {
+  vl2t_mem_init(&tm);
+  vl2_switch *sw = NULL;
+  ck_assert_int_eq(vl2_switch_new(&sw, NULL, &tm.mem), 0);
+  for (uint32_t p = 1; p <= 4; p++)
+    vl2t_access(sw, p, 10, VNI);
+  vl2_mdb_config c;
+  ck_assert_int_eq(vl2_mdb_config_default(&c), 0);
+  if (vec != NULL) {
+    c.robustness = vec->robustness;
+    c.query_interval_ns = (vl2_duration)vec->interval_s * VL2_SEC;
+    c.query_response_ns = (vl2_duration)vec->response_ms * VL2_MS;
+    c.last_member_ns = (vl2_duration)vec->last_member_ms * VL2_MS;
+  }
+  ck_assert_int_eq(vl2_mdb_setup(sw, &c), 0);
+  vl2_mdb_segment_config mc;
+  memset(&mc, 0, sizeof(mc));
+  mc.flags = VL2_MDB_F_SNOOP | VL2_MDB_F_QUERIER;
+  mc.igmp_version = igmp_v;
+  mc.mld_version = mld_v;
+  mc.querier_mac = vl2t_mac(0x0200000000f0ULL);
+  mc.querier_ip4 = vl2t_ip4(10, 0, 0, 5);
+  mc.querier_ip6.family = VL2_AF_INET6;
+  memcpy(mc.querier_ip6.addr, Q6, 16);
+  ck_assert_int_eq(vl2_mdb_segment_set(sw, VNI, &mc, T0), 0);
+  return sw;
+}
+
+/* Take every queued frame; count the queries of |family| (4, 6) to port
+ * 1 and keep the last. */
+static int queries_of(vl2_switch *sw, int family, uint8_t *last, size_t *len,
+                      vl2_tstamp now) {
+  uint8_t b[2048];
+  vl2_tx_meta meta;
+  int n = 0;
+  vl2_ssize r;
+  while ((r = vl2_switch_poll_tx(sw, b, sizeof(b), &meta, now)) > 0) {
+    ck_assert_uint_eq(meta.kind, VL2_TX_MCAST_QUERY);
+    if (b[12] == (family == 4 ? 0x08 : 0x86) && meta.dest.port == 1) {
+      n++;
+      memcpy(last, b, (size_t)r);
+      *len = (size_t)r;
+    }
+  }
+  return n;
+}
+
+/* Take every queued frame; the last IGMP and MLD query to port 1 in
+ * |q4| and |q6|; returns how many there were. */
+static int queries2(vl2_switch *sw, uint8_t *q4, size_t *l4, uint8_t *q6,
+                    size_t *l6, vl2_tstamp now) {
+  uint8_t b[2048];
+  vl2_tx_meta meta;
+  int n = 0;
+  vl2_ssize r;
+  while ((r = vl2_switch_poll_tx(sw, b, sizeof(b), &meta, now)) > 0) {
+    if (meta.dest.port != 1)
+      continue;
+    n++;
+    memcpy(b[12] == 0x08 ? q4 : q6, b, (size_t)r);
+    *(b[12] == 0x08 ? l4 : l6) = (size_t)r;
+  }
+  return n;
+}
+
+static void assert_frame(const uint8_t *got, size_t got_len,
+                         const uint8_t *want, size_t want_len,
+                         const char *name) {
+  ck_assert_msg(got_len == want_len, "%s: %zu bytes, want %zu", name, got_len,
+                want_len);
+  for (size_t i = 0; i < want_len; i++)
+    ck_assert_msg(got[i] == want[i], "%s: byte %zu is 0x%02x, want 0x%02x",
+                  name, i, got[i], want[i]);
+}
+
+/* Byte for byte what scapy builds (mdb_query_vectors_gen.py). */
+START_TEST(query_vectors) {
+  for (size_t k = 0; k < sizeof(mqv_vectors) / sizeof(mqv_vectors[0]); k++) {
+    const mqv_vector *vec = &mqv_vectors[k];
+    int v6 = vec->family == 6;
+    vl2_switch *sw =
+        setup_querier(v6 ? 0 : vec->version, v6 ? vec->version : 0, vec);
+    vl2_mdb_segment_config got;
+    ck_assert_int_eq(vl2_mdb_segment_get(sw, VNI, &got), 0);
+    ck_assert_uint_eq(v6 ? got.mld_version : got.igmp_version, vec->version);
+    uint8_t q[256], b[256];
+    size_t qlen = 0, n;
+    ck_assert_int_eq(vl2_switch_run_timers(sw, T0), 0);
+    ck_assert_int_eq(queries_of(sw, vec->family, q, &qlen, T0), 1);
+    if (vec->has_group) {
+      /* A member on port 1 leaves: a group-specific query. */
+      n = v6 ? mld1(b, 131, vec->group) : igmp(b, 0x16, vec->group, NULL, NULL);
+      in(sw, b, n, 1, T0 + VL2_SEC, NULL);
+      n = v6 ? mld1(b, 132, vec->group)
+             : igmp(b, 0x17, vec->group, ALL_ROUTERS, NULL);
+      in(sw, b, n, 1, T0 + VL2_SEC, NULL);
+      ck_assert_int_eq(queries_of(sw, vec->family, q, &qlen, T0), 1);
+    }
+    assert_frame(q, qlen, vec->frame, vec->len, vec->name);
+    /* Our own parser takes it as a valid query from a router. */
+    ck_assert_int_eq(in(sw, q, qlen, 3, T0 + 2 * VL2_SEC, NULL),
+                     VL2_MDB_FWD_FLOOD);
+    vl2_mdb_stats st;
+    ck_assert_int_eq(vl2_mdb_get_stats(sw, VNI, &st), 0);
+    ck_assert_uint_eq(st.invalid, 0);
+    ck_assert_uint_eq(v6 ? st.mld_queries : st.igmp_queries, 1);
+    teardown_sw(sw);
+  }
+}
+END_TEST
+
+/* RFC 3376 section 4.1.1 / RFC 3810 section 5.1.3 decoding. */
+static uint64_t exp_decode(uint16_t code, unsigned mant_bits) {
+  uint32_t top = 1u << (mant_bits + 3);
+  if (code < top)
+    return code;
+  unsigned exp = (code >> mant_bits) & 7;
+  uint64_t mant = code & ((1u << mant_bits) - 1);
+  return (mant | 1ull << mant_bits) << (exp + 3);
+}
+
+START_TEST(exp_codes) {
+  /* IGMPv3 Max Resp Code and QQIC (8 bits). */
+  ck_assert_uint_eq(vl2_mdb_exp_code(0, 4), 0);
+  ck_assert_uint_eq(vl2_mdb_exp_code(127, 4), 127);
+  ck_assert_uint_eq(vl2_mdb_exp_code(128, 4), 0x80);
+  ck_assert_uint_eq(vl2_mdb_exp_code(200, 4), 0x89);
+  ck_assert_uint_eq(vl2_mdb_exp_code(31743, 4), 0xfe);
+  ck_assert_uint_eq(vl2_mdb_exp_code(31744, 4), 0xff);
+  ck_assert_uint_eq(vl2_mdb_exp_code(31745, 4), 0xff);
+  ck_assert_uint_eq(vl2_mdb_exp_code(UINT64_MAX, 4), 0xff);
+  /* MLDv2 Maximum Response Code (16 bits). */
+  ck_assert_uint_eq(vl2_mdb_exp_code(32767, 12), 32767);
+  ck_assert_uint_eq(vl2_mdb_exp_code(32768, 12), 0x8000);
+  ck_assert_uint_eq(vl2_mdb_exp_code(40000, 12), 0x8388);
+  ck_assert_uint_eq(vl2_mdb_exp_code(8387583, 12), 0xfffe);
+  ck_assert_uint_eq(vl2_mdb_exp_code(8387584, 12), 0xffff);
+  ck_assert_uint_eq(vl2_mdb_exp_code(100000000, 12), 0xffff);
+  /* Every code is the largest whose value does not exceed the input. */
+  for (unsigned bits = 4; bits <= 12; bits += 8) {
+    uint64_t max = exp_decode(bits == 4 ? 0xff : 0xffff, bits);
+    for (uint64_t v = 0; v <= max + 5; v += 1 + v / 512) {
+      uint16_t c = vl2_mdb_exp_code(v, bits);
+      ck_assert_uint_le(exp_decode(c, bits), v);
+      if (v < max)
+        ck_assert_uint_gt(exp_decode((uint16_t)(c + 1), bits), v);
+    }
+  }
+}
+END_TEST
+
+/* An IGMPv3 query (12 bytes plus |nsrc_real| sources, claiming |nsrc|)
+ * from |src|. */
+static size_t igmp3_query(uint8_t *b, const uint8_t *src, uint16_t nsrc,
+                          size_t nsrc_real) {
+  uint8_t m[64];
+  memset(m, 0, sizeof(m));
+  m[0] = 0x11;
+  m[1] = 100;
+  m[8] = 2;
+  m[9] = 125;
+  m[10] = (uint8_t)(nsrc >> 8);
+  m[11] = (uint8_t)nsrc;
+  return ip4_frame(b, src, ALL_HOSTS, 2, m, 12 + 4 * nsrc_real, 2);
+}
+
+/* RFC 3376 section 7.3.1: an IGMPv1/v2 querier on the segment makes ours
+ * IGMPv2 for the Older Version Querier Present Timeout (260 s); MLDv1
+ * likewise for MLD. Newer queries do not; the election is unchanged. */
+START_TEST(older_querier) {
+  vl2_switch *sw = setup_querier(0, 0, NULL);
+  uint8_t q[256], b[256];
+  size_t qlen = 0, n;
+  ck_assert_int_eq(vl2_switch_run_timers(sw, T0), 0);
+  ck_assert_int_eq(queries_of(sw, 4, q, &qlen, T0), 1);
+  assert_frame(q, qlen, mqv_igmp3_general, sizeof(mqv_igmp3_general), "v3");
+  /* A v3 querier with a higher address: still IGMPv3, still querier. */
+  static const uint8_t hi[4] = {10, 0, 0, 9}, lo[4] = {10, 0, 0, 1};
+  static const uint8_t zero[4] = {0};
+  n = igmp3_query(b, hi, 0, 0);
+  ck_assert_int_eq(in(sw, b, n, 3, T0 + VL2_SEC, NULL), VL2_MDB_FWD_FLOOD);
+  ck_assert_int_eq(vl2_switch_run_timers(sw, T0 + 31250 * VL2_MS), 0);
+  ck_assert_int_eq(queries_of(sw, 4, q, &qlen, T0), 1);
+  assert_frame(q, qlen, mqv_igmp3_general, sizeof(mqv_igmp3_general), "v3");
+  /* An IGMPv2 querier with a higher address: ours become IGMPv2. */
+  n = igmp(b, 0x11, zero, ALL_HOSTS, hi);
+  ck_assert_int_eq(in(sw, b, n, 3, T0 + 40 * VL2_SEC, NULL), VL2_MDB_FWD_FLOOD);
+  uint8_t q6[256];
+  size_t q6len = 0;
+  ck_assert_int_eq(vl2_switch_run_timers(sw, T0 + 62500 * VL2_MS), 0);
+  ck_assert_int_eq(queries2(sw, q, &qlen, q6, &q6len, T0), 2);
+  assert_frame(q, qlen, mqv_igmp2_general, sizeof(mqv_igmp2_general), "v2");
+  /* MLD is not affected by IGMP. */
+  assert_frame(q6, q6len, mqv_mld2_general, sizeof(mqv_mld2_general), "mld2");
+  vl2_mdb_stats st;
+  ck_assert_int_eq(vl2_mdb_get_stats(sw, VNI, &st), 0);
+  ck_assert_uint_eq(st.querier_lost, 0);
+  /* Until 40 s + 2 * 125 s + 10 s = 300 s: IGMPv2 at 187.5 s. */
+  ck_assert_int_eq(vl2_switch_run_timers(sw, T0 + 187500 * VL2_MS), 0);
+  ck_assert_int_eq(queries2(sw, q, &qlen, q6, &q6len, T0), 2);
+  assert_frame(q, qlen, mqv_igmp2_general, sizeof(mqv_igmp2_general), "v2");
+  /* Then IGMPv3 again (312.5 s). */
+  ck_assert_int_eq(vl2_switch_run_timers(sw, T0 + 312500 * VL2_MS), 0);
+  ck_assert_int_eq(queries2(sw, q, &qlen, q6, &q6len, T0), 2);
+  assert_frame(q, qlen, mqv_igmp3_general, sizeof(mqv_igmp3_general), "v3");
+  /* An MLDv1 query (24 bytes, from fe80::a) turns MLD to MLDv1. */
+  uint8_t ic[24];
+  memset(ic, 0, sizeof(ic));
+  ic[0] = 130;
+  ic[4] = 0x27;
+  ic[5] = 0x10;
+  n = ip6_icmp(b, V6ALL, ic, sizeof(ic), 1);
+  ck_assert_int_eq(in(sw, b, n, 3, T0 + 350 * VL2_SEC, NULL),
+                   VL2_MDB_FWD_FLOOD);
+  ck_assert_int_eq(vl2_switch_run_timers(sw, T0 + 437500 * VL2_MS), 0);
+  ck_assert_int_eq(queries2(sw, q, &qlen, q6, &q6len, T0), 2);
+  assert_frame(q, qlen, mqv_igmp3_general, sizeof(mqv_igmp3_general), "v3");
+  assert_frame(q6, q6len, mqv_mld1_general, sizeof(mqv_mld1_general), "mld1");
+  /* (fe80::a is above fe80::5: we stayed the MLD querier.) An IGMPv3
+   * query from a lower address wins the election as before. */
+  n = igmp3_query(b, lo, 0, 0);
+  ck_assert_int_eq(in(sw, b, n, 3, T0 + 470 * VL2_SEC, NULL),
+                   VL2_MDB_FWD_FLOOD);
+  ck_assert_int_eq(vl2_mdb_get_stats(sw, VNI, &st), 0);
+  ck_assert_uint_eq(st.querier_lost, 1);
+  /* Configured IGMPv2 / MLDv1 stay so; bad versions are refused. */
+  vl2_mdb_segment_config mc;
+  ck_assert_int_eq(vl2_mdb_segment_get(sw, VNI, &mc), 0);
+  ck_assert_uint_eq(mc.igmp_version, VL2_MDB_IGMP_V3);
+  ck_assert_uint_eq(mc.mld_version, VL2_MDB_MLD_V2);
+  static const uint8_t bad_igmp[] = {1, 4, 255};
+  for (size_t i = 0; i < sizeof(bad_igmp); i++) {
+    mc.igmp_version = bad_igmp[i];
+    ck_assert_int_eq(vl2_mdb_segment_set(sw, VNI, &mc, T0), VL2_ERR_INVALID);
+  }
+  mc.igmp_version = VL2_MDB_IGMP_V2;
+  mc.mld_version = 3;
+  ck_assert_int_eq(vl2_mdb_segment_set(sw, VNI, &mc, T0), VL2_ERR_INVALID);
+  mc.mld_version = VL2_MDB_MLD_V1;
+  ck_assert_int_eq(vl2_mdb_segment_set(sw, VNI, &mc, T0), 0);
+  ck_assert_int_eq(vl2_mdb_segment_get(sw, VNI, &mc), 0);
+  ck_assert_uint_eq(mc.igmp_version, VL2_MDB_IGMP_V2);
+  ck_assert_uint_eq(mc.mld_version, VL2_MDB_MLD_V1);
+  teardown_sw(sw);
+}
+END_TEST
+
+/* Forged IGMPv3 / MLDv2 queries whose source count does not fit their
+ * length: dropped, counted invalid, no effect on the election. */
+START_TEST(forged_queries) {
+  vl2_switch *sw = setup_querier(0, 0, NULL);
+  uint8_t q[256], b[256];
+  size_t qlen = 0, n;
+  static const uint8_t lo[4] = {10, 0, 0, 1};
+  ck_assert_int_eq(vl2_switch_run_timers(sw, T0), 0);
+  ck_assert_int_eq(queries_of(sw, 4, q, &qlen, T0), 1);
+  /* 65535 sources claimed, none present. */
+  n = igmp3_query(b, lo, 0xffff, 0);
+  ck_assert_int_eq(in(sw, b, n, 3, T0 + VL2_SEC, NULL), VL2_MDB_FWD_DROP);
+  /* Two claimed, one present (truncated). */
+  n = igmp3_query(b, lo, 2, 1);
+  ck_assert_int_eq(in(sw, b, n, 3, T0 + VL2_SEC, NULL), VL2_MDB_FWD_DROP);
+  /* MLDv2: 4096 sources claimed in a 28-byte query from fe80::a. */
+  uint8_t ic[28];
+  memset(ic, 0, sizeof(ic));
+  ic[0] = 130;
+  ic[26] = 0x10;
+  n = ip6_icmp(b, V6ALL, ic, sizeof(ic), 1);
+  ck_assert_int_eq(in(sw, b, n, 3, T0 + VL2_SEC, NULL), VL2_MDB_FWD_DROP);
+  /* 25..27 bytes: neither MLDv1 nor MLDv2. */
+  n = ip6_icmp(b, V6ALL, ic, 26, 1);
+  ck_assert_int_eq(in(sw, b, n, 3, T0 + VL2_SEC, NULL), VL2_MDB_FWD_DROP);
+  vl2_mdb_stats st;
+  ck_assert_int_eq(vl2_mdb_get_stats(sw, VNI, &st), 0);
+  ck_assert_uint_eq(st.invalid, 4);
+  ck_assert_uint_eq(st.igmp_queries, 0);
+  ck_assert_uint_eq(st.querier_lost, 0);
+  ck_assert_int_eq(rows(sw, VL2_AF_NONE, NULL, NULL, NULL, T0), 0);
+  /* Still the querier, still IGMPv3 / MLDv2. */
+  ck_assert_int_eq(vl2_switch_run_timers(sw, T0 + 31250 * VL2_MS), 0);
+  ck_assert_int_eq(queries_of(sw, 4, q, &qlen, T0), 1);
+  assert_frame(q, qlen, mqv_igmp3_general, sizeof(mqv_igmp3_general), "v3");
+  /* The same query with its source present is valid and wins. */
+  n = igmp3_query(b, lo, 1, 1);
+  ck_assert_int_eq(in(sw, b, n, 3, T0 + 32 * VL2_SEC, NULL), VL2_MDB_FWD_FLOOD);
+  ck_assert_int_eq(vl2_mdb_get_stats(sw, VNI, &st), 0);
+  ck_assert_uint_eq(st.querier_lost, 1);
+  teardown_sw(sw);
+}
+END_TEST
+
 Suite *vl2_mdb_suite(void) {
   Suite *s = suite_create("mdb");
   TCase *tc = tcase_create("core");
@@ -779,6 +1083,12 @@ Suite *vl2_mdb_suite(void) {
   tcase_add_test(tc, remote_members);
   tcase_add_test(tc, alloc_failures);
   tcase_add_test(tc, flood_path);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("querier");
+  tcase_add_test(tc, query_vectors);
+  tcase_add_test(tc, exp_codes);
+  tcase_add_test(tc, older_querier);
+  tcase_add_test(tc, forged_queries);
   suite_add_tcase(s, tc);
   return s;
 }
