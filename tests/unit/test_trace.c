@@ -1534,6 +1534,19 @@ static uint32_t rnd(void) {
 }
 static uint32_t pick(uint32_t n) { return rnd() % n; }
 
+/* The IPv6 endpoint of segment 100's flood list (a larger overhead). */
+static vl2_ipaddr d_ip6_remote(void) {
+  vl2_ipaddr a;
+  memset(&a, 0, sizeof(a));
+  a.family = VL2_AF_INET6;
+  a.addr[0] = 0x20;
+  a.addr[1] = 0x01;
+  a.addr[2] = 0x0d;
+  a.addr[3] = 0xb8;
+  a.addr[15] = 1;
+  return a;
+}
+
 /* Every feature on: segments 100 (ARP suppression, learning from
  * remotes), 200 (strict remotes), 300 (IGMP snooping, a replication
  * budget, a segment MAC limit), 400 (directory mode, suppression from
@@ -1547,7 +1560,8 @@ static vl2_switch *diff_world(vl2t_mem *mem) {
   cfg.max_ports = 16;
   cfg.max_fdb = 48;
   cfg.max_segments = 8;
-  cfg.max_remotes = 3; /* r1, r2, r3 (a static entry's): r4 cannot learn */
+  /* r1, r2, the IPv6 one and r3 (a static entry's): r4 cannot learn. */
+  cfg.max_remotes = 4;
   cfg.ageing_ns = 20 * VL2_SEC;
   cfg.move_threshold = 2;
   cfg.move_window_ns = 10 * VL2_SEC;
@@ -1614,6 +1628,8 @@ static vl2_switch *diff_world(vl2t_mem *mem) {
   ck_assert_int_eq(vl2_switch_remote_add(sw, 200, &r1), 0);
   ck_assert_int_eq(vl2_switch_remote_add(sw, 300, &r2), 0);
   ck_assert_int_eq(vl2_switch_remote_add(sw, 500, &r1), 0);
+  vl2_ipaddr r6 = d_ip6_remote();
+  ck_assert_int_eq(vl2_switch_remote_add(sw, 100, &r6), 0);
   vl2_vxlan_config vc;
   ck_assert_int_eq(vl2_vxlan_config_default(&vc), 0);
   vc.underlay_mtu = 1200;
@@ -1722,7 +1738,118 @@ static uint64_t d_mac(void) {
 }
 
 static vl2_ipaddr d_remote(void) {
+  if (pick(5) == 0)
+    return d_ip6_remote();
   return vl2t_ip4(192, 0, 2, (uint8_t)(1 + pick(4)));
+}
+
+/* A random control-plane change, made to both twins alike (same return
+ * code): port flags, static FDB and neighbour entries, flushes, segment
+ * flags, router ports, flood lists, storm rates. */
+static void d_control(vl2_switch *a, vl2_switch *b, vl2_tstamp now) {
+  vl2_switch *tw[2] = {a, b};
+  int rc[2];
+  uint32_t op = pick(10);
+  static const uint32_t vnis[] = {100, 200, 300, 400, 500};
+  uint32_t vni = vnis[pick(5)];
+  vl2_ipaddr r = d_remote();
+  uint64_t mac = VL2T_MAC(1 + pick(12));
+  /* The switch's ports: mode and PVID (port_set keeps them). */
+  static const uint8_t mode[9] = {0, 0, 1, 1, 0, 0, 0, 1, 0};
+  static const vl2_vid pvid[9] = {10, 10, 10, 0, 40, 40, 20, 0, 50};
+  uint32_t port = pick(9);
+  static const uint32_t pflags[] = {
+      VL2_PORT_F_DEFAULT, VL2_PORT_F_DEFAULT | VL2_PORT_F_SPOOF_GUARD,
+      VL2_PORT_F_DEFAULT & ~VL2_PORT_F_LEARN,
+      VL2_PORT_F_DEFAULT & ~VL2_PORT_F_FLOOD_BCAST,
+      VL2_PORT_F_DEFAULT | VL2_PORT_F_NEIGH_INSPECT};
+  uint32_t pf = pflags[pick(5)], mm = pick(3);
+  static const uint32_t sflags[] = {
+      VL2_SEG_F_LEARN_REMOTE, VL2_SEG_F_LEARN_REMOTE | VL2_SEG_F_ARP_SUPPRESS,
+      VL2_SEG_F_LEARN_REMOTE | VL2_SEG_F_STRICT_REMOTES,
+      VL2_SEG_F_DIRECTORY | VL2_SEG_F_SUPPRESS_CP_ONLY,
+      VL2_SEG_F_EVPN | VL2_SEG_F_ARP_SUPPRESS};
+  uint32_t sf = sflags[pick(5)];
+  uint32_t k = pick(3), evpn = pick(3) == 0;
+  uint64_t rate = pick(4);
+  unsigned router = (unsigned)pick(3);
+  for (int i = 0; i < 2; i++) {
+    vl2_switch *sw = tw[i];
+    switch (op) {
+    case 0: {
+      vl2_port_config pc;
+      vl2_port_config_default(&pc, mode[port]);
+      pc.pvid = pvid[port];
+      pc.flags = pf | (port == 3 ? VL2_PORT_F_QINQ : 0);
+      pc.max_macs = mm;
+      rc[i] = vl2_switch_port_set(sw, port, &pc);
+      break;
+    }
+    case 1: {
+      vl2_fdb_entry e;
+      memset(&e, 0, sizeof(e));
+      e.vni = vni;
+      e.mac = vl2t_mac(mac);
+      if (k == 0) {
+        e.port = port;
+      } else {
+        e.flags = VL2_FDB_F_REMOTE | (evpn ? VL2_FDB_F_EVPN : 0);
+        e.port = VL2_PORT_REMOTE;
+        e.remote = r;
+      }
+      rc[i] = vl2_fdb_add_static(sw, &e);
+      break;
+    }
+    case 2: {
+      vl2_mac m = vl2t_mac(mac);
+      rc[i] = vl2_fdb_del(sw, vni, &m);
+      break;
+    }
+    case 3: {
+      vl2_neigh_entry ne;
+      memset(&ne, 0, sizeof(ne));
+      ne.vni = vni;
+      ne.ip = vl2t_ip4(10, 0, 0, (uint8_t)(1 + k));
+      ne.mac = vl2t_mac(mac);
+      ne.port = evpn ? VL2_NEIGH_PORT_ANY : port;
+      rc[i] = vl2_neigh_add_static(sw, &ne);
+      break;
+    }
+    case 4: {
+      vl2_ipaddr ip = vl2t_ip4(10, 0, 0, (uint8_t)(1 + k));
+      rc[i] = vl2_neigh_del(sw, vni, &ip);
+      break;
+    }
+    case 5:
+      rc[i] = (int)vl2_fdb_flush_all(sw, VL2_FDB_FLUSH_DYNAMIC);
+      break;
+    case 6: {
+      vl2_segment_config sc;
+      memset(&sc, 0, sizeof(sc));
+      sc.flags = sf;
+      sc.max_macs = vni == 300 ? 5 : 0;
+      rc[i] = vl2_switch_segment_set(sw, vni, &sc);
+      break;
+    }
+    case 7:
+      rc[i] = vl2_mdb_router_set(sw, 300, k == 0 ? VL2_PORT_REMOTE : 4 + k, &r,
+                                 router, now);
+      break;
+    case 8:
+      rc[i] = evpn ? vl2_switch_remote_del(sw, vni, &r)
+                   : vl2_switch_remote_add(sw, vni, &r);
+      break;
+    default: {
+      vl2_storm_port_config spc;
+      memset(&spc, 0, sizeof(spc));
+      spc.rate[k].pps = rate;
+      spc.rate[k].burst_frames = (uint32_t)rate;
+      rc[i] = vl2_storm_port_set(sw, port, &spc, now);
+      break;
+    }
+    }
+  }
+  ck_assert_msg(rc[0] == rc[1], "control op %u: %d vs %d", op, rc[0], rc[1]);
 }
 
 /* A random frame into |b|; returns its length and sets |f|. */
@@ -2015,7 +2142,28 @@ START_TEST(differential) {
         kinds_seen |= 1u << r.st[i].kind;
     }
 
-    /* Sometimes: timers, draining the output, comparing the twins. */
+    /* Sometimes: a burst of a few more frames through both twins (no
+     * trace), a control-plane change, timers, draining the output,
+     * comparing the twins. */
+    if (pick(30) == 0) {
+      static uint8_t bb[4][2048];
+      vl2_frame burst[4];
+      vl2_verdict va[4], vb[4];
+      size_t nb = 1 + pick(4);
+      for (size_t j = 0; j < nb; j++)
+        d_frame(bb[j], &burst[j]);
+      if (pick(2) == 0 && nb > 1)
+        burst[1] = burst[0]; /* a repeat: the one-entry flow cache */
+      vl2_ssize ra = vl2_switch_process(a, burst, nb, va, pd, DCAP, now);
+      vl2_ssize rb = vl2_switch_process(b, burst, nb, vb, pd_b, DCAP, now);
+      ck_assert_int_eq(ra, rb);
+      for (vl2_ssize j = 0; j < ra; j++)
+        ck_assert_msg(decision_diff(0, &va[j], pd, 0, &vb[j], pd_b) == NULL,
+                      "iteration %u: the twins decided a burst differently",
+                      it);
+    }
+    if (pick(40) == 0)
+      d_control(a, b, now);
     if (pick(25) == 0) {
       ck_assert_int_eq(vl2_switch_run_timers(a, now), 0);
       ck_assert_int_eq(vl2_switch_run_timers(b, now), 0);
