@@ -117,6 +117,27 @@ static const char *bind_text(uint64_t v) {
   }
 }
 
+static const char *member_text(uint16_t result) {
+  switch (result) {
+  case VL2_TRACE_R_TAKEN:
+    return "gets a copy";
+  case VL2_TRACE_R_SKIP_INGRESS:
+    return "skipped: the ingress";
+  case VL2_TRACE_R_SKIP_FLOOD_OFF:
+    return "skipped: takes no flooding of this class";
+  case VL2_TRACE_R_SKIP_NOT_MARKED:
+    return "skipped: no member or router there (snooping)";
+  case VL2_TRACE_R_SKIP_STACKED_TAG:
+    return "skipped: the inner tag would leave outermost";
+  case VL2_TRACE_R_SKIP_SPLIT_HORIZON:
+    return "skipped: split horizon (endpoint to endpoint)";
+  case VL2_TRACE_R_SKIP_MTU:
+    return "skipped: too large for the underlay MTU";
+  default:
+    return vl2_trace_result_name(result);
+  }
+}
+
 char *trace_step_text(const vl2_trace_step *s, trace_port_name_fn name,
                       void *ctx, char *buf, size_t len) {
   out o = {buf, len, 0};
@@ -295,9 +316,7 @@ char *trace_step_text(const vl2_trace_step *s, trace_port_name_fn name,
     break;
   case VL2_TRACE_FLOOD_MEMBER:
     put_where(&o, s, name, ctx);
-    put(&o, " %s",
-        s->result == VL2_TRACE_R_TAKEN ? "gets a copy"
-                                       : vl2_trace_result_name(s->result));
+    put(&o, " %s", member_text(s->result));
     break;
   case VL2_TRACE_STORM:
     if (s->port == VL2_PORT_REMOTE) {

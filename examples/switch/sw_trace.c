@@ -24,6 +24,7 @@
 #include <vl2/trace.h>
 
 #include "sw_app.h"
+#include "trace_text.h"
 
 /* Steps kept per trace; a decision takes one per flood member, so a
  * segment with more members is reported as truncated. */
@@ -292,11 +293,19 @@ static bool mac_zero(const vl2_mac *m) {
   return memcmp(m->b, z.b, sizeof z.b) == 0;
 }
 
+/* Port names for the step's text (trace_text.h). */
+static const char *text_port_name(uint32_t port, void *ctx) {
+  return port_name(ctx, port);
+}
+
 static json_object *step_json(app *a, const vl2_trace_step *s, bool classified,
                               vl2_tstamp now) {
   json_object *o = json_object_new_object();
+  char text[512];
   JADD(o, "kind", jstr(vl2_trace_kind_name(s->kind)));
   JADD(o, "result", jstr(vl2_trace_result_name(s->result)));
+  JADD(o, "text",
+       jstr(trace_step_text(s, text_port_name, a, text, sizeof text)));
   if (s->result == VL2_TRACE_R_DROP || s->reason)
     JADD(o, "reason", jstr(vl2_drop_reason_name(s->reason)));
   if (step_has_place(s)) {

@@ -333,88 +333,20 @@ static void print_frame_summary(json_object *r) {
   printf("\n");
 }
 
+/* A step in the switch's words (its "text", from the same code as
+ * vl2-replay --trace), else its kind and result. The verdict is printed
+ * from the verdict object. */
 static void print_step(json_object *s) {
-  const char *kind = gs(s, "kind"), *res = gs(s, "result");
-  char pl[96], out[96];
-  place(s, pl, sizeof pl);
-  outcome(s, out, sizeof out);
-  if (!kind || !res) {
-    printf("    ?\n");
+  const char *kind = gs(s, "kind"), *text = gs(s, "text");
+  char out[96];
+  if (kind && strcmp(kind, "verdict") == 0)
+    return;
+  if (text) {
+    printf("    %s\n", text);
     return;
   }
-  bool drop = strcmp(res, "drop") == 0;
-  if (strcmp(kind, "ingress") == 0) {
-    printf("    ingress: %s", pl);
-    if (gs(s, "remote"))
-      printf(" vni %lld", gi(s, "vni"));
-    printf(" (%lld bytes)%s%s\n", gi(s, "len"), drop ? ": " : "",
-           drop ? out : "");
-  } else if (strcmp(kind, "classify") == 0) {
-    char seg[48] = "";
-    if (!drop)
-      snprintf(seg, sizeof seg, " -> segment %lld", gi(s, "vni"));
-    if (strcmp(res, "vni") == 0)
-      printf("    classify: VNI %lld%s\n", gi(s, "vni"), seg);
-    else if (strcmp(res, "untagged") == 0 ||
-             strcmp(res, "priority_tagged") == 0)
-      printf("    classify: %s -> VLAN %lld%s\n",
-             res[0] == 'u' ? "untagged" : "priority-tagged", gi(s, "vid"), seg);
-    else if (drop && gs(s, "tpid"))
-      printf("    classify: tag %s VID %lld: %s\n", gs(s, "tpid"), gi(s, "vid"),
-             out);
-    else if (drop)
-      printf("    classify: %s\n", out);
-    else
-      printf("    classify: tagged %s VID %lld%s\n",
-             gs(s, "tpid") ? gs(s, "tpid") : "", gi(s, "vid"), seg);
-  } else if (strcmp(kind, "fdb_lookup") == 0) {
-    printf("    fdb_lookup %s: %s", gs(s, "mac"), out);
-    if (pl[0]) {
-      json_object *fl = ga(s, "flags");
-      char f[64];
-      join(fl, f, sizeof f);
-      printf(" %s (%s", pl, f);
-      if (gi(s, "expires_in_ms") >= 0)
-        printf(", expires in %lld s", (gi(s, "expires_in_ms") + 999) / 1000);
-      printf(")");
-    }
-    printf("\n");
-  } else if (strcmp(kind, "neigh") == 0) {
-    printf("    neigh");
-    if (gs(s, "ip"))
-      printf(" %s", gs(s, "ip"));
-    if (gs(s, "op"))
-      printf(" (%s)", gs(s, "op"));
-    printf(": %s", out);
-    if (strcmp(res, "answered") == 0 || strcmp(res, "bind") == 0)
-      printf(" (%s is at %s%s%s)", gs(s, "ip") ? gs(s, "ip") : "?",
-             gs(s, "mac") ? gs(s, "mac") : "?", gs(s, "bind") ? ": " : "",
-             gs(s, "bind") ? gs(s, "bind") : "");
-    printf("\n");
-  } else if (strcmp(kind, "learn") == 0) {
-    printf("    learn %s: %s", gs(s, "mac"), out);
-    if (strcmp(res, "move") == 0 || strcmp(res, "frozen") == 0)
-      printf(" from %s", pl);
-    else if (strcmp(res, "static") == 0 && pl[0])
-      printf(" (at %s)", pl);
-    else if (strcmp(res, "limit") == 0 && gs(s, "limit"))
-      printf(" (%s)", gs(s, "limit"));
-    printf("\n");
-  } else if (strcmp(kind, "storm") == 0) {
-    printf("    storm %s %s: %s (%lld cop%s charged)\n",
-           gs(s, "class") ? gs(s, "class") : "?", pl, out, gi(s, "copies"),
-           gi(s, "copies") == 1 ? "y" : "ies");
-  } else if (strcmp(kind, "mdb") == 0) {
-    printf("    mdb%s%s: %s (%lld members)\n", gs(s, "ip") ? " " : "",
-           gs(s, "ip") ? gs(s, "ip") : "", out, gi(s, "members"));
-  } else if (strcmp(kind, "address_check") == 0) {
-    printf("    address_check %s: %s\n", gs(s, "mac"), out);
-  } else if (strcmp(kind, "verdict") == 0) {
-    return; /* printed from the verdict below */
-  } else {
-    /* remote_check, unicast, flood_member and kinds added later */
-    printf("    %s%s%s: %s\n", kind, pl[0] ? " " : "", pl, out);
-  }
+  outcome(s, out, sizeof out);
+  printf("    %s: %s\n", kind ? kind : "?", out);
 }
 
 static void print_trace(json_object *r) {

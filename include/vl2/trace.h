@@ -79,8 +79,10 @@ typedef enum vl2_trace_kind {
   /** Known unicast: the checks of the one destination (`port` or
    * `remote`). */
   VL2_TRACE_UNICAST,
-  /** IGMP/MLD snooping (mdb.h): `ip` the group when there is one,
-   * `value` the members found. */
+  /** IGMP/MLD snooping (mdb.h), for a frame to a multicast MAC once the
+   * switch has snooping state (vl2_mdb_setup(), or a segment set to
+   * snoop); without it there is no such step and multicast floods. `ip`
+   * is the IP destination when the frame is IP multicast. */
   VL2_TRACE_MDB,
   /** One member of the segment's flood list (`port`, or
    * ::VL2_PORT_REMOTE and `remote`): taken, or skipped and why. */
@@ -132,8 +134,10 @@ typedef enum vl2_trace_result {
   VL2_TRACE_R_FLOODED,    /**< NEIGH: a request not answered here: flooded
                                (suppression off, a probe, gratuitous, a
                                miss, or unicast). MDB: flooded to every
-                               member (snooping off, not IP multicast,
-                               link-local or unregistered groups). */
+                               member (snooping off in this segment, not
+                               IP multicast, a link-local group, or an
+                               unregistered group with the flood
+                               policy). */
   VL2_TRACE_R_DIRECTORY,  /**< NEIGH: a miss in directory mode: held and
                                asked of the directory; consumed. */
   VL2_TRACE_R_OFF,        /**< LEARN: learning is off for this ingress. */
