@@ -22,6 +22,7 @@
 #include "vl2_csum.h"
 #include "vl2_mem.h"
 #include "vl2_oamap.h"
+#include "vl2_stats.h"
 #include "vl2_trace.h"
 #include "vl2_neigh.h"
 #include "vl2_wire.h"
@@ -1264,26 +1265,30 @@ int vl2_mdb_next(const vl2_switch *sw, uint64_t *cursor, vl2_mdb_entry *e,
   }
 }
 
-int vl2_mdb_get_stats(const vl2_switch *sw, uint32_t vni, vl2_mdb_stats *st) {
-  if (sw == NULL || st == NULL)
+int vl2_mdb_get_stats_versioned(const vl2_switch *sw, uint32_t vni,
+                                size_t st_size, vl2_mdb_stats *st) {
+  if (sw == NULL || st == NULL || st_size == 0)
     return VL2_ERR_INVALID;
-  memset(st, 0, sizeof(*st));
+  vl2_mdb_stats full;
+  memset(&full, 0, sizeof(full));
   if (vni == UINT32_MAX) {
     if (sw->mdb != NULL)
-      *st = sw->mdb->st;
+      full = sw->mdb->st;
+    vl2_stats_copy(st, st_size, &full, sizeof(full));
     return 0;
   }
   vl2_segment *seg = vl2_switch_find_segment(sw, vni);
   if (seg == NULL)
     return VL2_ERR_NOTFOUND;
   if (sw->mdb != NULL) {
-    *st = sw->mdb->segs[seg->idx].st;
-    st->members = 0;
+    full = sw->mdb->segs[seg->idx].st;
+    full.members = 0;
     const vl2_mdb_state *m = sw->mdb;
     for (uint32_t i = 0; i < m->cfg.max_groups; i++)
       if (m->groups[i].in_use && m->groups[i].seg == seg->idx)
-        st->members += m->groups[i].n_members;
+        full.members += m->groups[i].n_members;
   }
+  vl2_stats_copy(st, st_size, &full, sizeof(full));
   return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "vl2_mem.h"
+#include "vl2_stats.h"
 #include "vl2_trace.h"
 
 #define DEFAULT_QUIET_NS VL2_SEC
@@ -291,21 +292,27 @@ int vl2_storm_segment_get(const vl2_switch *sw, uint32_t vni,
   return rv;
 }
 
-int vl2_storm_port_get_stats(const vl2_switch *sw, uint32_t port,
-                             vl2_storm_port_stats *st) {
+/* The counters out by the size rule of lib/vl2_stats.h (zero when there
+ * is no state); a size of 0 is refused first, as in vl2_switch.c. */
+int vl2_storm_port_get_stats_versioned(const vl2_switch *sw, uint32_t port,
+                                       size_t st_size,
+                                       vl2_storm_port_stats *st) {
+  static const vl2_storm_port_stats zero;
   const port_storm *ps;
-  int rv = port_arg(sw, port, st, &ps);
+  int rv = st_size == 0 ? VL2_ERR_INVALID : port_arg(sw, port, st, &ps);
   if (rv == 0)
-    copy_or_zero(st, ps != NULL ? &ps->st : NULL, sizeof(*st));
+    vl2_stats_copy(st, st_size, ps != NULL ? &ps->st : &zero, sizeof(zero));
   return rv;
 }
 
-int vl2_storm_segment_get_stats(const vl2_switch *sw, uint32_t vni,
-                                vl2_storm_segment_stats *st) {
+int vl2_storm_segment_get_stats_versioned(const vl2_switch *sw, uint32_t vni,
+                                          size_t st_size,
+                                          vl2_storm_segment_stats *st) {
+  static const vl2_storm_segment_stats zero;
   const seg_storm *ss;
-  int rv = seg_arg(sw, vni, st, &ss);
+  int rv = st_size == 0 ? VL2_ERR_INVALID : seg_arg(sw, vni, st, &ss);
   if (rv == 0)
-    copy_or_zero(st, ss != NULL ? &ss->st : NULL, sizeof(*st));
+    vl2_stats_copy(st, st_size, ss != NULL ? &ss->st : &zero, sizeof(zero));
   return rv;
 }
 

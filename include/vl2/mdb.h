@@ -393,22 +393,31 @@ typedef struct vl2_mdb_stats {
 } vl2_mdb_stats;
 
 /**
- * Read MDB counters.
+ * Read MDB counters. Call it through vl2_mdb_get_stats().
  *
  * @param sw
  *   The switch.
  * @param vni
  *   A segment, or `UINT32_MAX` for the switch-wide sums.
+ * @param st_size
+ *   `sizeof(*st)` as the caller was compiled; the macro passes it. A
+ *   binary built against older headers (a shorter struct) gets the
+ *   counters it knows; one built against newer headers gets zeros for
+ *   counters this library does not have. Counters are only ever added
+ *   at the end.
  * @param st
- *   Written (zero when no MDB exists).
+ *   Written (@p st_size bytes; zero when no MDB exists).
  * @return
  *   0 on success.
- * @retval VL2_ERR_INVALID NULL argument.
+ * @retval VL2_ERR_INVALID NULL argument or an @p st_size of 0.
  * @retval VL2_ERR_NOTFOUND no such segment.
  * @since 0.2.0
  */
-VL2_EXTERN int vl2_mdb_get_stats(const vl2_switch *sw, uint32_t vni,
-                                 vl2_mdb_stats *st);
+VL2_EXTERN int vl2_mdb_get_stats_versioned(const vl2_switch *sw, uint32_t vni,
+                                           size_t st_size, vl2_mdb_stats *st);
+/** vl2_mdb_get_stats_versioned() with the size these headers give. */
+#define vl2_mdb_get_stats(sw, vni, st)                                         \
+  vl2_mdb_get_stats_versioned((sw), (vni), sizeof(vl2_mdb_stats), (st))
 
 /** Output kind of vl2_switch_poll_tx() (::vl2_tx_meta `kind`, beside
  * the `VL2_TX_*` kinds of switch.h): an IGMP or MLD query of the

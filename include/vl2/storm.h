@@ -258,40 +258,67 @@ typedef struct vl2_storm_segment_stats {
 } vl2_storm_segment_stats;
 
 /**
- * Read a port's storm-control counters (zero when none is set).
+ * Read a port's storm-control counters (zero when none is set). Call it
+ * through vl2_storm_port_get_stats().
  *
  * @param sw
  *   The switch.
  * @param port
  *   An existing port.
+ * @param st_size
+ *   `sizeof(*st)` as the caller was compiled; the macro passes it. A
+ *   binary built against older headers (a shorter struct) gets the
+ *   counters it knows; one built against newer headers gets zeros for
+ *   counters this library does not have. Counters are only ever added
+ *   at the end.
  * @param st
- *   Written.
+ *   Written (@p st_size bytes).
  * @return
  *   0 on success.
- * @retval VL2_ERR_INVALID NULL argument.
+ * @retval VL2_ERR_INVALID NULL argument or an @p st_size of 0.
  * @retval VL2_ERR_NOTFOUND no such port.
  * @since 0.2.0
  */
-VL2_EXTERN int vl2_storm_port_get_stats(const vl2_switch *sw, uint32_t port,
-                                        vl2_storm_port_stats *st);
+VL2_EXTERN int vl2_storm_port_get_stats_versioned(const vl2_switch *sw,
+                                                  uint32_t port, size_t st_size,
+                                                  vl2_storm_port_stats *st);
+/** vl2_storm_port_get_stats_versioned() with the size these headers
+ * give. */
+#define vl2_storm_port_get_stats(sw, port, st)                                 \
+  vl2_storm_port_get_stats_versioned((sw), (port),                             \
+                                     sizeof(vl2_storm_port_stats), (st))
 
 /**
- * Read a segment budget's counters (zero when none is set).
+ * Read a segment budget's counters (zero when none is set). Call it
+ * through vl2_storm_segment_get_stats().
  *
  * @param sw
  *   The switch.
  * @param vni
  *   An existing segment.
+ * @param st_size
+ *   `sizeof(*st)` as the caller was compiled; the macro passes it. A
+ *   binary built against older headers (a shorter struct) gets the
+ *   counters it knows; one built against newer headers gets zeros for
+ *   counters this library does not have. Counters are only ever added
+ *   at the end.
  * @param st
- *   Written.
+ *   Written (@p st_size bytes).
  * @return
  *   0 on success.
- * @retval VL2_ERR_INVALID NULL argument.
+ * @retval VL2_ERR_INVALID NULL argument or an @p st_size of 0.
  * @retval VL2_ERR_NOTFOUND no such segment.
  * @since 0.2.0
  */
-VL2_EXTERN int vl2_storm_segment_get_stats(const vl2_switch *sw, uint32_t vni,
-                                           vl2_storm_segment_stats *st);
+VL2_EXTERN int
+vl2_storm_segment_get_stats_versioned(const vl2_switch *sw, uint32_t vni,
+                                      size_t st_size,
+                                      vl2_storm_segment_stats *st);
+/** vl2_storm_segment_get_stats_versioned() with the size these headers
+ * give. */
+#define vl2_storm_segment_get_stats(sw, vni, st)                               \
+  vl2_storm_segment_get_stats_versioned((sw), (vni),                           \
+                                        sizeof(vl2_storm_segment_stats), (st))
 
 /**
  * Name a storm class.

@@ -316,6 +316,34 @@ START_TEST(join_leave_timeout) {
 }
 END_TEST
 
+/* vl2_mdb_get_stats_versioned() follows the size rule of the `_versioned`
+ * scheme, per segment and switch-wide: an older (shorter) caller struct
+ * gets its prefix, a newer (longer) one zeros after the library's
+ * counters, a size of 0 is refused. */
+START_TEST(stats_size_rule) {
+  vl2_switch *sw = setup(VL2_MDB_F_SNOOP, VL2_MDB_UNREG_FLOOD);
+  uint8_t b[256];
+  size_t n = igmp(b, 0x16, G1, NULL, NULL);
+  ck_assert_int_eq(in(sw, b, n, 1, T0, NULL), VL2_MDB_FWD_CONSUME);
+  vl2_mdb_stats st;
+  ck_assert_int_eq(vl2_mdb_get_stats(sw, VNI, &st), 0);
+  ck_assert_uint_eq(st.igmp_reports, 1);
+  ck_assert_uint_eq(st.members, 1);
+  VL2T_STATS_SIZE_RULE(vl2_mdb_stats, offsetof(vl2_mdb_stats, igmp_leaves),
+                       vl2_mdb_get_stats_versioned(sw, VNI, vl2t_sz, vl2t_st));
+  VL2T_STATS_SIZE_RULE(
+      vl2_mdb_stats, offsetof(vl2_mdb_stats, igmp_leaves),
+      vl2_mdb_get_stats_versioned(sw, UINT32_MAX, vl2t_sz, vl2t_st));
+  ck_assert_int_eq(vl2_mdb_get_stats_versioned(sw, 555, sizeof(st), &st),
+                   VL2_ERR_NOTFOUND);
+  ck_assert_int_eq(vl2_mdb_get_stats_versioned(sw, 555, 0, &st),
+                   VL2_ERR_INVALID);
+  ck_assert_int_eq(vl2_mdb_get_stats_versioned(sw, VNI, sizeof(st), NULL),
+                   VL2_ERR_INVALID);
+  teardown_sw(sw);
+}
+END_TEST
+
 START_TEST(fast_leave_and_port_gone) {
   vl2_switch *sw = setup(VL2_MDB_F_SNOOP, VL2_MDB_UNREG_FLOOD);
   uint8_t b[256];
@@ -1083,6 +1111,7 @@ Suite *vl2_mdb_suite(void) {
   tcase_add_test(tc, remote_members);
   tcase_add_test(tc, alloc_failures);
   tcase_add_test(tc, flood_path);
+  tcase_add_test(tc, stats_size_rule);
   suite_add_tcase(s, tc);
   tc = tcase_create("querier");
   tcase_add_test(tc, query_vectors);
