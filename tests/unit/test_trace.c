@@ -1492,6 +1492,44 @@ START_TEST(invalid_args) {
 }
 END_TEST
 
+/* The resolver: packets wait for 10.0.0.6; a traced reply releases
+ * nothing (the output queue stays empty), the processed one releases
+ * them. */
+START_TEST(resolver_release) {
+  vl2_switch *sw = world(NULL);
+  vl2_neigh_gateway gw;
+  memset(&gw, 0, sizeof(gw));
+  gw.mac = vl2t_mac(VL2T_MAC(0x99));
+  gw.ip4 = vl2t_ip4(10, 0, 0, 254);
+  ck_assert_int_eq(vl2_neigh_set_gateway(sw, 100, &gw), 0);
+  uint8_t pkt[28];
+  memset(pkt, 0, sizeof(pkt));
+  pkt[0] = 0x45;
+  pkt[3] = sizeof(pkt);
+  pkt[9] = 17;
+  vl2_ipaddr six = vl2t_ip4(10, 0, 0, 6);
+  ck_assert_int_eq(vl2_neigh_send(sw, 100, &six, NULL, pkt, sizeof(pkt), T0),
+                   VL2_NEIGH_QUEUED);
+  ck_assert_int_gt(drain_tx(sw, T0), 0); /* the ARP request, flooded */
+  uint8_t b[128];
+  tr r;
+  /* The reply: MA has 10.0.0.6, to the gateway. */
+  vl2_frame f =
+      fr_port(b, arp(b, 2, VL2T_MAC(0x99), MA, MA, 6, VL2T_MAC(0x99), 254), 1);
+  check_opt(sw, &f, T0 + VL2_MS, DCAP, CK_KEEP_TX, &r);
+  const vl2_trace_step *s = step(&r, VL2_TRACE_NEIGH, VL2_TRACE_R_BIND);
+  ck_assert_uint_eq(s->ip.addr[3], 6);
+  /* The process released the waiting packet to MA's port. */
+  uint8_t out[2048];
+  vl2_tx_meta m;
+  ck_assert_int_eq(vl2_switch_poll_tx(sw, out, sizeof(out), &m, T0 + VL2_MS),
+                   14 + (vl2_ssize)sizeof(pkt));
+  ck_assert_int_eq(m.kind, VL2_TX_PACKET);
+  ck_assert_uint_eq(m.dest.port, 1);
+  done(sw);
+}
+END_TEST
+
 /* The clock: a trace in the future does not advance the switch's time
  * (what a later process learns expires by its own `now`), and a trace in
  * the past decides at the switch's newest time, as the process does. */
@@ -1630,6 +1668,11 @@ static vl2_switch *diff_world(vl2t_mem *mem) {
   ck_assert_int_eq(vl2_switch_remote_add(sw, 500, &r1), 0);
   vl2_ipaddr r6 = d_ip6_remote();
   ck_assert_int_eq(vl2_switch_remote_add(sw, 100, &r6), 0);
+  vl2_neigh_gateway gw;
+  memset(&gw, 0, sizeof(gw));
+  gw.mac = vl2t_mac(VL2T_MAC(0x99));
+  gw.ip4 = vl2t_ip4(10, 0, 0, 254);
+  ck_assert_int_eq(vl2_neigh_set_gateway(sw, 100, &gw), 0);
   vl2_vxlan_config vc;
   ck_assert_int_eq(vl2_vxlan_config_default(&vc), 0);
   vc.underlay_mtu = 1200;
@@ -1749,7 +1792,7 @@ static vl2_ipaddr d_remote(void) {
 static void d_control(vl2_switch *a, vl2_switch *b, vl2_tstamp now) {
   vl2_switch *tw[2] = {a, b};
   int rc[2];
-  uint32_t op = pick(10);
+  uint32_t op = pick(11);
   static const uint32_t vnis[] = {100, 200, 300, 400, 500};
   uint32_t vni = vnis[pick(5)];
   vl2_ipaddr r = d_remote();
@@ -1839,6 +1882,14 @@ static void d_control(vl2_switch *a, vl2_switch *b, vl2_tstamp now) {
       rc[i] = evpn ? vl2_switch_remote_del(sw, vni, &r)
                    : vl2_switch_remote_add(sw, vni, &r);
       break;
+    case 9: {
+      /* The resolver: a packet for 10.0.0.1..3 (queued until a reply,
+       * or sent at once to a known binding). */
+      static const uint8_t pkt[28] = {0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17};
+      vl2_ipaddr nh = vl2t_ip4(10, 0, 0, (uint8_t)(1 + k));
+      rc[i] = vl2_neigh_send(sw, 100, &nh, NULL, pkt, sizeof(pkt), now);
+      break;
+    }
     default: {
       vl2_storm_port_config spc;
       memset(&spc, 0, sizeof(spc));
@@ -2244,6 +2295,7 @@ Suite *vl2_trace_suite(void) {
   tcase_add_test(tc, steps_cap);
   tcase_add_test(tc, invalid_args);
   tcase_add_test(tc, clock_unchanged);
+  tcase_add_test(tc, resolver_release);
   suite_add_tcase(s, tc);
   TCase *td = tcase_create("differential");
   tcase_set_timeout(td, 600);
