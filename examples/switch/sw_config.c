@@ -391,6 +391,24 @@ static int get_unreg(ctx *x, const config_setting_t *s, uint32_t *out) {
   return 0;
 }
 
+/* The querier's versions: igmp_version 2|3, mld_version 1|2. */
+static int get_versions(ctx *x, const config_setting_t *g, uint8_t *igmp,
+                        uint8_t *mld) {
+  const config_setting_t *s;
+  uint32_t v;
+  if ((s = config_setting_get_member(g, "igmp_version"))) {
+    if (get_u32(x, s, VL2_MDB_IGMP_V2, VL2_MDB_IGMP_V3, &v))
+      return -1;
+    *igmp = (uint8_t)v;
+  }
+  if ((s = config_setting_get_member(g, "mld_version"))) {
+    if (get_u32(x, s, VL2_MDB_MLD_V1, VL2_MDB_MLD_V2, &v))
+      return -1;
+    *mld = (uint8_t)v;
+  }
+  return 0;
+}
+
 static int parse_multicast(ctx *x, const config_setting_t *g, sw_config *c) {
   static const char *const keys[] = {"snooping",
                                      "querier",
@@ -399,6 +417,8 @@ static int parse_multicast(ctx *x, const config_setting_t *g, sw_config *c) {
                                      "max_groups_per_segment",
                                      "max_members",
                                      "query_interval",
+                                     "igmp_version",
+                                     "mld_version",
                                      NULL};
   if (need_group(x, g, "multicast") || check_keys(x, g, keys, "multicast"))
     return -1;
@@ -424,7 +444,7 @@ static int parse_multicast(ctx *x, const config_setting_t *g, sw_config *c) {
   if ((s = config_setting_get_member(g, "query_interval")) &&
       get_u32(x, s, 2, 3600, &c->query_interval_s))
     return -1;
-  return 0;
+  return get_versions(x, g, &c->igmp_version, &c->mld_version);
 }
 
 static int parse_evpn(ctx *x, const config_setting_t *g, sw_config *c) {
@@ -473,6 +493,8 @@ static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg,
                                      "querier",
                                      "querier_ip",
                                      "querier_ip6",
+                                     "igmp_version",
+                                     "mld_version",
                                      "unregistered",
                                      "encap",
                                      "arp_control_plane_only",
@@ -484,6 +506,8 @@ static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg,
   sg->snooping = c->snooping;
   sg->querier = c->querier;
   sg->unreg = c->unreg;
+  sg->igmp_version = c->igmp_version;
+  sg->mld_version = c->mld_version;
   const config_setting_t *s = config_setting_get_member(g, "vni");
   if (!s)
     return fail(x, g, "segment: 'vni' (0..16777215) is required");
@@ -595,6 +619,8 @@ static int parse_segment(ctx *x, const config_setting_t *g, sw_seg_cfg *sg,
                   "address (fe80::/10)",
                   sg->vni);
   }
+  if (get_versions(x, g, &sg->igmp_version, &sg->mld_version))
+    return -1;
   if (sg->querier && !sg->snooping)
     return fail(x, g, "segment %u: 'querier' needs 'snooping'", sg->vni);
   return 0;
@@ -1079,6 +1105,8 @@ static void defaults(sw_config *c) {
   c->mdb_max_groups = mc.max_groups;
   c->mdb_max_members = mc.max_members;
   c->query_interval_s = (uint32_t)(mc.query_interval_ns / VL2_SEC);
+  c->igmp_version = VL2_MDB_IGMP_V3; /* as Linux: multicast_igmp_version */
+  c->mld_version = VL2_MDB_MLD_V2;
   c->evpn_dstport = 4790;
   memcpy(c->evpn_prefix, "vl2", 4);
 }

@@ -89,6 +89,7 @@ typedef struct sw_seg_cfg {
   bool snooping, querier;
   uint32_t unreg; /* VL2_MDB_UNREG_* */
   vl2_ipaddr querier_ip, querier_ip6;
+  uint8_t igmp_version, mld_version; /* querier: VL2_MDB_IGMP_V*, _MLD_V* */
   bool evpn; /* remote state from BGP EVPN (libvl2-evpn) */
   int line;
 } sw_seg_cfg;
@@ -138,6 +139,7 @@ typedef struct sw_config {
   uint32_t unreg;
   uint32_t mdb_max_groups, mdb_max_groups_per_segment, mdb_max_members;
   uint32_t query_interval_s;
+  uint8_t igmp_version, mld_version; /* querier versions (segment default) */
   /* evpn (the BGP EVPN adapter's mirror objects) */
   uint16_t evpn_dstport; /* the mirror vxlan devices' UDP port */
   char evpn_prefix[8];   /* their names' prefix */

@@ -79,6 +79,8 @@ static int seg_mcast_apply(app *a, const sw_seg_cfg *s, char *err,
   mc.querier_mac.b[5] = (uint8_t)s->vni;
   mc.querier_ip4 = s->querier_ip;
   mc.querier_ip6 = s->querier_ip6;
+  mc.igmp_version = s->igmp_version;
+  mc.mld_version = s->mld_version;
   rv = vl2_mdb_segment_set(a->sw, s->vni, &mc, now);
   if (rv) {
     snprintf(err, errlen, "segment %u: snooping: %s", s->vni, vl2_strerror(rv));
@@ -263,12 +265,14 @@ json_object *cmd_storm_recover(app *a, char **w, int n) {
   return rv ? jerr("storm recover: %s", vl2_strerror(rv)) : jok();
 }
 
-/* mdb set VNI (snooping|querier on|off | unregistered flood|routers)... */
+/* mdb set VNI (snooping|querier on|off | unregistered flood|routers |
+ * igmp_version 2|3 | mld_version 1|2)... */
 json_object *cmd_mdb_set(app *a, char **w, int n) {
   uint64_t vni;
   if (n < 5 || (n - 3) % 2 != 0 || parse_u64(w[2], VL2_VNI_MAX, &vni))
     return jusage("usage: mdb set VNI (snooping on|off | querier on|off | "
-                  "unregistered flood|routers)...");
+                  "unregistered flood|routers | igmp_version 2|3 | "
+                  "mld_version 1|2)...");
   sw_seg_cfg *s = NULL;
   for (size_t i = 0; i < a->cfg.seg_cnt; i++)
     if (a->cfg.segs[i].vni == vni)
@@ -281,6 +285,19 @@ json_object *cmd_mdb_set(app *a, char **w, int n) {
       continue;
     if (strcmp(w[i], "querier") == 0 && parse_bool(w[i + 1], &t.querier) == 0)
       continue;
+    uint64_t ver;
+    if (strcmp(w[i], "igmp_version") == 0 &&
+        parse_u64(w[i + 1], VL2_MDB_IGMP_V3, &ver) == 0 &&
+        ver >= VL2_MDB_IGMP_V2) {
+      t.igmp_version = (uint8_t)ver;
+      continue;
+    }
+    if (strcmp(w[i], "mld_version") == 0 &&
+        parse_u64(w[i + 1], VL2_MDB_MLD_V2, &ver) == 0 &&
+        ver >= VL2_MDB_MLD_V1) {
+      t.mld_version = (uint8_t)ver;
+      continue;
+    }
     if (strcmp(w[i], "unregistered") == 0 &&
         (strcmp(w[i + 1], "flood") == 0 || strcmp(w[i + 1], "routers") == 0)) {
       t.unreg = strcmp(w[i + 1], "flood") == 0 ? VL2_MDB_UNREG_FLOOD
@@ -308,8 +325,12 @@ json_object *cmd_mdb_set(app *a, char **w, int n) {
   if (seg_mcast_apply(a, &t, e, sizeof e))
     return jerr("%s", e);
   *s = t;
-  logm(L_INFO, "segment %u: snooping %s, querier %s, unregistered %s (vl2ctl)",
+  logm(L_INFO,
+       "segment %u: snooping %s, querier %s (IGMPv%u, MLDv%u), "
+       "unregistered %s (vl2ctl)",
        s->vni, s->snooping ? "on" : "off", s->querier ? "on" : "off",
+       s->igmp_version ? s->igmp_version : VL2_MDB_IGMP_V3,
+       s->mld_version ? s->mld_version : VL2_MDB_MLD_V2,
        s->unreg == VL2_MDB_UNREG_FLOOD ? "flood" : "routers");
   return jok();
 }
@@ -359,6 +380,11 @@ json_object *cmd_mdb(app *a) {
     JADD(so, "querier", json_object_new_boolean(s->querier));
     JADD(so, "unregistered",
          jstr(s->unreg == VL2_MDB_UNREG_FLOOD ? "flood" : "routers"));
+    vl2_mdb_segment_config mc; /* the querier's versions, as in effect */
+    if (vl2_mdb_segment_get(a->sw, s->vni, &mc) == 0 && mc.igmp_version) {
+      JADD(so, "igmp_version", ju64(mc.igmp_version));
+      JADD(so, "mld_version", ju64(mc.mld_version));
+    }
     json_object_array_add(segs, so);
   }
   JADD(o, "segments", segs);
