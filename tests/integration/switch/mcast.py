@@ -8,6 +8,8 @@
 #                                        seen on IFACE; prints the count
 #   mcast.py report-flood IFACE COUNT    COUNT IGMPv2 reports for distinct
 #                                        groups 239.2.x.y (a hostile VM)
+#   mcast.py forged-query IFACE SRC NSRC  an IGMPv3 general query from SRC
+#                                        of 12 bytes claiming NSRC sources
 import socket
 import struct
 import sys
@@ -78,6 +80,22 @@ def report_flood(iface, count):
     print(count, flush=True)
 
 
+def forged_query(iface, src, nsrc):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((iface, 0))
+    mac = s.getsockname()[4][:6]
+    dst = bytes([224, 0, 0, 1])
+    igmp = bytearray(struct.pack("!BBH4sBBH", 0x11, 20, 0, b"\0" * 4, 2, 4,
+                                 nsrc))
+    igmp[2:4] = struct.pack("!H", csum(bytes(igmp)))
+    ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x46, 0xc0, 24 + len(igmp), 0,
+                               0, 1, 2, 0, socket.inet_aton(src), dst))
+    ip += b"\x94\x04\x00\x00"  # Router Alert
+    ip[10:12] = struct.pack("!H", csum(bytes(ip)))
+    eth = bytes([1, 0, 0x5e, 0, 0, 1]) + mac + b"\x08\x00"
+    s.send(eth + bytes(ip) + bytes(igmp))
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "join":
@@ -86,6 +104,8 @@ if __name__ == "__main__":
         send(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]))
     elif cmd == "report-flood":
         report_flood(sys.argv[2], int(sys.argv[3]))
+    elif cmd == "forged-query":
+        forged_query(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     elif cmd == "count":
         count(sys.argv[2], sys.argv[3], float(sys.argv[4]))
     else:
