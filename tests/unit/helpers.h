@@ -13,6 +13,8 @@
 
 #include <vl2/vl2.h>
 
+#include "stats_rule.h"
+
 /* ---- allocator (failmalloc.c) ---- */
 typedef struct vl2t_mem {
   vl2_mem mem;  /* pass &tm.mem to the library */
@@ -104,58 +106,6 @@ void vl2t_snap_free(vl2t_snap *s);
 /* NULL when |a| and |b| are equal, else a description of the first
  * difference (a static buffer). */
 const char *vl2t_snap_diff(const vl2t_snap *a, const vl2t_snap *b);
-
-/* ---- counters ---- */
-/* The size rule of a `_versioned` counter getter (lib/vl2_stats.h).
- * |call| is the getter's call with `vl2t_sz` as its size and `vl2t_st`
- * (a `T *`) as its struct, e.g.
- *   VL2T_STATS_SIZE_RULE(vl2_port_stats, 8,
- *       vl2_switch_port_get_stats_versioned(sw, 1, vl2t_sz, vl2t_st));
- * Set up counters first so that the first |prefix| bytes are not all
- * zero. Asserts: the full size succeeds; a size of |prefix| bytes (an
- * older caller) gets those bytes of the full struct and the bytes after
- * them stay as they were; a size 64 bytes over (a newer caller) gets the
- * full struct and zeros after it; a size of 0 is VL2_ERR_INVALID and
- * writes nothing. */
-#define VL2T_STATS_SIZE_RULE(T, prefix, call)                                  \
-  do {                                                                         \
-    union {                                                                    \
-      T t;                                                                     \
-      uint64_t w[sizeof(T) / 8 + 9];                                           \
-    } vl2t_full, vl2t_buf;                                                     \
-    const unsigned char *vl2t_b = (const unsigned char *)&vl2t_buf;            \
-    const size_t vl2t_pre = (prefix);                                          \
-    size_t vl2t_sz = sizeof(T);                                                \
-    T *vl2t_st = &vl2t_full.t;                                                 \
-    ck_assert_uint_gt(vl2t_pre, 0);                                            \
-    ck_assert_uint_lt(vl2t_pre, sizeof(T));                                    \
-    memset(&vl2t_full, 0, sizeof(vl2t_full));                                  \
-    ck_assert_int_eq((call), 0);                                               \
-    size_t vl2t_nz = 0;                                                        \
-    for (size_t i_ = 0; i_ < vl2t_pre; i_++)                                   \
-      vl2t_nz += ((const unsigned char *)&vl2t_full)[i_] != 0;                 \
-    ck_assert_msg(vl2t_nz > 0, "the first %zu bytes count nothing", vl2t_pre); \
-    vl2t_st = &vl2t_buf.t;                                                     \
-    memset(&vl2t_buf, 0xa5, sizeof(vl2t_buf));                                 \
-    vl2t_sz = vl2t_pre;                                                        \
-    ck_assert_int_eq((call), 0);                                               \
-    ck_assert(memcmp(&vl2t_buf, &vl2t_full, vl2t_pre) == 0);                   \
-    for (size_t i_ = vl2t_pre; i_ < sizeof(vl2t_buf); i_++)                    \
-      ck_assert_uint_eq(vl2t_b[i_], 0xa5);                                     \
-    memset(&vl2t_buf, 0xa5, sizeof(vl2t_buf));                                 \
-    vl2t_sz = sizeof(T) + 64;                                                  \
-    ck_assert_int_eq((call), 0);                                               \
-    ck_assert(memcmp(&vl2t_buf, &vl2t_full, sizeof(T)) == 0);                  \
-    for (size_t i_ = sizeof(T); i_ < sizeof(T) + 64; i_++)                     \
-      ck_assert_uint_eq(vl2t_b[i_], 0);                                        \
-    for (size_t i_ = sizeof(T) + 64; i_ < sizeof(vl2t_buf); i_++)              \
-      ck_assert_uint_eq(vl2t_b[i_], 0xa5);                                     \
-    memset(&vl2t_buf, 0xa5, sizeof(vl2t_buf));                                 \
-    vl2t_sz = 0;                                                               \
-    ck_assert_int_eq((call), VL2_ERR_INVALID);                                 \
-    for (size_t i_ = 0; i_ < sizeof(vl2t_buf); i_++)                           \
-      ck_assert_uint_eq(vl2t_b[i_], 0xa5);                                     \
-  } while (0)
 
 /* Declarations of every suite (generated from the test_*.c names). */
 #include "suites.inc"
