@@ -21,6 +21,7 @@
 
 #include "vl2_csum.h"
 #include "vl2_mem.h"
+#include "vl2_stats.h"
 #include "vl2_wire.h"
 
 #define MAX_FRAMES_LIMIT 4096u
@@ -310,10 +311,11 @@ void vl2_gro_del(vl2_gro *g) {
   vl2_mem_free(&m, g);
 }
 
-int vl2_gro_get_stats(const vl2_gro *g, vl2_gro_stats *st) {
-  if (g == NULL || st == NULL)
+int vl2_gro_get_stats_versioned(const vl2_gro *g, size_t st_size,
+                                vl2_gro_stats *st) {
+  if (g == NULL || st == NULL || st_size == 0)
     return VL2_ERR_INVALID;
-  *st = g->st;
+  vl2_stats_copy(st, st_size, &g->st, sizeof(g->st));
   return 0;
 }
 

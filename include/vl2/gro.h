@@ -173,18 +173,28 @@ VL2_EXTERN vl2_ssize vl2_gro_coalesce(vl2_gro *g, const vl2_frame *in, size_t n,
                                       vl2_frame *out, size_t out_cap);
 
 /**
- * Read the coalescer's counters.
+ * Read the coalescer's counters. Call it through vl2_gro_get_stats().
  *
  * @param g
  *   The coalescer.
+ * @param st_size
+ *   `sizeof(*st)` as the caller was compiled; the macro passes it. A
+ *   binary built against older headers (a shorter struct) gets the
+ *   counters it knows; one built against newer headers gets zeros for
+ *   counters this library does not have. Counters are only ever added
+ *   at the end.
  * @param st
- *   Written.
+ *   Written (@p st_size bytes).
  * @return
  *   0 on success.
- * @retval VL2_ERR_INVALID @p g or @p st is NULL.
+ * @retval VL2_ERR_INVALID @p g or @p st is NULL, or an @p st_size of 0.
  * @since 0.2.0
  */
-VL2_EXTERN int vl2_gro_get_stats(const vl2_gro *g, vl2_gro_stats *st);
+VL2_EXTERN int vl2_gro_get_stats_versioned(const vl2_gro *g, size_t st_size,
+                                           vl2_gro_stats *st);
+/** vl2_gro_get_stats_versioned() with the size these headers give. */
+#define vl2_gro_get_stats(g, st)                                               \
+  vl2_gro_get_stats_versioned((g), sizeof(vl2_gro_stats), (st))
 
 #ifdef __cplusplus
 }

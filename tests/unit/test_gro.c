@@ -265,6 +265,15 @@ START_TEST(merge_shapes) {
   ck_assert_uint_eq(st.frames_out, 1);
   ck_assert_uint_eq(st.supers, 1);
   ck_assert_uint_eq(st.merged, 20);
+  /* The size rule of the `_versioned` getters: an older (shorter) struct
+   * gets its prefix, a newer (longer) one zeros after it, size 0 is
+   * refused. */
+  VL2T_STATS_SIZE_RULE(vl2_gro_stats, offsetof(vl2_gro_stats, supers),
+                       vl2_gro_get_stats_versioned(g, vl2t_sz, vl2t_st));
+  ck_assert_int_eq(vl2_gro_get_stats_versioned(NULL, sizeof(st), &st),
+                   VL2_ERR_INVALID);
+  ck_assert_int_eq(vl2_gro_get_stats_versioned(g, sizeof(st), NULL),
+                   VL2_ERR_INVALID);
   vl2_gro_del(g);
   free(b.buf);
   VL2T_ASSERT_NO_LEAKS(&tm);
