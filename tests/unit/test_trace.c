@@ -225,6 +225,23 @@ static const char *steps_rule(const tr *r, const vl2_frame *f) {
     }
     if (s->result != VL2_TRACE_R_DROP && s->reason != 0)
       return "a reason on a step that does not drop";
+    /* The MAC each kind names: the destination for the FDB lookup, the
+     * source for learning. */
+    if (s->kind == VL2_TRACE_FDB_LOOKUP && f->data != NULL &&
+        memcmp(s->mac.b, f->data, 6) != 0)
+      return "fdb_lookup step's mac is not the destination MAC";
+    if (s->kind == VL2_TRACE_LEARN && f->data != NULL &&
+        memcmp(s->mac.b, f->data + 6, 6) != 0)
+      return "learn step's mac is not the source MAC";
+    if (s->kind == VL2_TRACE_CLASSIFY && s->aux != 0 &&
+        s->aux != VL2_TPID_8021Q && s->aux != VL2_TPID_8021AD)
+      return "classify step's aux is no TPID";
+    /* Once classified, every step names the frame's segment. */
+    if (s->kind > VL2_TRACE_CLASSIFY && v->vni != 0 && s->vni != v->vni) {
+      snprintf(buf, sizeof(buf), "step %zu (%s) names segment %u, not %u", i,
+               vl2_trace_kind_name(s->kind), s->vni, v->vni);
+      return buf;
+    }
     if (s->kind == VL2_TRACE_FLOOD_MEMBER && s->result == VL2_TRACE_R_TAKEN &&
         v->action == VL2_ACT_FORWARD && (v->flags & VL2_VFLAG_FLOOD)) {
       /* The members taken are the destinations, in order. */
