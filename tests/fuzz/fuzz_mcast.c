@@ -8,7 +8,8 @@
  * Set-up: one segment, access ports 0..7, two remote endpoints in its
  * flood list, snooping on (unregistered policy from the first byte),
  * broadcast storm control on ports 0..6 and a replication budget on the
- * segment (rates from the first byte).
+ * segment (rates from the first byte), the IGMPv3 querier (10.0.0.5) when
+ * the first byte's top bit is set.
  *
  * Records (K = next byte, K % 8):
  *   0 IGMP report (v2, or v3 TO_EX) from port p for group g (1 byte)
@@ -30,6 +31,9 @@
  *     the switch lists it as member or router; an unregistered group's
  *     frame follows the policy;
  *   - a report goes to router ports only (absorbed when there is none);
+ *   - every query the querier sends is a whole IGMPv3 (50 bytes) or,
+ *     after an IGMPv2 query from a port, IGMPv2 (46 bytes) query with
+ *     valid IP and IGMP checksums (MLD: 90 or 86 bytes);
  *   - storm control never lets more through than the bucket allows: in
  *     any window [t_i, t] a port passes at most burst + rate * (t - t_i)
  *     broadcasts, and the segment at most budget_burst + budget * (t -
@@ -259,6 +263,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   vl2_mdb_segment_config mc;
   memset(&mc, 0, sizeof(mc));
   mc.flags = VL2_MDB_F_SNOOP;
+  if (cfgb & 0x80) {
+    mc.flags |= VL2_MDB_F_QUERIER;
+    mc.querier_mac.b[0] = 0x02;
+    mc.querier_mac.b[5] = 0x05;
+    mc.querier_ip4.family = VL2_AF_INET;
+    mc.querier_ip4.addr[0] = 10;
+    mc.querier_ip4.addr[3] = 5;
+  }
   mc.unreg_policy =
       c.s.unreg_routers ? VL2_MDB_UNREG_ROUTERS : VL2_MDB_UNREG_FLOOD;
   FZ_CHECK(vl2_mdb_segment_set(c.sw, VNI, &mc, 0) == 0);
@@ -416,6 +428,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     vl2_event ev;
     while (vl2_switch_poll_event(c.sw, &ev) == 1)
       FZ_CHECK(ev.at <= c.now);
+    uint8_t tx[256];
+    vl2_tx_meta meta;
+    vl2_ssize r;
+    while ((r = vl2_switch_poll_tx(c.sw, tx, sizeof(tx), &meta, c.now)) > 0) {
+      if (meta.kind != VL2_TX_MCAST_QUERY)
+        continue;
+      if (tx[12] != 0x08) { /* MLD: MLDv2 (90 bytes) or MLDv1 (86) */
+        FZ_CHECK(r == 86 || r == 90);
+        continue;
+      }
+      FZ_CHECK(r == 46 || r == 50);
+      FZ_CHECK(csum(tx + 14, 24) == 0 && csum(tx + 38, (size_t)r - 38) == 0);
+      FZ_CHECK(tx[38] == 0x11);
+    }
   }
   vl2_mdb_stats st;
   FZ_CHECK(vl2_mdb_get_stats(c.sw, UINT32_MAX, &st) == 0);
