@@ -36,6 +36,7 @@
 #include <vl2/neigh.h>
 
 #include "evpn_classify.h"
+#include "vl2_stats.h"
 
 #ifndef AF_BRIDGE
 #define AF_BRIDGE 7
@@ -854,14 +855,16 @@ int vl2_evpn_handle_event(vl2_evpn *ev, const vl2_event *e, vl2_tstamp now) {
   }
 }
 
-int vl2_evpn_get_stats(const vl2_evpn *ev, vl2_evpn_stats *st) {
-  if (ev == NULL || st == NULL)
+int vl2_evpn_get_stats_versioned(const vl2_evpn *ev, size_t st_size,
+                                 vl2_evpn_stats *st) {
+  if (ev == NULL || st == NULL || st_size == 0)
     return VL2_ERR_INVALID;
-  *st = ev->s;
-  st->ignored = ev->st.ignored;
-  st->limit_drops = ev->st.limit_drops;
-  st->vteps = ev->st.n_vteps;
-  st->macs = ev->st.n_macs;
-  st->neighs = ev->st.n_neighs;
+  vl2_evpn_stats full = ev->s;
+  full.ignored = ev->st.ignored;
+  full.limit_drops = ev->st.limit_drops;
+  full.vteps = ev->st.n_vteps;
+  full.macs = ev->st.n_macs;
+  full.neighs = ev->st.n_neighs;
+  vl2_stats_copy(st, st_size, &full, sizeof(full));
   return 0;
 }

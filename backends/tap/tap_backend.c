@@ -28,6 +28,7 @@
 
 #include "vl2_args.h"
 #include "vl2_be_wrap.h"
+#include "vl2_stats.h"
 
 #define MAX_QUEUES 16
 #define VNET_HDR_LEN ((uint32_t)sizeof(struct virtio_net_hdr))
@@ -532,13 +533,21 @@ static const tap_priv *get_priv(const vl2_backend *be) {
   return be->priv;
 }
 
-int vl2_tap_get_offload_stats(const vl2_backend *be,
-                              vl2_tap_offload_stats *st) {
+int vl2_tap_get_offload_stats_versioned(const vl2_backend *be, size_t st_size,
+                                        vl2_tap_offload_stats *st) {
   const tap_priv *p = get_priv(be);
-  if (p == NULL || st == NULL)
+  if (p == NULL || st == NULL || st_size == 0)
     return VL2_ERR_INVALID;
-  *st = p->ost;
+  vl2_stats_copy(st, st_size, &p->ost, sizeof(p->ost));
   return 0;
+}
+
+/* The 0.1 symbol, now a macro over the _versioned form, stays exported
+ * for programs linked against 0.1 (as lib/vl2_compat.c does for the
+ * core); the name in parentheses is not expanded by the macro. */
+int(vl2_tap_get_offload_stats)(const vl2_backend *be,
+                               vl2_tap_offload_stats *st) {
+  return vl2_tap_get_offload_stats_versioned(be, sizeof(*st), st);
 }
 
 int vl2_tap_rx_offload(const vl2_backend *be, size_t i, vl2_tap_offload *off) {

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "vl2_args.h"
+#include "vl2_stats.h"
 
 #ifndef SOL_UDP
 #define SOL_UDP 17
@@ -753,15 +754,18 @@ int vl2_udp_get_local(const vl2_backend *be, vl2_ipaddr *addr, uint16_t *port) {
   return 0;
 }
 
-int vl2_udp_get_stats(const vl2_backend *be, vl2_udp_stats *st) {
-  if (be == NULL || st == NULL || be->ops != &vl2_udp_ops || be->priv == NULL)
+int vl2_udp_get_stats_versioned(const vl2_backend *be, size_t st_size,
+                                vl2_udp_stats *st) {
+  if (be == NULL || st == NULL || st_size == 0 || be->ops != &vl2_udp_ops ||
+      be->priv == NULL)
     return VL2_ERR_INVALID;
   const udp_priv *p = be->priv;
-  *st = p->us;
+  vl2_udp_stats full = p->us;
   uint32_t off = 0;
   for (uint32_t i = 0; i <= p->ntx; i++)
     off += p->gso_ok[i] ? 0 : 1;
-  st->gso_off_sockets = off;
-  st->socket_drops = socket_drops(p);
+  full.gso_off_sockets = off;
+  full.socket_drops = socket_drops(p);
+  vl2_stats_copy(st, st_size, &full, sizeof(full));
   return 0;
 }

@@ -344,18 +344,28 @@ typedef struct vl2_evpn_stats {
 } vl2_evpn_stats;
 
 /**
- * Read the adapter's counters.
+ * Read the adapter's counters. Call it through vl2_evpn_get_stats().
  *
  * @param ev
  *   The adapter.
+ * @param st_size
+ *   `sizeof(*st)` as the caller was compiled; the macro passes it. A
+ *   binary built against older headers (a shorter struct) gets the
+ *   counters it knows; one built against newer headers gets zeros for
+ *   counters this library does not have. Counters are only ever added
+ *   at the end.
  * @param st
- *   Written.
+ *   Written (@p st_size bytes).
  * @return
  *   0 on success.
- * @retval VL2_ERR_INVALID NULL argument.
+ * @retval VL2_ERR_INVALID NULL argument or an @p st_size of 0.
  * @since 0.2.0
  */
-VL2_EXTERN int vl2_evpn_get_stats(const vl2_evpn *ev, vl2_evpn_stats *st);
+VL2_EXTERN int vl2_evpn_get_stats_versioned(const vl2_evpn *ev, size_t st_size,
+                                            vl2_evpn_stats *st);
+/** vl2_evpn_get_stats_versioned() with the size these headers give. */
+#define vl2_evpn_get_stats(ev, st)                                             \
+  vl2_evpn_get_stats_versioned((ev), sizeof(vl2_evpn_stats), (st))
 
 #ifdef __cplusplus
 }

@@ -116,19 +116,47 @@ typedef struct vl2_tap_offload_stats {
 } vl2_tap_offload_stats;
 
 /**
- * Read a TAP backend's offload counters.
+ * Read a TAP backend's offload counters. Call it through
+ * vl2_tap_get_offload_stats().
+ *
+ * @param be
+ *   A backend opened with ::vl2_tap_ops.
+ * @param st_size
+ *   `sizeof(*st)` as the caller was compiled; the macro passes it. A
+ *   binary built against older headers (a shorter struct) gets the
+ *   counters it knows; one built against newer headers gets zeros for
+ *   counters this library does not have. Counters are only ever added
+ *   at the end.
+ * @param st
+ *   Written (@p st_size bytes).
+ * @return
+ *   0 on success.
+ * @retval VL2_ERR_INVALID NULL argument, not a TAP backend, or an
+ *         @p st_size of 0.
+ * @since 0.2.0
+ */
+VL2_EXTERN int vl2_tap_get_offload_stats_versioned(const vl2_backend *be,
+                                                   size_t st_size,
+                                                   vl2_tap_offload_stats *st);
+/**
+ * The 0.1 form of vl2_tap_get_offload_stats_versioned(), kept exported for
+ * programs linked against libvl2-tap 0.1; the vl2_tap_get_offload_stats()
+ * macro below replaces it in source.
  *
  * @param be
  *   A backend opened with ::vl2_tap_ops.
  * @param st
- *   Written.
+ *   Written (the size of this header's struct).
  * @return
- *   0 on success.
- * @retval VL2_ERR_INVALID NULL argument or not a TAP backend.
- * @since 0.1.0
+ *   As vl2_tap_get_offload_stats_versioned().
+ * @deprecated Since 0.2.0: call the vl2_tap_get_offload_stats() macro.
  */
 VL2_EXTERN int vl2_tap_get_offload_stats(const vl2_backend *be,
                                          vl2_tap_offload_stats *st);
+/** vl2_tap_get_offload_stats_versioned() with the size these headers
+ * give. */
+#define vl2_tap_get_offload_stats(be, st)                                      \
+  vl2_tap_get_offload_stats_versioned((be), sizeof(vl2_tap_offload_stats), (st))
 
 /**
  * Offload metadata of a frame returned by the latest rx_burst.

@@ -136,19 +136,30 @@ typedef struct vl2_udp_stats {
 } vl2_udp_stats;
 
 /**
- * Read the UDP backend's offload state and counters.
+ * Read the UDP backend's offload state and counters. Call it through
+ * vl2_udp_get_stats().
  *
  * @param be
  *   A backend opened with ::vl2_udp_ops.
+ * @param st_size
+ *   `sizeof(*st)` as the caller was compiled; the macro passes it. A
+ *   binary built against older headers (a shorter struct) gets the
+ *   counters it knows; one built against newer headers gets zeros for
+ *   counters this library does not have. Counters are only ever added
+ *   at the end.
  * @param st
- *   Written.
+ *   Written (@p st_size bytes).
  * @return
  *   0 on success.
- * @retval VL2_ERR_INVALID @p be or @p st is NULL, or @p be is not a UDP
- *         backend.
+ * @retval VL2_ERR_INVALID @p be or @p st is NULL, @p be is not a UDP
+ *         backend, or an @p st_size of 0.
  * @since 0.2.0
  */
-VL2_EXTERN int vl2_udp_get_stats(const vl2_backend *be, vl2_udp_stats *st);
+VL2_EXTERN int vl2_udp_get_stats_versioned(const vl2_backend *be,
+                                           size_t st_size, vl2_udp_stats *st);
+/** vl2_udp_get_stats_versioned() with the size these headers give. */
+#define vl2_udp_get_stats(be, st)                                              \
+  vl2_udp_get_stats_versioned((be), sizeof(vl2_udp_stats), (st))
 
 /**
  * The address and port the backend's socket is bound to (the port the

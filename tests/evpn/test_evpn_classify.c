@@ -29,6 +29,7 @@
 #include <vl2/neigh.h>
 #include <vl2/switch.h>
 
+#include "../unit/stats_rule.h"
 #include "evpn_classify.h"
 
 #define BR 10
@@ -436,6 +437,13 @@ START_TEST(offline_adapter_drives_the_switch) {
   ck_assert_uint_eq(s.mac_adds, 1);
   ck_assert_uint_eq(s.neigh_adds, 1);
   ck_assert_uint_eq(s.vteps, 1);
+  /* The size rule of the `_versioned` counter getters: an older
+   * (shorter) struct gets its prefix, a newer (longer) one zeros after
+   * the library's counters, size 0 is refused. */
+  VL2T_STATS_SIZE_RULE(vl2_evpn_stats, offsetof(vl2_evpn_stats, mac_adds),
+                       vl2_evpn_get_stats_versioned(ev, vl2t_sz, vl2t_st));
+  ck_assert_int_eq(vl2_evpn_get_stats_versioned(NULL, sizeof(s), &s),
+                   VL2_ERR_INVALID);
 
   /* Directory mode: a lookup of a known IP is answered, an unknown one
    * refused. */

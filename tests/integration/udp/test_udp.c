@@ -60,6 +60,10 @@ static int failures;
       exit(1);                                                                 \
   } while (0)
 
+/* The counter size rule, reported through CHECK. */
+#define VL2T_RULE_CHECK CHECK
+#include "../../unit/stats_rule.h"
+
 static int ns_a = -1, ns_b = -1;
 static char if_a[32], if_b[32];
 
@@ -488,6 +492,12 @@ static void test_gso(void) {
   REQUIRE(vl2_udp_get_stats(a, &us) == 0, "udp stats");
   CHECK(us.gso == 1 && us.gro == 1 && us.drops_known == 1, "features %u %u %u",
         us.gso, us.gro, us.drops_known);
+  /* vl2_udp_get_stats_versioned() follows the size rule of the
+   * `_versioned` getters: an older (shorter) struct gets its prefix (the
+   * feature flags and the source-port range here), a newer (longer) one
+   * zeros after the library's fields, size 0 is refused. */
+  VL2T_STATS_SIZE_RULE(vl2_udp_stats, offsetof(vl2_udp_stats, tx_sockets),
+                       vl2_udp_get_stats_versioned(a, vl2t_sz, vl2t_st));
   CHECK(us.tx_sockets == 16 && us.sport_lo == 40000 && us.sport_hi == 40015,
         "pool %u %u..%u", us.tx_sockets, us.sport_lo, us.sport_hi);
   sports[N - 1] = (uint16_t)(40000 + 50000 % 16);
