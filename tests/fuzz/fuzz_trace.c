@@ -17,9 +17,13 @@
  *       it once more first at a later time (next byte: seconds). Then a
  *       time-step byte (fz_step), a 16-bit big-endian length (clamped to
  *       what is left and to 2048) and the frame bytes.
- *   K >= 0x80: op = K & 3: 0 run the timers, 1 drain the output queues
+ *   K >= 0x80: op = K & 7: 0 run the timers, 1 drain the output queues
  *       (compared), 2 flush the dynamic FDB entries, 3 a `now` in the past
- *       for the next frame (next byte: milliseconds back).
+ *       for the next frame (next byte: milliseconds back); control-plane
+ *       changes made to both switches (same return code): 4 port flags
+ *       and MAC limit (2 bytes), 5 a static FDB entry (2 bytes), 6 a
+ *       packet through the resolver of VNI 100 (1 byte: next hop), 7
+ *       segment flags (1 byte).
  *
  * Invariants (abort() on a violation, with the frame's bytes):
  *   - the trace changes nothing: the switch, port, segment, neighbour,
@@ -142,6 +146,11 @@ static vl2_switch *build(fz_mem *mem) {
   FZ_CHECK(vl2_switch_remote_add(sw, 200, &r1) == 0);
   FZ_CHECK(vl2_switch_remote_add(sw, 300, &r2) == 0);
   FZ_CHECK(vl2_switch_remote_add(sw, 500, &r1) == 0);
+  vl2_neigh_gateway gw;
+  memset(&gw, 0, sizeof(gw));
+  gw.mac = mac_n(0x99);
+  gw.ip4 = ip4(10, 0, 0, 254);
+  FZ_CHECK(vl2_neigh_set_gateway(sw, 100, &gw) == 0);
   vl2_vxlan_config vc;
   FZ_CHECK(vl2_vxlan_config_default(&vc) == 0);
   vc.underlay_mtu = 1200;
@@ -363,6 +372,63 @@ static void events_compare(vl2_switch *a, vl2_switch *b) {
   }
 }
 
+/* Control-plane change |op| (4..7 of the input format), made to both
+ * switches with the same return code. */
+static void control(vl2_switch *a, vl2_switch *b, unsigned op, fz_in *in,
+                    vl2_tstamp now) {
+  static const uint8_t mode[9] = {0, 0, 1, 1, 0, 0, 0, 1, 0};
+  static const vl2_vid pvid[9] = {10, 10, 10, 0, 40, 40, 20, 0, 50};
+  static const uint32_t pflags[5] = {
+      VL2_PORT_F_DEFAULT, VL2_PORT_F_DEFAULT | VL2_PORT_F_SPOOF_GUARD,
+      VL2_PORT_F_DEFAULT & ~VL2_PORT_F_LEARN,
+      VL2_PORT_F_DEFAULT & ~VL2_PORT_F_FLOOD_BCAST,
+      VL2_PORT_F_DEFAULT | VL2_PORT_F_NEIGH_INSPECT};
+  static const uint32_t sflags[5] = {
+      VL2_SEG_F_LEARN_REMOTE, VL2_SEG_F_LEARN_REMOTE | VL2_SEG_F_ARP_SUPPRESS,
+      VL2_SEG_F_LEARN_REMOTE | VL2_SEG_F_STRICT_REMOTES,
+      VL2_SEG_F_DIRECTORY | VL2_SEG_F_SUPPRESS_CP_ONLY,
+      VL2_SEG_F_EVPN | VL2_SEG_F_ARP_SUPPRESS};
+  uint8_t x = fz_u8(in), y = op == 4 || op == 5 ? fz_u8(in) : 0;
+  vl2_switch *tw[2] = {a, b};
+  int rc[2];
+  for (int i = 0; i < 2; i++) {
+    vl2_switch *sw = tw[i];
+    if (op == 4) {
+      uint32_t p = x % 9;
+      vl2_port_config pc;
+      vl2_port_config_default(&pc, mode[p]);
+      pc.pvid = pvid[p];
+      pc.flags = pflags[(x >> 4) % 5] | (p == 3 ? VL2_PORT_F_QINQ : 0);
+      pc.max_macs = y % 3;
+      rc[i] = vl2_switch_port_set(sw, p, &pc);
+    } else if (op == 5) {
+      vl2_fdb_entry e;
+      memset(&e, 0, sizeof(e));
+      e.vni = VNIS[y % N_VNIS];
+      e.mac = mac_n((uint8_t)(1 + x % 12));
+      if ((y >> 3) % 3 == 0) {
+        e.port = (uint32_t)(y >> 5) % 9;
+      } else {
+        e.flags = VL2_FDB_F_REMOTE | ((y >> 3) % 3 == 2 ? VL2_FDB_F_EVPN : 0);
+        e.port = VL2_PORT_REMOTE;
+        e.remote = ip4(192, 0, 2, (uint8_t)(1 + (x >> 4) % 4));
+      }
+      rc[i] = vl2_fdb_add_static(sw, &e);
+    } else if (op == 6) {
+      static const uint8_t pkt[28] = {0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17};
+      vl2_ipaddr nh = ip4(10, 0, 0, (uint8_t)(1 + x % 6));
+      rc[i] = vl2_neigh_send(sw, 100, &nh, NULL, pkt, sizeof(pkt), now);
+    } else {
+      vl2_segment_config sc;
+      memset(&sc, 0, sizeof(sc));
+      sc.flags = sflags[(x >> 3) % 5];
+      sc.max_macs = VNIS[x % N_VNIS] == 300 ? 5 : 0;
+      rc[i] = vl2_switch_segment_set(sw, VNIS[x % N_VNIS], &sc);
+    }
+  }
+  FZ_CHECK(rc[0] == rc[1]);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static fz_mem mem_a, mem_b;
   static uint8_t buf[MAX_LEN];
@@ -379,7 +445,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   while (fz_left(&in)) {
     uint8_t k = fz_u8(&in);
     if (k >= 0x80) {
-      switch (k & 3) {
+      switch (k & 7) {
       case 0:
         FZ_CHECK(vl2_switch_run_timers(a, now) == 0);
         FZ_CHECK(vl2_switch_run_timers(b, now) == 0);
@@ -391,8 +457,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         FZ_CHECK(vl2_fdb_flush_all(a, VL2_FDB_FLUSH_DYNAMIC) ==
                  vl2_fdb_flush_all(b, VL2_FDB_FLUSH_DYNAMIC));
         break;
-      default:
+      case 3:
         back = (vl2_duration)fz_u8(&in) * VL2_MS;
+        break;
+      default:
+        control(a, b, k & 7, &in, now);
         break;
       }
       events_compare(a, b);

@@ -474,6 +474,12 @@ def trace_inputs(frames):
         tr_frame(eth(B, "01:00:5e:00:00:01"), 0), tr_frame(eth(B, Z), 0),
         tr_frame(eth(B, A)[:13], 0), tr_frame(b"", 0, remote=r1_100),
     ]
+    ctl = [0x86, 2, tr_frame(arp(2, A, "02:00:00:00:00:99", A, ip(3),
+                                  "02:00:00:00:00:99", [10, 0, 0, 254]), 0),
+           0x84, 0x10, 1, tr_frame(arp(1, A, BC, B, ip(1), Z, ip(1)), 0),
+           0x85, 10, 0x08, tr_frame(eth(A, B), 0, remote=r1_100),
+           0x87, 0x08, tr_frame(eth(B, A, tags=[(Q, 20)]), 0, remote=r3_200),
+           0x81]
     small = [tr_frame(eth(B, A), 0, dcap=0), tr_frame(eth(BC, A), 0, dcap=3),
              tr_frame(eth(BC, A), 2, dcap=7, later=30),
              0x83, 50, tr_frame(eth(B, A), 0, later=200),
@@ -482,10 +488,10 @@ def trace_inputs(frames):
     def body(parts):
         return b"".join(bytes([p]) if isinstance(p, int) else p
                         for p in parts)
-    for seq in (learn, storm, arps, mcast, remotes, hops, small):
+    for seq in (learn, storm, arps, mcast, remotes, hops, small, ctl):
         yield body(seq)
         yield body(seq + [0x80, 0x04] + seq + [0x82] + seq)
-    yield body(learn + storm + arps + mcast + remotes + hops + small)
+    yield body(learn + storm + arps + mcast + remotes + hops + small + ctl)
     for start in range(0, len(frames), 12):
         part = frames[start:start + 12]
         yield b"".join(tr_frame(fr, i % 10, step=0x0B)
