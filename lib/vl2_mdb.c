@@ -1336,6 +1336,36 @@ vl2_tstamp vl2_mdb_next_deadline(const vl2_switch *sw) {
   return sw->mdb != NULL ? sw->mdb->next_at : VL2_TSTAMP_NONE;
 }
 
+/* Remove the entries of segment |seg_idx|'s list at |link| (a group's
+ * members, or its router ports) that expired by |now|, each counted and
+ * announced by event |type| (|reason|) about |family|/|addr|; *|next|
+ * gets the earliest remaining expiry. Returns how many were removed. */
+static uint32_t expire_list(vl2_switch *sw, uint32_t seg_idx, uint32_t *link,
+                            uint16_t type, uint16_t reason, uint8_t family,
+                            const uint8_t *addr, vl2_tstamp now,
+                            vl2_tstamp *next) {
+  vl2_mdb_state *m = sw->mdb;
+  mdb_seg *s = &m->segs[seg_idx];
+  uint32_t n = 0;
+  while (*link != NONE) {
+    uint32_t i = *link;
+    mdb_member *e = &m->mem[i];
+    if (e->expires > now) {
+      if (e->expires < *next)
+        *next = e->expires;
+      link = &e->next;
+      continue;
+    }
+    CNT(sw, s, expired);
+    emit(sw, type, reason, sw->segs[seg_idx].vni, family, addr, e->dest,
+         e->expires);
+    *link = e->next;
+    member_put(m, i);
+    n++;
+  }
+  return n;
+}
+
 void vl2_mdb_run_timers(vl2_switch *sw, vl2_tstamp now) {
   vl2_mdb_state *m = sw->mdb;
   if (m == NULL || now < m->next_at)
@@ -1345,24 +1375,8 @@ void vl2_mdb_run_timers(vl2_switch *sw, vl2_tstamp now) {
     mdb_group *g = &m->groups[gi];
     if (!g->in_use)
       continue;
-    uint32_t *link = &g->head;
-    while (*link != NONE) {
-      uint32_t i = *link;
-      mdb_member *e = &m->mem[i];
-      if (e->expires > now) {
-        if (e->expires < next)
-          next = e->expires;
-        link = &e->next;
-        continue;
-      }
-      mdb_seg *s = &m->segs[g->seg];
-      CNT(sw, s, expired);
-      emit(sw, VL2_EV_MDB_LEAVE, 1, sw->segs[g->seg].vni, g->family, g->addr,
-           e->dest, e->expires);
-      *link = e->next;
-      member_put(m, i);
-      g->n_members--;
-    }
+    g->n_members -= expire_list(sw, g->seg, &g->head, VL2_EV_MDB_LEAVE, 1,
+                                g->family, g->addr, now, &next);
     if (g->head == NONE)
       group_remove(sw, g);
   }
@@ -1371,22 +1385,8 @@ void vl2_mdb_run_timers(vl2_switch *sw, vl2_tstamp now) {
     if (!s->on)
       continue;
     const vl2_segment *seg = &sw->segs[si];
-    uint32_t *link = &s->routers;
-    while (*link != NONE) {
-      uint32_t i = *link;
-      mdb_member *e = &m->mem[i];
-      if (e->expires > now) {
-        if (e->expires < next)
-          next = e->expires;
-        link = &e->next;
-        continue;
-      }
-      CNT(sw, s, expired);
-      emit(sw, VL2_EV_MDB_ROUTER, 0, seg->vni, VL2_AF_NONE, NULL, e->dest,
-           e->expires);
-      *link = e->next;
-      member_put(m, i);
-    }
+    expire_list(sw, si, &s->routers, VL2_EV_MDB_ROUTER, 0, VL2_AF_NONE, NULL,
+                now, &next);
     if (!(s->cfg.flags & VL2_MDB_F_QUERIER))
       continue;
     for (int v = 0; v < 2; v++) {

@@ -372,7 +372,11 @@ typedef struct vl2_mdb_stats {
   uint64_t mld_reports;       /**< MLD v1/v2 reports seen. */
   uint64_t mld_dones;         /**< MLDv1 dones seen. */
   uint64_t invalid;           /**< Messages that failed validation
-                                   (dropped with ::VL2_DROP_MCAST_INVALID). */
+                                   (dropped with ::VL2_DROP_MCAST_INVALID),
+                                   among them IGMPv3/MLDv2 queries whose
+                                   source count does not fit their length
+                                   (RFC 3376 section 4.1.8); they take no
+                                   part in the election. */
   uint64_t ignored;           /**< Valid records not snooped: link-local
                                    or reserved groups, reports from an
                                    endpoint outside the flood list. */
@@ -386,7 +390,8 @@ typedef struct vl2_mdb_stats {
   uint64_t fwd_registered;    /**< Data frames forwarded by the MDB. */
   uint64_t fwd_unregistered;  /**< Data frames to unregistered groups. */
   uint64_t fwd_link_local;    /**< Data frames to always-flooded groups. */
-  uint64_t queries_sent;      /**< General queries our querier sent. */
+  uint64_t queries_sent;      /**< General queries our querier sent
+                                   (either version). */
   uint64_t querier_lost;      /**< Times another querier won. */
   uint64_t groups;            /**< Groups now. */
   uint64_t members;           /**< Memberships and router ports now. */
