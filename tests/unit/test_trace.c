@@ -600,6 +600,81 @@ static size_t nd(uint8_t *b, uint8_t type, uint64_t dst, uint64_t src,
   return 14 + 40 + plen;
 }
 
+/* An IPv6 frame from |src| to group |dst| carrying ICMPv6 |ic| behind a
+ * Router Alert hop-by-hop header (|hbh|) or directly (MLD, RFC 3810). */
+static size_t ip6_icmp(uint8_t *b, uint64_t src, const uint8_t *dst,
+                       const uint8_t *ic, size_t iclen, int hbh) {
+  static const uint8_t from[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+                                   0,    0,    0, 0, 0, 0, 0, 0x0a};
+  b[0] = 0x33;
+  b[1] = 0x33;
+  memcpy(b + 2, dst + 12, 4);
+  put_mac(b + 6, src);
+  b[12] = 0x86;
+  b[13] = 0xdd;
+  uint8_t *ip = b + 14;
+  memset(ip, 0, 48);
+  ip[0] = 0x60;
+  size_t plen = iclen + (hbh ? 8 : 0);
+  ip[4] = (uint8_t)(plen >> 8);
+  ip[5] = (uint8_t)plen;
+  ip[6] = hbh ? 0 : 58;
+  ip[7] = 1;
+  memcpy(ip + 8, from, 16);
+  memcpy(ip + 24, dst, 16);
+  uint8_t *p = ip + 40;
+  if (hbh) {
+    p[0] = 58;
+    p[2] = 5;
+    p[3] = 2;
+    p[6] = 1;
+    p += 8;
+  }
+  memcpy(p, ic, iclen);
+  p[2] = p[3] = 0;
+  uint32_t sum = 0;
+  for (int i = 0; i < 32; i += 2)
+    sum += (uint32_t)ip[8 + i] << 8 | ip[9 + i];
+  sum += (uint32_t)iclen + 58;
+  uint16_t c = csum(p, iclen, sum);
+  p[2] = (uint8_t)(c >> 8);
+  p[3] = (uint8_t)c;
+  return 14 + 40 + plen;
+}
+
+/* MLD: |k| 0 a v2 report joining (CHANGE_TO_EXCLUDE) |group|, 1 a v2
+ * report leaving it (TO_INCLUDE, no source), 2 a v1 report, 3 a v1 done,
+ * 4 a general query, else UDP data to the group. */
+static size_t mld(uint8_t *b, uint64_t src, uint32_t k, const uint8_t *group) {
+  static const uint8_t all[16] = {0xff, 0x02, 0, 0, 0, 0, 0, 0,
+                                  0,    0,    0, 0, 0, 0, 0, 1};
+  static const uint8_t v2[16] = {0xff, 0x02, 0, 0, 0, 0, 0, 0,
+                                 0,    0,    0, 0, 0, 0, 0, 0x16};
+  uint8_t ic[28];
+  memset(ic, 0, sizeof(ic));
+  if (k <= 1) {
+    ic[0] = 143;
+    ic[7] = 1;
+    ic[8] = k == 0 ? 4 : 3;
+    memcpy(ic + 12, group, 16);
+    return ip6_icmp(b, src, v2, ic, 28, 1);
+  }
+  if (k <= 3) {
+    ic[0] = k == 2 ? 131 : 132;
+    memcpy(ic + 8, group, 16);
+    return ip6_icmp(b, src, k == 2 ? group : all, ic, 24, 1);
+  }
+  if (k == 4) {
+    ic[0] = 130;
+    ic[4] = 0x27;
+    ic[5] = 0x10;
+    return ip6_icmp(b, src, all, ic, 24, 1);
+  }
+  size_t n = ip6_icmp(b, src, group, ic, 16, 0);
+  b[14 + 6] = 17; /* UDP: data, no checksum checked */
+  return n;
+}
+
 /* ------------------------------------------------------------------ */
 /* The switch of the cases                                             */
 
@@ -2032,6 +2107,19 @@ static size_t d_frame(uint8_t *b, vl2_frame *f) {
     memcpy(b, a, 6);
     if (pick(6) == 0)
       memcpy(b, vl2t_mac(dst).b, 6);
+    memcpy(b + len, a + 14, al - 14);
+    len += al - 14;
+  } else if (kind == 8) { /* MLD and IPv6 multicast data */
+    static const uint8_t groups[][16] = {
+        {0xff, 0x05, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34},
+        {0xff, 0x0e, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x42},
+        {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xfb}};
+    uint8_t a[128];
+    size_t al = mld(a, src, pick(6), groups[pick(3)]);
+    if (pick(12) == 0)
+      a[14 + 48 + pick(8)] ^= (uint8_t)(1 + pick(255)); /* broken */
+    len = vl2t_frame_tags(b, 0, src, tp, tci, nt, 0x86dd, 0);
+    memcpy(b, a, 6);
     memcpy(b + len, a + 14, al - 14);
     len += al - 14;
   } else if (kind == 7 && pick(2) == 0) { /* IPv6 ND */
