@@ -173,6 +173,18 @@ static int seg_arg(const vl2_switch *sw, uint32_t vni, const void *out,
   return 0;
 }
 
+/* The bytes of a port or segment config (|full|: this library's struct)
+ * of |version|: a caller built for an older version has a shorter struct,
+ * as in vl2_switch.c's config_size(). 0 for an unknown version. */
+static size_t cfg_size(int version, size_t full) {
+  switch (version) {
+  case VL2_STORM_CONFIG_V1:
+    return full;
+  default:
+    return 0;
+  }
+}
+
 /* Copy |n| bytes of |src| to |dst|, or zero them when |src| is NULL. */
 static void copy_or_zero(void *dst, const void *src, size_t n) {
   if (src != NULL)
@@ -181,16 +193,20 @@ static void copy_or_zero(void *dst, const void *src, size_t n) {
     memset(dst, 0, n);
 }
 
-int vl2_storm_port_set(vl2_switch *sw, uint32_t port,
-                       const vl2_storm_port_config *cfg, vl2_tstamp now) {
+int vl2_storm_port_set_versioned(vl2_switch *sw, uint32_t port, int version,
+                                 const vl2_storm_port_config *cfg,
+                                 vl2_tstamp now) {
   if (sw == NULL)
     return VL2_ERR_INVALID;
   if (port >= sw->cfg.max_ports || !sw->ports[port].in_use)
     return VL2_ERR_NOTFOUND;
+  size_t n = cfg_size(version, sizeof(*cfg));
+  if (n == 0)
+    return VL2_ERR_VERSION;
   vl2_storm_port_config c;
   memset(&c, 0, sizeof(c));
   if (cfg != NULL)
-    c = *cfg;
+    memcpy(&c, cfg, n); /* later fields stay 0 */
   int on = c.holddown_ns != 0;
   for (unsigned k = 0; k < VL2_STORM_CLASS_COUNT; k++) {
     if (!rate_valid(&c.rate[k]))
@@ -219,12 +235,15 @@ int vl2_storm_port_set(vl2_switch *sw, uint32_t port,
   return 0;
 }
 
-int vl2_storm_port_get(const vl2_switch *sw, uint32_t port,
-                       vl2_storm_port_config *cfg) {
+int vl2_storm_port_get_versioned(const vl2_switch *sw, uint32_t port,
+                                 int version, vl2_storm_port_config *cfg) {
   const port_storm *ps;
   int rv = port_arg(sw, port, cfg, &ps);
+  size_t n = cfg_size(version, sizeof(*cfg));
+  if (rv == 0 && n == 0)
+    rv = VL2_ERR_VERSION;
   if (rv == 0)
-    copy_or_zero(cfg, ps != NULL && ps->on ? &ps->cfg : NULL, sizeof(*cfg));
+    copy_or_zero(cfg, ps != NULL && ps->on ? &ps->cfg : NULL, n);
   return rv;
 }
 
@@ -249,17 +268,21 @@ int vl2_storm_port_recover(vl2_switch *sw, uint32_t port, vl2_tstamp now) {
   return 0;
 }
 
-int vl2_storm_segment_set(vl2_switch *sw, uint32_t vni,
-                          const vl2_storm_segment_config *cfg, vl2_tstamp now) {
+int vl2_storm_segment_set_versioned(vl2_switch *sw, uint32_t vni, int version,
+                                    const vl2_storm_segment_config *cfg,
+                                    vl2_tstamp now) {
   if (sw == NULL)
     return VL2_ERR_INVALID;
   vl2_segment *seg = vl2_switch_find_segment(sw, vni);
   if (seg == NULL)
     return VL2_ERR_NOTFOUND;
+  size_t n = cfg_size(version, sizeof(*cfg));
+  if (n == 0)
+    return VL2_ERR_VERSION;
   vl2_storm_segment_config c;
   memset(&c, 0, sizeof(c));
   if (cfg != NULL)
-    c = *cfg;
+    memcpy(&c, cfg, n); /* later fields stay 0 */
   if (!rate_valid(&c.budget))
     return VL2_ERR_INVALID;
   int on = rate_on(&c.budget);
@@ -283,12 +306,16 @@ int vl2_storm_segment_set(vl2_switch *sw, uint32_t vni,
   return 0;
 }
 
-int vl2_storm_segment_get(const vl2_switch *sw, uint32_t vni,
-                          vl2_storm_segment_config *cfg) {
+int vl2_storm_segment_get_versioned(const vl2_switch *sw, uint32_t vni,
+                                    int version,
+                                    vl2_storm_segment_config *cfg) {
   const seg_storm *ss;
   int rv = seg_arg(sw, vni, cfg, &ss);
+  size_t n = cfg_size(version, sizeof(*cfg));
+  if (rv == 0 && n == 0)
+    rv = VL2_ERR_VERSION;
   if (rv == 0)
-    copy_or_zero(cfg, ss != NULL && ss->on ? &ss->cfg : NULL, sizeof(*cfg));
+    copy_or_zero(cfg, ss != NULL && ss->on ? &ss->cfg : NULL, n);
   return rv;
 }
 

@@ -92,6 +92,13 @@ typedef struct vl2_storm_rate {
   uint32_t burst_bytes;
 } vl2_storm_rate;
 
+/** Version 1 of ::vl2_storm_port_config and ::vl2_storm_segment_config. */
+#define VL2_STORM_CONFIG_V1 1
+/** The storm-control config version these headers describe: the
+ * `_versioned` setters and getters below take it, so fields can be added
+ * at the end of both structs without breaking older binaries. */
+#define VL2_STORM_CONFIG_VERSION VL2_STORM_CONFIG_V1
+
 /** A port's storm control; vl2_storm_port_set() copies it. */
 typedef struct vl2_storm_port_config {
   /** Limits of frames flooded from the port, by `VL2_STORM_*` class. */
@@ -119,12 +126,18 @@ typedef struct vl2_storm_segment_config {
 
 /**
  * Set (or clear) the storm control of a port. The port's buckets restart
- * full. An all-zero @p cfg turns the port's storm control off.
+ * full. An all-zero @p cfg turns the port's storm control off. Call it
+ * through vl2_storm_port_set().
  *
  * @param sw
  *   The switch.
  * @param port
  *   An existing port.
+ * @param version
+ *   The config version the caller was built with,
+ *   ::VL2_STORM_CONFIG_VERSION (the macro passes it). A caller built for
+ *   an older version has a shorter struct: only its fields are read, and
+ *   later fields take their zero meaning.
  * @param cfg
  *   Copied; NULL turns storm control off for the port.
  * @param now
@@ -134,41 +147,62 @@ typedef struct vl2_storm_segment_config {
  * @retval VL2_ERR_INVALID NULL @p sw, or a rate above
  *         ::VL2_STORM_RATE_MAX.
  * @retval VL2_ERR_NOTFOUND no such port.
+ * @retval VL2_ERR_VERSION @p version is unknown to this library.
  * @retval VL2_ERR_NOMEM storm state (sized by max_ports and max_segments,
  *         allocated by the first call that sets a rate) could not be
  *         allocated.
  * @since 0.2.0
  */
-VL2_EXTERN int vl2_storm_port_set(vl2_switch *sw, uint32_t port,
-                                  const vl2_storm_port_config *cfg,
-                                  vl2_tstamp now);
+VL2_EXTERN int vl2_storm_port_set_versioned(vl2_switch *sw, uint32_t port,
+                                            int version,
+                                            const vl2_storm_port_config *cfg,
+                                            vl2_tstamp now);
+/** vl2_storm_port_set_versioned() for this header's config version. */
+#define vl2_storm_port_set(sw, port, cfg, now)                                 \
+  vl2_storm_port_set_versioned((sw), (port), VL2_STORM_CONFIG_VERSION, (cfg),  \
+                               (now))
 
 /**
- * Read a port's storm control (all zero when none is set).
+ * Read a port's storm control (all zero when none is set). Call it
+ * through vl2_storm_port_get().
  *
  * @param sw
  *   The switch.
  * @param port
  *   An existing port.
+ * @param version
+ *   The config version the caller was built with,
+ *   ::VL2_STORM_CONFIG_VERSION (the macro passes it); only that version's
+ *   fields are written.
  * @param cfg
  *   Written, with bursts as in effect (defaults filled in).
  * @return
  *   0 on success.
  * @retval VL2_ERR_INVALID NULL argument.
  * @retval VL2_ERR_NOTFOUND no such port.
+ * @retval VL2_ERR_VERSION @p version is unknown to this library.
  * @since 0.2.0
  */
-VL2_EXTERN int vl2_storm_port_get(const vl2_switch *sw, uint32_t port,
-                                  vl2_storm_port_config *cfg);
+VL2_EXTERN int vl2_storm_port_get_versioned(const vl2_switch *sw, uint32_t port,
+                                            int version,
+                                            vl2_storm_port_config *cfg);
+/** vl2_storm_port_get_versioned() for this header's config version. */
+#define vl2_storm_port_get(sw, port, cfg)                                      \
+  vl2_storm_port_get_versioned((sw), (port), VL2_STORM_CONFIG_VERSION, (cfg))
 
 /**
  * Set (or clear) the replication budget of a segment. Its bucket restarts
- * full.
+ * full. Call it through vl2_storm_segment_set().
  *
  * @param sw
  *   The switch.
  * @param vni
  *   An existing segment.
+ * @param version
+ *   The config version the caller was built with,
+ *   ::VL2_STORM_CONFIG_VERSION (the macro passes it). A caller built for
+ *   an older version has a shorter struct: only its fields are read, and
+ *   later fields take their zero meaning.
  * @param cfg
  *   Copied; NULL or an all-zero budget turns it off.
  * @param now
@@ -178,30 +212,46 @@ VL2_EXTERN int vl2_storm_port_get(const vl2_switch *sw, uint32_t port,
  * @retval VL2_ERR_INVALID NULL @p sw, or a rate above
  *         ::VL2_STORM_RATE_MAX.
  * @retval VL2_ERR_NOTFOUND no such segment.
+ * @retval VL2_ERR_VERSION @p version is unknown to this library.
  * @retval VL2_ERR_NOMEM storm state could not be allocated.
  * @since 0.2.0
  */
-VL2_EXTERN int vl2_storm_segment_set(vl2_switch *sw, uint32_t vni,
-                                     const vl2_storm_segment_config *cfg,
-                                     vl2_tstamp now);
+VL2_EXTERN int
+vl2_storm_segment_set_versioned(vl2_switch *sw, uint32_t vni, int version,
+                                const vl2_storm_segment_config *cfg,
+                                vl2_tstamp now);
+/** vl2_storm_segment_set_versioned() for this header's config version. */
+#define vl2_storm_segment_set(sw, vni, cfg, now)                               \
+  vl2_storm_segment_set_versioned((sw), (vni), VL2_STORM_CONFIG_VERSION,       \
+                                  (cfg), (now))
 
 /**
- * Read a segment's replication budget (all zero when none is set).
+ * Read a segment's replication budget (all zero when none is set). Call
+ * it through vl2_storm_segment_get().
  *
  * @param sw
  *   The switch.
  * @param vni
  *   An existing segment.
+ * @param version
+ *   The config version the caller was built with,
+ *   ::VL2_STORM_CONFIG_VERSION (the macro passes it); only that version's
+ *   fields are written.
  * @param cfg
  *   Written.
  * @return
  *   0 on success.
  * @retval VL2_ERR_INVALID NULL argument.
  * @retval VL2_ERR_NOTFOUND no such segment.
+ * @retval VL2_ERR_VERSION @p version is unknown to this library.
  * @since 0.2.0
  */
-VL2_EXTERN int vl2_storm_segment_get(const vl2_switch *sw, uint32_t vni,
-                                     vl2_storm_segment_config *cfg);
+VL2_EXTERN int vl2_storm_segment_get_versioned(const vl2_switch *sw,
+                                               uint32_t vni, int version,
+                                               vl2_storm_segment_config *cfg);
+/** vl2_storm_segment_get_versioned() for this header's config version. */
+#define vl2_storm_segment_get(sw, vni, cfg)                                    \
+  vl2_storm_segment_get_versioned((sw), (vni), VL2_STORM_CONFIG_VERSION, (cfg))
 
 /**
  * End a port's err-disable hold-down now (manual recovery); its buckets

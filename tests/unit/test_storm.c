@@ -391,6 +391,53 @@ START_TEST(stats_size_rule) {
 }
 END_TEST
 
+/* The config setters and getters take the caller's config version: an
+ * unknown one is refused and nothing is read or written; the macros pass
+ * this header's version. */
+START_TEST(config_versions) {
+  vl2_switch *sw = setup();
+  vl2_storm_port_config pc, got;
+  memset(&pc, 0, sizeof(pc));
+  pc.rate[VL2_STORM_BCAST].pps = 100;
+  ck_assert_int_eq(vl2_storm_port_set_versioned(sw, 1, 99, &pc, T0),
+                   VL2_ERR_VERSION);
+  ck_assert_int_eq(vl2_storm_port_set_versioned(sw, 1, 0, &pc, T0),
+                   VL2_ERR_VERSION);
+  ck_assert_int_eq(vl2_storm_port_get(sw, 1, &got), 0);
+  ck_assert_uint_eq(got.rate[VL2_STORM_BCAST].pps, 0); /* not set */
+  ck_assert_int_eq(
+      vl2_storm_port_set_versioned(sw, 1, VL2_STORM_CONFIG_V1, &pc, T0), 0);
+  memset(&got, 0xa5, sizeof(got));
+  ck_assert_int_eq(vl2_storm_port_get_versioned(sw, 1, 99, &got),
+                   VL2_ERR_VERSION);
+  ck_assert_uint_eq(got.rate[VL2_STORM_BCAST].pps, 0xa5a5a5a5a5a5a5a5ULL);
+  ck_assert_int_eq(
+      vl2_storm_port_get_versioned(sw, 1, VL2_STORM_CONFIG_V1, &got), 0);
+  ck_assert_uint_eq(got.rate[VL2_STORM_BCAST].pps, 100);
+  ck_assert_int_eq(vl2_storm_port_get_versioned(sw, 9, 99, &got),
+                   VL2_ERR_NOTFOUND);
+
+  vl2_storm_segment_config sc, sgot;
+  memset(&sc, 0, sizeof(sc));
+  sc.budget.pps = 50;
+  ck_assert_int_eq(vl2_storm_segment_set_versioned(sw, VNI, 99, &sc, T0),
+                   VL2_ERR_VERSION);
+  ck_assert_int_eq(vl2_storm_segment_get(sw, VNI, &sgot), 0);
+  ck_assert_uint_eq(sgot.budget.pps, 0);
+  ck_assert_int_eq(vl2_storm_segment_set(sw, VNI, &sc, T0), 0);
+  memset(&sgot, 0xa5, sizeof(sgot));
+  ck_assert_int_eq(vl2_storm_segment_get_versioned(sw, VNI, 99, &sgot),
+                   VL2_ERR_VERSION);
+  ck_assert_uint_eq(sgot.budget.pps, 0xa5a5a5a5a5a5a5a5ULL);
+  ck_assert_int_eq(
+      vl2_storm_segment_get_versioned(sw, VNI, VL2_STORM_CONFIG_V1, &sgot), 0);
+  ck_assert_uint_eq(sgot.budget.pps, 50);
+  ck_assert_int_eq(vl2_storm_segment_set_versioned(sw, 77, 99, &sc, T0),
+                   VL2_ERR_NOTFOUND);
+  teardown_sw(sw);
+}
+END_TEST
+
 /* Through vl2_switch_process(): the flood path drops with storm_control
  * and counts nothing sent; known unicast never meets a bucket. */
 START_TEST(flood_path) {
@@ -475,6 +522,7 @@ Suite *vl2_storm_suite(void) {
   tcase_add_test(tc, args_and_off);
   tcase_add_test(tc, flood_path);
   tcase_add_test(tc, stats_size_rule);
+  tcase_add_test(tc, config_versions);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -58,7 +58,9 @@ class TraceTest(unittest.TestCase):
         cfg.rate[L.K["VL2_STORM_BCAST"]].pps = 1
         cfg.rate[L.K["VL2_STORM_BCAST"]].burst_frames = 1
         self.assertEqual(
-            L.lib.vl2_storm_port_set(sw._sw, 2, ctypes.byref(cfg), 0), 0)
+            L.lib.vl2_storm_port_set_versioned(
+                sw._sw, 2, L.K["VL2_STORM_CONFIG_VERSION"], ctypes.byref(cfg),
+                0), 0)
 
     def tearDown(self):
         self.sw.close()
