@@ -324,6 +324,40 @@ static void link_no_ipv6(vl2_evpn *ev, int ifindex) {
   rtnl_link_put(l);
 }
 
+/* Multicast snooping off on the mirror bridge (`ip link set BR type
+ * bridge mcast_snooping 0`), before it goes up. With snooping on, a Linux
+ * bridge joins the all-snoopers groups 224.0.0.106 and ff02::6a (RFC 4286)
+ * when it comes up, and its own IP stack sends unsolicited IGMPv3 (and
+ * MLDv2) reports for them, twice within about a second. With no querier
+ * the bridge floods them to its ports, and the mirror vxlan device sends
+ * them to every VTEP zebra has put in its flood list by then: the "idle"
+ * mirror carried packets whenever BGP converged before the reports were
+ * due. The mirror forwards nothing, so snooping has nothing to do there.
+ * libnl-route-3.7 has no setter for a bridge's own attributes: the
+ * message is built with libnl's core. */
+static int bridge_no_snooping(vl2_evpn *ev, int ifindex) {
+  struct ifinfomsg ifi;
+  memset(&ifi, 0, sizeof(ifi));
+  ifi.ifi_family = AF_UNSPEC;
+  ifi.ifi_index = ifindex;
+  struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
+  if (msg == NULL)
+    return -ENOMEM;
+  struct nlattr *info = NULL, *data = NULL;
+  if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+      (info = nla_nest_start(msg, IFLA_LINKINFO)) == NULL ||
+      nla_put_string(msg, IFLA_INFO_KIND, "bridge") < 0 ||
+      (data = nla_nest_start(msg, IFLA_INFO_DATA)) == NULL ||
+      nla_put_u8(msg, IFLA_BR_MCAST_SNOOPING, 0) < 0) {
+    nlmsg_free(msg);
+    return -ENOMEM;
+  }
+  nla_nest_end(msg, data);
+  nla_nest_end(msg, info);
+  int rv = nl_send_sync(ev->rq_sk, msg); /* frees msg */
+  return rv < 0 ? nlerr(rv) : 0;
+}
+
 static int link_up(vl2_evpn *ev, int ifindex, int master) {
   struct rtnl_link *l = rtnl_link_alloc();
   if (l == NULL)
@@ -417,7 +451,8 @@ static int mirror_create(vl2_evpn *ev, ev_seg *seg) {
       goto fail;
     }
 
-  if ((rv = link_up(ev, seg->ifx[OBJ_MP], seg->ifx[OBJ_BR])) < 0 ||
+  if ((rv = bridge_no_snooping(ev, seg->ifx[OBJ_BR])) < 0 ||
+      (rv = link_up(ev, seg->ifx[OBJ_MP], seg->ifx[OBJ_BR])) < 0 ||
       (rv = link_up(ev, seg->ifx[OBJ_VX], seg->ifx[OBJ_BR])) < 0 ||
       (rv = port_nolearn(ev, seg->ifx[OBJ_MP])) < 0 ||
       (rv = port_nolearn(ev, seg->ifx[OBJ_VX])) < 0 ||
