@@ -135,10 +135,13 @@ ans0=$(ctl1 stats | json "d['neigh']['req_answered']")
 # protocol address at 54.
 ip netns exec $H1 tcpdump -lni ul0 -c 100 'udp and udp[28:2] = 0x0806 and
   udp[36:2] = 1 and (udp[54:4] = 0x0a640002 or udp[54:4] = 0x0a640003)' \
-  >$TMP/arp.txt 2>/dev/null &
+  >$TMP/arp.txt 2>$TMP/arp.err &
 TD=$!
 PIDS+=("$TD")
-sleep 1
+# tcpdump says "listening on" once it captures: no fixed sleep, which
+# a loaded machine can outrun
+wait_for 10 grep -q "listening on" $TMP/arp.err ||
+  fail "tcpdump on h1's underlay did not start: $(cat $TMP/arp.err)"
 ping_ok ${P}vm1 10.100.0.2 || fail "vm1 -> vm2 after ARP flush"
 ping_ok ${P}vm1 10.100.0.3 || fail "vm1 -> vm3 after ARP flush"
 sleep 0.5
