@@ -40,8 +40,11 @@
 #include <json-c/json.h>
 
 #include <vl2/backend.h>
+#include <vl2/fdb.h>
 #include <vl2/geneve.h>
 #include <vl2/gro.h>
+#include <vl2/mdb.h>
+#include <vl2/neigh.h>
 #include <vl2/switch.h>
 #include <vl2/vxlan.h>
 
@@ -61,6 +64,11 @@
 #define CTL_REPLY_MAX (16u << 20)  /* one reply */
 #define CTL_OUT_BUDGET (64u << 20) /* replies queued for all clients */
 #define CTL_IDLE_NS (10 * VL2_SEC) /* no progress this long: closed */
+/* A big table view (fdb, neigh, mdb) is streamed: CTL_STREAM_SLICE
+ * entries per pass of the event loop, and the next slice only when less
+ * than CTL_STREAM_LOWAT bytes of the client's reply are left unsent. */
+#define CTL_STREAM_SLICE 256u
+#define CTL_STREAM_LOWAT (64u << 10)
 
 /* What an epoll event's data names (kind << 32 | index). */
 enum { K_SIG = 1, K_LISTEN, K_CLIENT, K_PORT, K_UDP, K_EVPN };
@@ -98,6 +106,35 @@ typedef struct seg_rt {
   size_t n, cap;
 } seg_rt;
 
+/* A growable text buffer (sw_stream.c); |oom| once an append failed. */
+typedef struct sbuf {
+  char *p; /* NUL-terminated when not NULL */
+  size_t len, cap;
+  bool oom;
+} sbuf;
+
+/* A table view streamed as JSON text (sw_stream.c): which view, where in
+ * its reply, the core's cursor and the filter, all by value (no pointer
+ * into the switch's state survives between steps). */
+enum { VS_NONE, VS_FDB, VS_NEIGH, VS_MDB };
+enum { VS_START, VS_FIRST, VS_SECOND, VS_DONE };
+enum { VF_ANY, VF_DYNAMIC, VF_STATIC, VF_ALL };
+typedef struct view_filter {
+  bool has_vni;
+  uint32_t vni;
+  char dev[IFNAMSIZ]; /* a port name; "": any */
+  bool remote;        /* only remote entries */
+  int state;          /* VF_* */
+} view_filter;
+typedef struct view_stream {
+  int kind;       /* VS_*; VS_NONE: no view in progress */
+  int phase;      /* VS_START, in the first / second array, VS_DONE */
+  uint64_t cur;   /* the core's cursor (vl2_fdb_next() and friends) */
+  uint64_t count; /* entries in the array being written */
+  uint64_t total; /* entries written */
+  view_filter f;
+} view_stream;
+
 /* A control connection: reads one request, then writes its reply (or
  * streams, for a monitor) without ever blocking the loop. */
 enum { CL_FREE, CL_READ, CL_WRITE, CL_MONITOR };
@@ -111,9 +148,11 @@ typedef struct client {
   size_t len;          /* request bytes in |in| */
   char in[CTL_REQ_MAX];
   char *out; /* reply, malloc'd (a monitor: CTL_MONITOR_BUF) */
-  size_t out_len, out_off;
-  bool mon_json;     /* monitor: JSON lines, else text */
-  uint64_t mon_lost; /* monitor: events dropped for a full buffer */
+  size_t out_len, out_off, out_cap;
+  view_stream vs;       /* a streamed view in progress (vs.kind) */
+  uint64_t reply_bytes; /* of the reply produced so far */
+  bool mon_json;        /* monitor: JSON lines, else text */
+  uint64_t mon_lost;    /* monitor: events dropped for a full buffer */
 } client;
 
 typedef struct app {
@@ -149,9 +188,13 @@ typedef struct app {
   int pid_fd;              /* open and locked while we run, or -1 */
   client *clients;         /* MAX_CLIENTS, or NULL before control_open() */
   size_t out_queued;       /* reply bytes not yet written, all clients */
+  size_t stream_rr;        /* the client the next slice is for, or after */
+  sbuf stream_buf;         /* a slice's text */
   json_object *stats_base; /* counters at the last stats reset, or NULL */
   /* the switch's max_macs_per_port/segment (its defaults) at start-up */
   uint32_t start_port_limit, start_seg_limit;
+  /* a streamed view's limit in bytes; 0: CTL_REPLY_MAX (tests lower it) */
+  size_t ctl_reply_max;
   /* the control server: connections accepted, refused (table full of
    * replies in progress, or output budget spent), idle ones closed to
    * make room, closed for no progress, requests too long, replies too
@@ -288,15 +331,18 @@ json_object *ju64(uint64_t v);
 const char *port_name(app *a, uint32_t id);
 json_object *cmd_ports(app *a);
 json_object *cmd_segments(app *a);
-json_object *cmd_fdb(app *a);
-json_object *cmd_neigh(app *a);
+/* One table entry as the fdb / neigh views show it (new object). */
+json_object *fdb_entry_json(app *a, const vl2_fdb_entry *e, vl2_tstamp now);
+json_object *neigh_entry_json(app *a, const vl2_neigh_entry *e, vl2_tstamp now);
 json_object *cmd_stats(app *a);
 
 /* sw_mcast.c */
 /* Apply storm control and snooping of |c| to the running switch (every
  * port and segment); returns the number of errors (the first in |err|). */
 int mcast_apply(app *a, const sw_config *c, char *err, size_t errlen);
-json_object *cmd_mdb(app *a);
+/* One MDB row as the mdb view shows it, and the view's "segments". */
+json_object *mdb_entry_json(app *a, const vl2_mdb_entry *e, vl2_tstamp now);
+json_object *mdb_segments_json(app *a);
 json_object *cmd_storm(app *a);
 json_object *mdb_stats_json(app *a);
 json_object *cmd_storm_set(app *a, char **w, int n);
@@ -304,8 +350,9 @@ json_object *cmd_storm_recover(app *a, char **w, int n);
 json_object *cmd_mdb_set(app *a, char **w, int n);
 
 /* sw_cmd_tables.c: fdb show/flush, neigh show/add/del/flush, stats reset
- * for the words |w|[0..n); NULL when |w| is none of them. */
-json_object *cmd_tables(app *a, char **w, int n);
+ * for the words |w|[0..n); NULL when |w| is none of them, or when it is a
+ * show: then |vs| is set up to stream it (vs->kind != VS_NONE). */
+json_object *cmd_tables(app *a, char **w, int n, view_stream *vs);
 /* Subtract the 'stats reset' baseline from the counters in a stats, ports
  * or segments view |o| (in place). */
 void stats_rebase(app *a, json_object *o);
@@ -314,7 +361,23 @@ void stats_rebase(app *a, json_object *o);
  * the words |w|[0..n) (|w|[0] is "trace"). */
 json_object *cmd_trace(app *a, char **w, int n);
 
-/* sw_commands.c: |line| (NUL-terminated, modified) to a new JSON reply */
+/* sw_stream.c */
+void sbuf_put(sbuf *b, const char *s, size_t n);
+void sbuf_free(sbuf *b);
+/* Append the next part of |vs|'s view to |b|: at most |max| table entries
+ * visited (the first step also writes the opening, the last the closing).
+ * 1: more to come; 0: the view is complete; -1: out of memory. */
+int view_stream_step(app *a, view_stream *vs, unsigned max, sbuf *b);
+/* End |vs|'s view early: append what closes the text sent so far
+ * (|started|: some was) into a JSON object with "error": |msg|. */
+void view_stream_truncate(view_stream *vs, sbuf *b, bool started,
+                          const char *msg);
+
+/* sw_commands.c: |line| (NUL-terminated, modified) to a new JSON reply;
+ * NULL when it is a table view to stream, set up in |vs|. */
+json_object *handle_request(app *a, char *line, view_stream *vs);
+/* The same, the whole reply at once (a streamed view is run to its end
+ * and parsed): for the fuzz harness and the tests. */
 json_object *handle_cmd(app *a, char *line);
 /* {"error": message}: the switch refused or failed; jusage() adds
  * "usage": true, a malformed request (vl2ctl exits 2). */
@@ -323,6 +386,10 @@ __attribute__((format(printf, 1, 2))) json_object *jusage(const char *fmt, ...);
 
 /* sw_control.c */
 int control_open(app *a, char *err, size_t errlen);
+/* Whether a streamed view waits for its next slice (the loop then polls
+ * without waiting); control_stream() writes one slice, round robin. */
+bool control_streaming(const app *a);
+void control_stream(app *a, vl2_tstamp now);
 void control_close(app *a);
 void accept_clients(app *a, vl2_tstamp now);
 /* |events|: from epoll (EPOLLIN, EPOLLOUT, EPOLLHUP, EPOLLERR). */

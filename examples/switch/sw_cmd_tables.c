@@ -18,15 +18,9 @@
 
 #include "sw_app.h"
 
-enum { ST_ANY, ST_DYNAMIC, ST_STATIC, ST_ALL };
-
-typedef struct filt {
-  bool has_vni;
-  uint32_t vni;
-  const port_rt *dev; /* NULL: any */
-  bool remote;        /* dev remote: only remote entries */
-  int state;          /* ST_* */
-} filt;
+/* The filter (a view_filter, see sw_app.h) is kept by value: a streamed
+ * show applies it slice after slice, across reloads. */
+typedef view_filter filt;
 
 static int word_vni(const char *s, uint32_t *vni, json_object **err) {
   char *end;
@@ -62,19 +56,21 @@ static int parse_filt(app *a, char **w, int i, int n, filt *f, const char *what,
       }
       if (strcmp(w[i + 1], "remote") == 0 || strcmp(w[i + 1], "vxlan") == 0) {
         f->remote = true;
-      } else if (!(f->dev = port_by_name(a, w[i + 1]))) {
+      } else if (!port_by_name(a, w[i + 1])) {
         *err = jusage("%s: no port '%s'", what, w[i + 1]);
         return -1;
+      } else {
+        snprintf(f->dev, sizeof f->dev, "%s", w[i + 1]);
       }
       i++;
     } else if (strcmp(w[i], "remote") == 0) {
       f->remote = true;
     } else if (strcmp(w[i], "dynamic") == 0) {
-      f->state = ST_DYNAMIC;
+      f->state = VF_DYNAMIC;
     } else if (strcmp(w[i], "static") == 0 || strcmp(w[i], "permanent") == 0) {
-      f->state = ST_STATIC;
+      f->state = VF_STATIC;
     } else if (strcmp(w[i], "all") == 0) {
-      f->state = ST_ALL;
+      f->state = VF_ALL;
     } else {
       *err = jusage("%s: unexpected '%s' (expected vni N, dev NAME, "
                     "remote, dynamic, static or all)",
@@ -85,42 +81,9 @@ static int parse_filt(app *a, char **w, int i, int n, filt *f, const char *what,
   return 0;
 }
 
-/* Keep only the array members of |o|[key] that match |f|. */
-static void filter_array(json_object *o, const char *key, const filt *f) {
-  json_object *arr;
-  if (!json_object_object_get_ex(o, key, &arr))
-    return;
-  json_object *keep = json_object_new_array();
-  size_t n = json_object_array_length(arr);
-  for (size_t i = 0; i < n; i++) {
-    json_object *e = json_object_array_get_idx(arr, i), *v;
-    if (f->has_vni && json_object_object_get_ex(e, "vni", &v) &&
-        (uint32_t)json_object_get_int64(v) != f->vni)
-      continue;
-    const char *dev = json_object_object_get_ex(e, "dev", &v)
-                          ? json_object_get_string(v)
-                          : NULL;
-    bool remote = json_object_object_get_ex(e, "remote", &v) ||
-                  (dev && strcmp(dev, "remote") == 0);
-    if (f->dev && (!dev || strcmp(dev, f->dev->cfg.name) != 0))
-      continue;
-    if (f->remote && !remote)
-      continue;
-    bool st = false;
-    if (json_object_object_get_ex(e, "static", &v))
-      st = json_object_get_boolean(v);
-    else if (json_object_object_get_ex(e, "state", &v))
-      st = strcmp(json_object_get_string(v), "static") == 0;
-    if ((f->state == ST_DYNAMIC && st) || (f->state == ST_STATIC && !st))
-      continue;
-    json_object_array_add(keep, json_object_get(e));
-  }
-  json_object_object_add(o, key, keep);
-}
-
 static unsigned fdb_which(int state) {
-  return state == ST_STATIC ? VL2_FDB_FLUSH_STATIC
-         : state == ST_ALL  ? VL2_FDB_FLUSH_ALL
+  return state == VF_STATIC ? VL2_FDB_FLUSH_STATIC
+         : state == VF_ALL  ? VL2_FDB_FLUSH_ALL
                             : VL2_FDB_FLUSH_DYNAMIC;
 }
 
@@ -132,12 +95,13 @@ static json_object *fdb_flush(app *a, char **w, int n) {
     return err;
   if (f.remote)
     return jusage("fdb flush: by remote is not supported (use vni N)");
-  if (f.has_vni && f.dev)
+  if (f.has_vni && f.dev[0])
     return jusage("fdb flush: give vni N or dev NAME, not both");
   unsigned which = fdb_which(f.state);
+  const port_rt *dev = f.dev[0] ? port_by_name(a, f.dev) : NULL;
   vl2_ssize k;
-  if (f.dev)
-    k = vl2_fdb_flush_port(a->sw, f.dev->id, which);
+  if (dev)
+    k = vl2_fdb_flush_port(a->sw, dev->id, which);
   else if (f.has_vni)
     k = vl2_fdb_flush_segment(a->sw, f.vni, which);
   else
@@ -231,10 +195,10 @@ static json_object *neigh_flush(app *a, char **w, int n) {
   json_object *err = NULL;
   if (parse_filt(a, w, 2, n, &f, "neigh flush", &err))
     return err;
-  if (f.dev || f.remote)
+  if (f.dev[0] || f.remote)
     return jusage("neigh flush: by port is not supported (use vni N)");
-  unsigned which = f.state == ST_STATIC ? VL2_NEIGH_FLUSH_STATIC
-                   : f.state == ST_ALL  ? VL2_NEIGH_FLUSH_ALL
+  unsigned which = f.state == VF_STATIC ? VL2_NEIGH_FLUSH_STATIC
+                   : f.state == VF_ALL  ? VL2_NEIGH_FLUSH_ALL
                                         : VL2_NEIGH_FLUSH_DYNAMIC;
   vl2_ssize k =
       vl2_neigh_flush(a->sw, f.has_vni ? f.vni : VL2_NEIGH_ALL_SEGMENTS, which);
@@ -324,18 +288,18 @@ static void subtract(json_object *cur, json_object *base, bool counters) {
 
 void stats_rebase(app *a, json_object *o) { subtract(o, a->stats_base, false); }
 
-json_object *cmd_tables(app *a, char **w, int n) {
+json_object *cmd_tables(app *a, char **w, int n, view_stream *vs) {
   json_object *r = NULL;
   bool fdb = strcmp(w[0], "fdb") == 0, neigh = strcmp(w[0], "neigh") == 0;
   if ((fdb || neigh) && (n == 1 || strcmp(w[1], "show") == 0)) {
-    filt f;
+    /* streamed a slice at a time (sw_stream.c, sw_control.c) */
     json_object *err = NULL;
-    if (parse_filt(a, w, n == 1 ? 1 : 2, n, &f, fdb ? "fdb show" : "neigh show",
-                   &err))
+    memset(vs, 0, sizeof *vs);
+    if (parse_filt(a, w, n == 1 ? 1 : 2, n, &vs->f,
+                   fdb ? "fdb show" : "neigh show", &err))
       return err;
-    r = fdb ? cmd_fdb(a) : cmd_neigh(a);
-    filter_array(r, fdb ? "fdb" : "neigh", &f);
-    return r;
+    vs->kind = fdb ? VS_FDB : VS_NEIGH;
+    return NULL;
   }
   if (fdb && strcmp(w[1], "flush") == 0)
     return fdb_flush(a, w, n);

@@ -173,9 +173,10 @@ static json_object *cmd_vtep(app *a, char **w, int n) {
   return jok();
 }
 
-json_object *handle_cmd(app *a, char *line) {
+json_object *handle_request(app *a, char *line, view_stream *vs) {
   char *w[16];
   int n = 0;
+  memset(vs, 0, sizeof *vs);
   for (char *t = strtok(line, " \t\r"); t; t = strtok(NULL, " \t\r")) {
     if (n == 16)
       return jusage("more than 16 words in a request");
@@ -183,8 +184,8 @@ json_object *handle_cmd(app *a, char *line) {
   }
   if (n == 0)
     return jusage("empty command");
-  json_object *r = cmd_tables(a, w, n);
-  if (r)
+  json_object *r = cmd_tables(a, w, n, vs);
+  if (r || vs->kind != VS_NONE)
     return r;
   if (n == 1 && strcmp(w[0], "ports") == 0)
     r = cmd_ports(a);
@@ -202,8 +203,10 @@ json_object *handle_cmd(app *a, char *line) {
   if (strcmp(w[0], "vtep") == 0 && n >= 2 &&
       (strcmp(w[1], "add") == 0 || strcmp(w[1], "del") == 0))
     return cmd_vtep(a, w, n);
-  if (strcmp(w[0], "mdb") == 0 && n == 1)
-    return cmd_mdb(a);
+  if (strcmp(w[0], "mdb") == 0 && n == 1) {
+    vs->kind = VS_MDB; /* streamed */
+    return NULL;
+  }
   if (strcmp(w[0], "mdb") == 0 && strcmp(w[1], "set") == 0)
     return cmd_mdb_set(a, w, n);
   if (strcmp(w[0], "storm") == 0 && n == 1)
@@ -228,4 +231,22 @@ json_object *handle_cmd(app *a, char *line) {
                 "[show|add|del|flush], vtep add|del, mdb, mdb set, storm, "
                 "storm set|recover, trace, monitor, reload, version)",
                 w[0]);
+}
+
+json_object *handle_cmd(app *a, char *line) {
+  view_stream vs;
+  json_object *r = handle_request(a, line, &vs);
+  if (r)
+    return r;
+  sbuf b = {0};
+  int more;
+  while ((more = view_stream_step(a, &vs, CTL_STREAM_SLICE, &b)) > 0)
+    ;
+  if (more < 0 || !b.p) {
+    sbuf_free(&b);
+    return jerr("out of memory for the reply");
+  }
+  r = json_tokener_parse(b.p);
+  sbuf_free(&b);
+  return r ? r : jerr("internal error: a streamed view is not JSON");
 }

@@ -9,7 +9,13 @@
  * It runs on the forwarding thread, so it must never make forwarding
  * wait: every socket is non-blocking; a reply is rendered once into the
  * client's own output buffer and written as the client takes it (EPOLLOUT),
- * never waited for. Everything is bounded: MAX_CLIENTS connections (when
+ * never waited for. A big table view (fdb, neigh, mdb) is not even built
+ * at once: it is streamed, CTL_STREAM_SLICE entries per pass of the event
+ * loop (forwarding runs between passes), the next slice only once the
+ * client has taken all but CTL_STREAM_LOWAT bytes of the last (so a
+ * client that does not read holds one slice, not the table); a view over
+ * CTL_REPLY_MAX ends with an "error" member instead of its remaining
+ * entries. Everything is bounded: MAX_CLIENTS connections (when
  * the table is full, the oldest connection that has not sent a complete
  * request is closed to make room; when every slot holds a reply in
  * progress, the newcomer is refused with an error line), CTL_REQ_MAX bytes
@@ -40,7 +46,9 @@ static void client_close(app *a, client *c) {
     a->out_queued -= c->out_len - c->out_off;
   free(c->out);
   c->out = NULL;
-  c->out_len = c->out_off = 0;
+  c->out_len = c->out_off = c->out_cap = 0;
+  c->vs.kind = VS_NONE; /* a view in progress ends: it holds nothing */
+  c->reply_bytes = 0;
   c->fd = -1;
   c->state = CL_FREE;
   c->len = 0;
@@ -77,6 +85,12 @@ static void client_flush(app *a, client *c, vl2_tstamp now) {
       return;
     }
     client_close(a, c); /* the client went away */
+    return;
+  }
+  if (c->state != CL_MONITOR && c->vs.kind != VS_NONE) {
+    /* all written so far: control_stream() writes the next slice */
+    c->out_off = c->out_len = 0;
+    client_watch(a, c, 0);
     return;
   }
   if (c->state != CL_MONITOR) {
@@ -186,7 +200,7 @@ static void client_reply(app *a, client *c, const char *s, size_t n,
   }
   memcpy(c->out, s, n);
   c->out[n] = '\n';
-  c->out_len = n + 1;
+  c->out_len = c->out_cap = n + 1;
   c->out_off = 0;
   a->out_queued += c->out_len;
   c->state = CL_WRITE;
@@ -201,6 +215,109 @@ static void client_reply_json(app *a, client *c, json_object *r,
       json_object_to_json_string_length(r, JSON_C_TO_STRING_PLAIN, &n);
   client_reply(a, c, s, n, now);
   json_object_put(r);
+}
+
+/* Start streaming the view |vs| as the reply (control_stream() writes
+ * it); refused like a reply when the output budget cannot take a slice. */
+static void client_stream_start(app *a, client *c, const view_stream *vs,
+                                vl2_tstamp now) {
+  if (a->out_queued + 2 * CTL_STREAM_LOWAT > CTL_OUT_BUDGET) {
+    a->ctl_refused++;
+    client_reply_json(a, c,
+                      jerr("control server busy: %zu bytes of replies "
+                           "unread by other clients; try again",
+                           a->out_queued),
+                      now);
+    return;
+  }
+  c->vs = *vs;
+  c->reply_bytes = 0;
+  c->out_len = c->out_off = 0;
+  c->state = CL_WRITE;
+  c->deadline = now + CTL_IDLE_NS;
+}
+
+static bool stream_ready(const client *c) {
+  return c->fd >= 0 && c->state == CL_WRITE && c->vs.kind != VS_NONE &&
+         c->out_len - c->out_off < CTL_STREAM_LOWAT;
+}
+
+bool control_streaming(const app *a) {
+  for (size_t i = 0; a->clients && i < MAX_CLIENTS; i++)
+    if (stream_ready(&a->clients[i]))
+      return true;
+  return false;
+}
+
+/* The next slice of |c|'s view into its output, then written as it takes
+ * it. A view that would pass CTL_REPLY_MAX (with room for the error) is
+ * ended there with an error member: the client gets valid JSON that says
+ * why the entries stop, never a silently short table. */
+static void stream_slice(app *a, client *c, vl2_tstamp now) {
+  sbuf *b = &a->stream_buf;
+  b->len = 0;
+  b->oom = false;
+  uint64_t shown = c->vs.total; /* entries sent before this slice */
+  int more = view_stream_step(a, &c->vs, CTL_STREAM_SLICE, b);
+  if (more < 0) {
+    logm(L_ERR, "control: out of memory for a reply");
+    client_close(a, c);
+    return;
+  }
+  /* a slice ends below the cap by room for the error, so the error fits
+   * whenever the next one would not */
+  size_t cap = a->ctl_reply_max ? a->ctl_reply_max : CTL_REPLY_MAX;
+  if (c->reply_bytes + b->len + (more ? 256 : 1) > cap) {
+    char m[200];
+    snprintf(m, sizeof m,
+             "reply over the limit of %u bytes: stopped after %llu entries "
+             "(show fewer with a filter: vni N, dev NAME)",
+             (unsigned)cap, (unsigned long long)shown);
+    a->ctl_reply_too_large++;
+    b->len = 0;
+    view_stream_truncate(&c->vs, b, c->reply_bytes > 0, m);
+    more = 0;
+  }
+  if (!more)
+    sbuf_put(b, "\n", 1);
+  if (b->oom) {
+    client_close(a, c);
+    return;
+  }
+  if (!more)
+    c->vs.kind = VS_NONE; /* the whole reply is queued */
+  if (c->out_off > 0) {
+    memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
+    c->out_len -= c->out_off;
+    c->out_off = 0;
+  }
+  if (c->out_len + b->len > c->out_cap) {
+    size_t ncap = c->out_len + b->len + CTL_STREAM_LOWAT;
+    char *p = realloc(c->out, ncap);
+    if (!p) {
+      logm(L_ERR, "control: out of memory for a reply");
+      client_close(a, c);
+      return;
+    }
+    c->out = p;
+    c->out_cap = ncap;
+  }
+  memcpy(c->out + c->out_len, b->p, b->len);
+  c->out_len += b->len;
+  c->reply_bytes += b->len;
+  a->out_queued += b->len;
+  client_flush(a, c, now);
+}
+
+void control_stream(app *a, vl2_tstamp now) {
+  for (size_t k = 0; a->clients && k < MAX_CLIENTS; k++) {
+    size_t i = (a->stream_rr + k) % MAX_CLIENTS;
+    if (!stream_ready(&a->clients[i]))
+      continue;
+    a->stream_rr = i + 1;
+    stream_slice(a, &a->clients[i], now);
+    return; /* one slice per pass: forwarding runs before the next */
+  }
 }
 
 static void client_read(app *a, client *c, vl2_tstamp now) {
@@ -239,7 +356,12 @@ static void client_read(app *a, client *c, vl2_tstamp now) {
         monitor_start(a, c, fmt, now);
         return;
       }
-      client_reply_json(a, c, handle_cmd(a, c->in), now);
+      view_stream vs;
+      json_object *r = handle_request(a, c->in, &vs);
+      if (r)
+        client_reply_json(a, c, r, now);
+      else
+        client_stream_start(a, c, &vs, now);
       return;
     }
     if (c->len == sizeof c->in - 1) {
@@ -428,6 +550,7 @@ void control_close(app *a) {
       client_close(a, &a->clients[i]);
   free(a->clients);
   a->clients = NULL;
+  sbuf_free(&a->stream_buf);
   if (a->lfd >= 0) {
     close(a->lfd);
     a->lfd = -1;

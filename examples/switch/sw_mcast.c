@@ -341,36 +341,30 @@ static json_object *jip(const vl2_ipaddr *ip) {
   return jstr(b);
 }
 
-json_object *cmd_mdb(app *a) {
-  json_object *o = json_object_new_object();
-  json_object *arr = json_object_new_array();
-  json_object *rtr = json_object_new_array();
-  vl2_tstamp now = now_ns();
-  uint64_t cur = 0;
-  vl2_mdb_entry e;
-  while (vl2_mdb_next(a->sw, &cur, &e, now) == 1) {
-    json_object *r = json_object_new_object();
-    JADD(r, "vni", ju64(e.vni));
-    if (e.port == VL2_PORT_REMOTE) {
-      JADD(r, "port", jstr("vxlan"));
-      JADD(r, "remote", jip(&e.remote));
-    } else {
-      JADD(r, "port", jstr(port_name(a, e.port)));
-    }
-    if (!(e.flags & VL2_MDB_E_ROUTER))
-      JADD(r, "grp", jip(&e.group));
-    JADD(r, "state",
-         jstr(e.flags & VL2_MDB_E_PERMANENT ? "permanent" : "temp"));
-    if (e.flags & VL2_MDB_E_LEAVING)
-      JADD(r, "leaving", json_object_new_boolean(1));
-    if (e.flags & VL2_MDB_E_SOURCES)
-      JADD(r, "sources_as_any", json_object_new_boolean(1));
-    if (e.expires != VL2_TSTAMP_NONE)
-      JADD(r, "expires_ms", ju64((e.expires - now) / VL2_MS));
-    json_object_array_add(e.flags & VL2_MDB_E_ROUTER ? rtr : arr, r);
+/* The mdb view is streamed (sw_stream.c): {"mdb": groups, "router":
+ * router ports, "segments": the settings}; these are its parts. */
+json_object *mdb_entry_json(app *a, const vl2_mdb_entry *e, vl2_tstamp now) {
+  json_object *r = json_object_new_object();
+  JADD(r, "vni", ju64(e->vni));
+  if (e->port == VL2_PORT_REMOTE) {
+    JADD(r, "port", jstr("vxlan"));
+    JADD(r, "remote", jip(&e->remote));
+  } else {
+    JADD(r, "port", jstr(port_name(a, e->port)));
   }
-  JADD(o, "mdb", arr);
-  JADD(o, "router", rtr);
+  if (!(e->flags & VL2_MDB_E_ROUTER))
+    JADD(r, "grp", jip(&e->group));
+  JADD(r, "state", jstr(e->flags & VL2_MDB_E_PERMANENT ? "permanent" : "temp"));
+  if (e->flags & VL2_MDB_E_LEAVING)
+    JADD(r, "leaving", json_object_new_boolean(1));
+  if (e->flags & VL2_MDB_E_SOURCES)
+    JADD(r, "sources_as_any", json_object_new_boolean(1));
+  if (e->expires != VL2_TSTAMP_NONE)
+    JADD(r, "expires_ms", ju64((e->expires - now) / VL2_MS));
+  return r;
+}
+
+json_object *mdb_segments_json(app *a) {
   json_object *segs = json_object_new_array();
   for (size_t i = 0; i < a->cfg.seg_cnt; i++) {
     const sw_seg_cfg *s = &a->cfg.segs[i];
@@ -387,8 +381,7 @@ json_object *cmd_mdb(app *a) {
     }
     json_object_array_add(segs, so);
   }
-  JADD(o, "segments", segs);
-  return o;
+  return segs;
 }
 
 json_object *mdb_stats_json(app *a) {

@@ -198,80 +198,65 @@ json_object *cmd_segments(app *a) {
   return o;
 }
 
-json_object *cmd_fdb(app *a) {
-  vl2_tstamp now = now_ns();
-  json_object *arr = json_object_new_array();
-  uint64_t cur = 0;
-  vl2_fdb_entry e;
-  while (vl2_fdb_next(a->sw, &cur, &e, now) == 1) {
-    json_object *o = json_object_new_object();
-    char b[64];
-    sw_format_mac(&e.mac, b, sizeof b);
-    JADD(o, "mac", jstr(b));
-    JADD(o, "vni", ju64(e.vni));
-    if (e.flags & VL2_FDB_F_REMOTE) {
-      sw_format_ip(&e.remote, b, sizeof b);
-      JADD(o, "remote", jstr(b));
-    } else {
-      JADD(o, "dev", jstr(port_name(a, e.port)));
-      JADD(o, "port", ju64(e.port));
-    }
-    bool st = (e.flags & VL2_FDB_F_STATIC) != 0;
-    JADD(o, "state", jstr(st ? "static" : "dynamic"));
-    JADD(o, "origin",
-         jstr((e.flags & VL2_FDB_F_EVPN) ? "evpn"
-              : st                       ? "static"
-                                         : "learned"));
-    if (!st && e.expires_at != VL2_TSTAMP_NONE)
-      JADD(o, "expires_in",
-           ju64(e.expires_at > now
-                    ? (e.expires_at - now + VL2_SEC - 1) / VL2_SEC
-                    : 0));
-    json_object_array_add(arr, o);
-  }
+/* The fdb and neigh views are streamed (sw_stream.c); these are their
+ * entries. */
+json_object *fdb_entry_json(app *a, const vl2_fdb_entry *e, vl2_tstamp now) {
   json_object *o = json_object_new_object();
-  JADD(o, "fdb", arr);
+  char b[64];
+  sw_format_mac(&e->mac, b, sizeof b);
+  JADD(o, "mac", jstr(b));
+  JADD(o, "vni", ju64(e->vni));
+  if (e->flags & VL2_FDB_F_REMOTE) {
+    sw_format_ip(&e->remote, b, sizeof b);
+    JADD(o, "remote", jstr(b));
+  } else {
+    JADD(o, "dev", jstr(port_name(a, e->port)));
+    JADD(o, "port", ju64(e->port));
+  }
+  bool st = (e->flags & VL2_FDB_F_STATIC) != 0;
+  JADD(o, "state", jstr(st ? "static" : "dynamic"));
+  JADD(o, "origin",
+       jstr((e->flags & VL2_FDB_F_EVPN) ? "evpn"
+            : st                        ? "static"
+                                        : "learned"));
+  if (!st && e->expires_at != VL2_TSTAMP_NONE)
+    JADD(o, "expires_in",
+         ju64(e->expires_at > now
+                  ? (e->expires_at - now + VL2_SEC - 1) / VL2_SEC
+                  : 0));
   return o;
 }
 
-json_object *cmd_neigh(app *a) {
-  json_object *arr = json_object_new_array();
-  vl2_tstamp now = now_ns();
-  uint64_t cur = 0;
-  vl2_neigh_entry e;
+json_object *neigh_entry_json(app *a, const vl2_neigh_entry *e,
+                              vl2_tstamp now) {
   static const char *const states[] = {
       "NONE", "INCOMPLETE", "REACHABLE", "STALE", "DELAY", "PROBE", "FAILED"};
-  while (vl2_neigh_next(a->sw, &cur, &e, now) == 1) {
-    json_object *o = json_object_new_object();
-    char b[64];
-    sw_format_ip(&e.ip, b, sizeof b);
-    JADD(o, "ip", jstr(b));
-    JADD(o, "vni", ju64(e.vni));
-    sw_format_mac(&e.mac, b, sizeof b);
-    JADD(o, "lladdr", jstr(b));
-    /* a static entry never changes state: PERMANENT, as ip-neigh(8) */
-    JADD(o, "state",
-         jstr((e.flags & VL2_NEIGH_F_STATIC) ? "PERMANENT"
-              : e.state < 7                  ? states[e.state]
-                                             : "?"));
-    if (e.port == VL2_PORT_REMOTE)
-      JADD(o, "dev", jstr("remote"));
-    else if (e.port != VL2_NEIGH_PORT_ANY)
-      JADD(o, "dev", jstr(port_name(a, e.port)));
-    JADD(o, "static", json_object_new_boolean(e.flags & VL2_NEIGH_F_STATIC));
-    JADD(o, "origin",
-         jstr((e.flags & VL2_NEIGH_F_EVPN)        ? "evpn"
-              : (e.flags & VL2_NEIGH_F_STATIC)    ? "static"
-              : (e.flags & VL2_NEIGH_F_DIRECTORY) ? "directory"
-                                                  : "learned"));
-    JADD(o, "router", json_object_new_boolean(e.flags & VL2_NEIGH_F_ROUTER));
-    if (e.expires_at != VL2_TSTAMP_NONE)
-      JADD(o, "expires_in",
-           ju64(e.expires_at > now ? (e.expires_at - now) / VL2_SEC : 0));
-    json_object_array_add(arr, o);
-  }
   json_object *o = json_object_new_object();
-  JADD(o, "neigh", arr);
+  char b[64];
+  sw_format_ip(&e->ip, b, sizeof b);
+  JADD(o, "ip", jstr(b));
+  JADD(o, "vni", ju64(e->vni));
+  sw_format_mac(&e->mac, b, sizeof b);
+  JADD(o, "lladdr", jstr(b));
+  /* a static entry never changes state: PERMANENT, as ip-neigh(8) */
+  JADD(o, "state",
+       jstr((e->flags & VL2_NEIGH_F_STATIC) ? "PERMANENT"
+            : e->state < 7                  ? states[e->state]
+                                            : "?"));
+  if (e->port == VL2_PORT_REMOTE)
+    JADD(o, "dev", jstr("remote"));
+  else if (e->port != VL2_NEIGH_PORT_ANY)
+    JADD(o, "dev", jstr(port_name(a, e->port)));
+  JADD(o, "static", json_object_new_boolean(e->flags & VL2_NEIGH_F_STATIC));
+  JADD(o, "origin",
+       jstr((e->flags & VL2_NEIGH_F_EVPN)        ? "evpn"
+            : (e->flags & VL2_NEIGH_F_STATIC)    ? "static"
+            : (e->flags & VL2_NEIGH_F_DIRECTORY) ? "directory"
+                                                 : "learned"));
+  JADD(o, "router", json_object_new_boolean(e->flags & VL2_NEIGH_F_ROUTER));
+  if (e->expires_at != VL2_TSTAMP_NONE)
+    JADD(o, "expires_in",
+         ju64(e->expires_at > now ? (e->expires_at - now) / VL2_SEC : 0));
   return o;
 }
 
