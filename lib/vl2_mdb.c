@@ -184,7 +184,7 @@ int vl2_mdb_setup_versioned(vl2_switch *sw, int version,
       c.query_response_ns > c.query_interval_ns ||
       c.last_member_ns < 100 * VL2_MS || c.last_member_ns > 25 * VL2_SEC ||
       c.last_member_count > 7 || c.membership_ns > 86400 * VL2_SEC ||
-      c.router_ns > 86400 * VL2_SEC)
+      c.router_ns > 86400 * VL2_SEC || c.reserved != 0)
     return VL2_ERR_INVALID;
   cfg_resolve(&c);
   vl2_mdb_state *m = sw->mdb;
@@ -1083,7 +1083,9 @@ int vl2_mdb_segment_set(vl2_switch *sw, uint32_t vni,
        c.querier_ip6.family != VL2_AF_INET6) ||
       (c.igmp_version != 0 && c.igmp_version != VL2_MDB_IGMP_V2 &&
        c.igmp_version != VL2_MDB_IGMP_V3) ||
-      c.mld_version > VL2_MDB_MLD_V2)
+      c.mld_version > VL2_MDB_MLD_V2 ||
+      /* Room to grow: a later field may take a reserved one. */
+      c.reserved != 0 || c.reserved1 != 0)
     return VL2_ERR_INVALID;
   if (c.igmp_version == 0)
     c.igmp_version = VL2_MDB_IGMP_V3;

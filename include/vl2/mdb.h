@@ -138,8 +138,8 @@ VL2_EXTERN int vl2_mdb_config_default_versioned(int version,
  *   Copied; NULL means the defaults.
  * @return
  *   0 on success.
- * @retval VL2_ERR_INVALID NULL @p sw, a limit out of range, or a second
- *         call that changes a limit.
+ * @retval VL2_ERR_INVALID NULL @p sw, a limit out of range, a second
+ *         call that changes a limit, or a non-zero `reserved`.
  * @retval VL2_ERR_VERSION @p version is unknown.
  * @retval VL2_ERR_NOMEM allocation failed; nothing is left allocated.
  * @since 0.2.0
@@ -233,8 +233,9 @@ typedef struct vl2_mdb_segment_config {
  *   0 on success.
  * @retval VL2_ERR_INVALID NULL @p sw, an unknown flag or policy, the
  *         querier without snooping, a querier address of the wrong
- *         family, or an IGMP version other than 0, 2, 3 or an MLD
- *         version other than 0, 1, 2.
+ *         family, an IGMP version other than 0, 2, 3, an MLD version
+ *         other than 0, 1, 2, or a non-zero `reserved` or `reserved1`
+ *         (fields later versions may use).
  * @retval VL2_ERR_NOTFOUND no such segment.
  * @retval VL2_ERR_NOMEM the MDB (default limits) could not be allocated.
  * @since 0.2.0
