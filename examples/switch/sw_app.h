@@ -64,10 +64,15 @@
 #define CTL_REPLY_MAX (16u << 20)  /* one reply */
 #define CTL_OUT_BUDGET (64u << 20) /* replies queued for all clients */
 #define CTL_IDLE_NS (10 * VL2_SEC) /* no progress this long: closed */
-/* A big table view (fdb, neigh, mdb) is streamed: CTL_STREAM_SLICE
- * entries per pass of the event loop, and the next slice only when less
- * than CTL_STREAM_LOWAT bytes of the client's reply are left unsent. */
+/* A big table view (fdb, neigh, mdb) is streamed: a slice of at most
+ * CTL_STREAM_SLICE entries or CTL_STREAM_SLICE_NS per pass of the event
+ * loop, the next slice only when less than CTL_STREAM_LOWAT bytes of the
+ * client's reply are left unsent, and slices take at most half the
+ * loop's time (after a slice of t ns, the next waits t ns): forwarding
+ * gets its turn, and the loop keeps sleeping, so the scheduler wakes it
+ * at once when a frame comes. */
 #define CTL_STREAM_SLICE 256u
+#define CTL_STREAM_SLICE_NS (1 * VL2_MS)
 #define CTL_STREAM_LOWAT (64u << 10)
 
 /* What an epoll event's data names (kind << 32 | index). */
@@ -189,6 +194,7 @@ typedef struct app {
   client *clients;         /* MAX_CLIENTS, or NULL before control_open() */
   size_t out_queued;       /* reply bytes not yet written, all clients */
   size_t stream_rr;        /* the client the next slice is for, or after */
+  vl2_tstamp stream_next;  /* no slice before (half the loop's time) */
   sbuf stream_buf;         /* a slice's text */
   json_object *stats_base; /* counters at the last stats reset, or NULL */
   /* the switch's max_macs_per_port/segment (its defaults) at start-up */
@@ -365,9 +371,12 @@ json_object *cmd_trace(app *a, char **w, int n);
 void sbuf_put(sbuf *b, const char *s, size_t n);
 void sbuf_free(sbuf *b);
 /* Append the next part of |vs|'s view to |b|: at most |max| table entries
- * visited (the first step also writes the opening, the last the closing).
- * 1: more to come; 0: the view is complete; -1: out of memory. */
-int view_stream_step(app *a, view_stream *vs, unsigned max, sbuf *b);
+ * visited, and none started at or after |until| (CLOCK_MONOTONIC ns; 0: no
+ * time limit) but at least 15 (the first step also writes the opening,
+ * the last the closing). 1: more to come; 0: the view is complete; -1: out
+ * of memory. */
+int view_stream_step(app *a, view_stream *vs, unsigned max, vl2_tstamp until,
+                     sbuf *b);
 /* End |vs|'s view early: append what closes the text sent so far
  * (|started|: some was) into a JSON object with "error": |msg|. */
 void view_stream_truncate(view_stream *vs, sbuf *b, bool started,
@@ -386,8 +395,9 @@ __attribute__((format(printf, 1, 2))) json_object *jusage(const char *fmt, ...);
 
 /* sw_control.c */
 int control_open(app *a, char *err, size_t errlen);
-/* Whether a streamed view waits for its next slice (the loop then polls
- * without waiting); control_stream() writes one slice, round robin. */
+/* Whether a streamed view waits for its next slice (control_next_deadline()
+ * then says when it is due); control_stream() writes one slice, round
+ * robin, when it is. */
 bool control_streaming(const app *a);
 void control_stream(app *a, vl2_tstamp now);
 void control_close(app *a);

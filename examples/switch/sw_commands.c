@@ -240,7 +240,7 @@ json_object *handle_cmd(app *a, char *line) {
     return r;
   sbuf b = {0};
   int more;
-  while ((more = view_stream_step(a, &vs, CTL_STREAM_SLICE, &b)) > 0)
+  while ((more = view_stream_step(a, &vs, CTL_STREAM_SLICE, 0, &b)) > 0)
     ;
   if (more < 0 || !b.p) {
     sbuf_free(&b);

@@ -10,8 +10,9 @@
  * wait: every socket is non-blocking; a reply is rendered once into the
  * client's own output buffer and written as the client takes it (EPOLLOUT),
  * never waited for. A big table view (fdb, neigh, mdb) is not even built
- * at once: it is streamed, CTL_STREAM_SLICE entries per pass of the event
- * loop (forwarding runs between passes), the next slice only once the
+ * at once: it is streamed, CTL_STREAM_SLICE entries (or CTL_STREAM_SLICE_NS)
+ * per pass of the event loop, at most half the loop's time (forwarding
+ * runs between passes), the next slice only once the
  * client has taken all but CTL_STREAM_LOWAT bytes of the last (so a
  * client that does not read holds one slice, not the table); a view over
  * CTL_REPLY_MAX ends with an "error" member instead of its remaining
@@ -258,7 +259,11 @@ static void stream_slice(app *a, client *c, vl2_tstamp now) {
   b->len = 0;
   b->oom = false;
   uint64_t shown = c->vs.total; /* entries sent before this slice */
-  int more = view_stream_step(a, &c->vs, CTL_STREAM_SLICE, b);
+  vl2_tstamp t0 = now_ns();
+  int more = view_stream_step(a, &c->vs, CTL_STREAM_SLICE,
+                              t0 + CTL_STREAM_SLICE_NS, b);
+  vl2_tstamp t1 = now_ns();
+  a->stream_next = t1 + (t1 - t0); /* at most half the time in views */
   if (more < 0) {
     logm(L_ERR, "control: out of memory for a reply");
     client_close(a, c);
@@ -310,6 +315,8 @@ static void stream_slice(app *a, client *c, vl2_tstamp now) {
 }
 
 void control_stream(app *a, vl2_tstamp now) {
+  if (now < a->stream_next)
+    return;
   for (size_t k = 0; a->clients && k < MAX_CLIENTS; k++) {
     size_t i = (a->stream_rr + k) % MAX_CLIENTS;
     if (!stream_ready(&a->clients[i]))
@@ -455,7 +462,7 @@ void accept_clients(app *a, vl2_tstamp now) {
 }
 
 vl2_tstamp control_next_deadline(const app *a) {
-  vl2_tstamp dl = VL2_TSTAMP_NONE;
+  vl2_tstamp dl = control_streaming(a) ? a->stream_next : VL2_TSTAMP_NONE;
   for (size_t i = 0; a->clients && i < MAX_CLIENTS; i++)
     if (a->clients[i].fd >= 0 && a->clients[i].deadline < dl)
       dl = a->clients[i].deadline;

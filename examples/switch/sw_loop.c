@@ -73,8 +73,6 @@ void run(app *a) {
       uint64_t ms = dl <= now ? 0 : (dl - now + VL2_MS - 1) / VL2_MS;
       timeout = ms > 60000 ? 60000 : (int)ms;
     }
-    if (control_streaming(a))
-      timeout = 0; /* look for frames, then the next slice of a view */
     int n = epoll_wait(a->ep, evs, 64, timeout);
     if (n < 0 && errno != EINTR) {
       logm(L_ERR, "epoll_wait: %s", strerror(errno));

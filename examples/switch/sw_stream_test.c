@@ -212,7 +212,7 @@ static char *streamed(const char *req, unsigned slice, view_stream *vs) {
   }
   sbuf b = {0};
   int more, steps = 0;
-  while ((more = view_stream_step(&A, vs, slice, &b)) > 0)
+  while ((more = view_stream_step(&A, vs, slice, 0, &b)) > 0)
     steps++;
   CHECK(more == 0, "%s: step failed", req);
   CHECK(steps > 0 || slice > 4000 || vs->kind == VS_MDB,
@@ -287,6 +287,8 @@ static client *ctl_client(int *peer, const char *req) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv))
     exit(1);
+  int sz = 16384; /* a small socket buffer: the server's own must bound */
+  setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
   client *c = &A.clients[0];
   c->fd = sv[0];
   c->state = CL_READ;
@@ -378,15 +380,23 @@ static void control_server(void) {
   /* never read: the server's buffer stays bounded however long it runs;
    * the hang-up mid-view frees it all */
   c = ctl_client(&peer, "fdb\n");
-  ctl_run(c, peer, NULL, 200);
+  for (int i = 0; i < 1500; i++) { /* >= 0.3 s of the loop */
+    ctl_run(c, peer, NULL, 1);
+    usleep(200);
+  }
   size_t held = c->out_len - c->out_off;
-  CHECK(c->fd >= 0 && c->vs.kind == VS_FDB, "ended without a reader");
+  CHECK(c->fd >= 0 && c->vs.kind == VS_FDB && c->reply_bytes < 200000,
+        "ended without a reader (%llu bytes made)",
+        (unsigned long long)c->reply_bytes);
   CHECK(held < CTL_STREAM_LOWAT + CTL_STREAM_SLICE * 512 &&
             A.out_queued == held,
         "a silent client holds %zu bytes (%zu queued)", held, A.out_queued);
   close(peer);
   client_event(&A, c, EPOLLOUT | EPOLLHUP, now_ns());
-  ctl_run(c, -1, NULL, 3);
+  for (int i = 0; i < 1000 && c->fd >= 0; i++) {
+    ctl_run(c, -1, NULL, 1);
+    usleep(1000);
+  }
   CHECK(c->fd < 0 && c->vs.kind == VS_NONE && c->out == NULL &&
             A.out_queued == 0,
         "after the hang-up: fd %d, view %d, %zu queued", c->fd, c->vs.kind,
@@ -406,7 +416,7 @@ static void changes_between_slices(void) {
   view_stream vs;
   CHECK(handle_request(&A, line, &vs) == NULL && vs.kind == VS_FDB, "start");
   sbuf b = {0};
-  CHECK(view_stream_step(&A, &vs, 100, &b) == 1, "first slice");
+  CHECK(view_stream_step(&A, &vs, 100, 0, &b) == 1, "first slice");
   size_t first = b.len;
   vl2_ssize k = vl2_fdb_flush_port(A.sw, 1, VL2_FDB_FLUSH_ALL);
   CHECK(k > 1000, "flush port 1: %lld", (long long)k);
@@ -417,7 +427,7 @@ static void changes_between_slices(void) {
   A.ports[1].id = 1;
   snprintf(A.ports[1].cfg.name, sizeof A.ports[1].cfg.name, "other");
   int more;
-  while ((more = view_stream_step(&A, &vs, 100, &b)) > 0)
+  while ((more = view_stream_step(&A, &vs, 100, 0, &b)) > 0)
     ;
   CHECK(more == 0, "stream ended");
   json_object *o = b.p ? json_tokener_parse(b.p) : NULL, *arr = NULL;
@@ -442,18 +452,30 @@ static void truncation(void) {
     CHECK(handle_request(&A, line, &vs) == NULL, "start");
     sbuf b = {0};
     if (started)
-      CHECK(view_stream_step(&A, &vs, 10, &b) == 1, "first slice");
+      CHECK(view_stream_step(&A, &vs, 10, 0, &b) == 1, "first slice");
     view_stream_truncate(&vs, &b, started, "reply over the limit");
     json_object *o = json_tokener_parse(b.p), *v;
     CHECK(o && json_object_object_get_ex(o, "error", &v) &&
               strcmp(json_object_get_string(v), "reply over the limit") == 0,
           "truncated: %s", b.p);
     CHECK(!started || count(b.p, "neigh") == 10, "truncated after 10: %s", b.p);
-    CHECK(view_stream_step(&A, &vs, 10, &b) <= 0, "a truncated view ended");
+    CHECK(view_stream_step(&A, &vs, 10, 0, &b) <= 0, "a truncated view ended");
     json_object_put(o);
     sbuf_free(&b);
   }
   printf("ok: truncation is one JSON object with an error\n");
+}
+
+/* A slice past its time ends after 15 entries, whatever |max| says. */
+static void time_limit(void) {
+  char line[] = "fdb";
+  view_stream vs;
+  CHECK(handle_request(&A, line, &vs) == NULL, "start");
+  sbuf b = {0};
+  CHECK(view_stream_step(&A, &vs, 256, 1, &b) == 1 && vs.total == 15,
+        "a late slice wrote %llu entries", (unsigned long long)vs.total);
+  sbuf_free(&b);
+  printf("ok: a slice past its time stops after 15 entries\n");
 }
 
 /* The one-shot path (fuzz harness, tests) and bad filters. */
@@ -476,6 +498,7 @@ int main(void) {
   setup();
   same_as_oneshot();
   oneshot_path();
+  time_limit();
   control_server();
   truncation();
   changes_between_slices();
