@@ -356,7 +356,7 @@ static void control_server(void) {
   uint64_t big = A.ctl_reply_too_large;
   c = ctl_client(&peer, "fdb\n");
   ctl_run(c, peer, &b, 0);
-  json_object *r = b.p ? json_tokener_parse(b.p) : NULL, *v, *arr;
+  json_object *r = b.p ? json_tokener_parse(b.p) : NULL, *v = NULL, *arr = NULL;
   CHECK(r && json_object_object_get_ex(r, "error", &v) &&
             strstr(json_object_get_string(v), "over the limit of 50000") &&
             json_object_object_get_ex(r, "fdb", &arr) &&
