@@ -7,6 +7,57 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+uint16_t vl2t_csum(const uint8_t *p, size_t n, uint32_t sum) {
+  for (size_t i = 0; i + 1 < n; i += 2)
+    sum += (uint32_t)p[i] << 8 | p[i + 1];
+  if (n & 1)
+    sum += (uint32_t)p[n - 1] << 8;
+  while (sum >> 16)
+    sum = (sum & 0xffff) + (sum >> 16);
+  return (uint16_t)~sum;
+}
+
+size_t vl2t_ip6_icmp(uint8_t *b, uint64_t src, const uint8_t *dst,
+                     const uint8_t *ic, size_t iclen, int hbh) {
+  static const uint8_t from[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+                                   0,    0,    0, 0, 0, 0, 0, 0x0a};
+  b[0] = 0x33;
+  b[1] = 0x33;
+  memcpy(b + 2, dst + 12, 4);
+  vl2_mac m = vl2t_mac(src);
+  memcpy(b + 6, m.b, 6);
+  b[12] = 0x86;
+  b[13] = 0xdd;
+  uint8_t *ip = b + 14;
+  memset(ip, 0, 48);
+  ip[0] = 0x60;
+  size_t plen = iclen + (hbh ? 8 : 0);
+  ip[4] = (uint8_t)(plen >> 8);
+  ip[5] = (uint8_t)plen;
+  ip[6] = hbh ? 0 : 58;
+  ip[7] = 1;
+  memcpy(ip + 8, from, 16);
+  memcpy(ip + 24, dst, 16);
+  uint8_t *p = ip + 40;
+  if (hbh) {
+    p[0] = 58;
+    p[2] = 5;
+    p[3] = 2;
+    p[6] = 1;
+    p += 8;
+  }
+  memcpy(p, ic, iclen);
+  p[2] = p[3] = 0;
+  uint32_t sum = 0;
+  for (int i = 0; i < 32; i += 2)
+    sum += (uint32_t)ip[8 + i] << 8 | ip[9 + i];
+  sum += (uint32_t)iclen + 58;
+  uint16_t c = vl2t_csum(p, iclen, sum);
+  p[2] = (uint8_t)(c >> 8);
+  p[3] = (uint8_t)c;
+  return 14 + 40 + plen;
+}
+
 vl2_mac vl2t_mac(uint64_t v) {
   vl2_mac m;
   for (int i = 5; i >= 0; i--) {

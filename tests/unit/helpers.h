@@ -43,6 +43,16 @@ size_t vl2t_frame_tags(uint8_t *buf, uint64_t dst, uint64_t src,
                        uint16_t et, size_t payload);
 /* Untagged (vid < 0) or single 802.1Q-tagged frame of 64 bytes. */
 size_t vl2t_frame(uint8_t *buf, uint64_t dst, uint64_t src, int vid);
+/* The Internet checksum (RFC 1071) of |n| bytes at |p|, |sum| (a
+ * pseudo-header's partial sum) added; written here, not taken from the
+ * library, so the tests check the library's against another. */
+uint16_t vl2t_csum(const uint8_t *p, size_t n, uint32_t sum);
+/* An IPv6 frame from |src| (MAC; IP fe80::a) to multicast |dst| (its
+ * 33:33 MAC) carrying ICMPv6 message |ic| (|iclen| bytes, checksum filled
+ * in) after a Router Alert hop-by-hop header (|hbh|, RFC 2711) or
+ * directly; hop limit 1. Returns its length. */
+size_t vl2t_ip6_icmp(uint8_t *b, uint64_t src, const uint8_t *dst,
+                     const uint8_t *ic, size_t iclen, int hbh);
 
 /* ---- switch ---- */
 /* A switch with the default config but |max_fdb| entries and ageing

@@ -46,16 +46,6 @@ static void teardown_sw(vl2_switch *sw) {
   VL2T_ASSERT_NO_LEAKS(&tm);
 }
 
-static uint16_t csum(const uint8_t *p, size_t n, uint32_t sum) {
-  for (size_t i = 0; i + 1 < n; i += 2)
-    sum += (uint32_t)p[i] << 8 | p[i + 1];
-  if (n & 1)
-    sum += (uint32_t)p[n - 1] << 8;
-  while (sum >> 16)
-    sum = (sum & 0xffff) + (sum >> 16);
-  return (uint16_t)~sum;
-}
-
 /* An IPv4 frame to |dst| with protocol |proto| and |pl| payload bytes;
  * the payload's checksum at |csum_off| (or none when negative). */
 static size_t ip4_frame(uint8_t *b, const uint8_t *src, const uint8_t *dst,
@@ -80,14 +70,14 @@ static size_t ip4_frame(uint8_t *b, const uint8_t *src, const uint8_t *dst,
   ip[9] = proto;
   memcpy(ip + 12, src, 4);
   memcpy(ip + 16, dst, 4);
-  uint16_t c = csum(ip, 20, 0);
+  uint16_t c = vl2t_csum(ip, 20, 0);
   ip[10] = (uint8_t)(c >> 8);
   ip[11] = (uint8_t)c;
   memcpy(ip + 20, pl, plen);
   if (csum_off >= 0) {
     uint8_t *p = ip + 20;
     p[csum_off] = p[csum_off + 1] = 0;
-    c = csum(p, plen, 0);
+    c = vl2t_csum(p, plen, 0);
     p[csum_off] = (uint8_t)(c >> 8);
     p[csum_off + 1] = (uint8_t)c;
   }
@@ -141,43 +131,7 @@ static size_t udp_to(uint8_t *b, const uint8_t *group) {
  * hop-by-hop header (|hbh|) or directly. */
 static size_t ip6_icmp(uint8_t *b, const uint8_t *dst, const uint8_t *ic,
                        size_t iclen, int hbh) {
-  static const uint8_t src[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0,
-                                  0,    0,    0, 0, 0, 0, 0, 0x0a};
-  b[0] = 0x33;
-  b[1] = 0x33;
-  memcpy(b + 2, dst + 12, 4);
-  vl2_mac s = vl2t_mac(SRC_MAC);
-  memcpy(b + 6, s.b, 6);
-  b[12] = 0x86;
-  b[13] = 0xdd;
-  uint8_t *ip = b + 14;
-  memset(ip, 0, 48);
-  ip[0] = 0x60;
-  size_t plen = iclen + (hbh ? 8 : 0);
-  ip[4] = (uint8_t)(plen >> 8);
-  ip[5] = (uint8_t)plen;
-  ip[6] = hbh ? 0 : 58;
-  ip[7] = 1;
-  memcpy(ip + 8, src, 16);
-  memcpy(ip + 24, dst, 16);
-  uint8_t *p = ip + 40;
-  if (hbh) {
-    p[0] = 58;
-    p[2] = 5;
-    p[3] = 2;
-    p[6] = 1;
-    p += 8;
-  }
-  memcpy(p, ic, iclen);
-  p[2] = p[3] = 0;
-  uint32_t sum = 0;
-  for (int i = 0; i < 32; i += 2)
-    sum += (uint32_t)ip[8 + i] << 8 | ip[9 + i];
-  sum += (uint32_t)iclen + 58;
-  uint16_t c = csum(p, iclen, sum);
-  p[2] = (uint8_t)(c >> 8);
-  p[3] = (uint8_t)c;
-  return 14 + 40 + plen;
+  return vl2t_ip6_icmp(b, SRC_MAC, dst, ic, iclen, hbh);
 }
 
 static const uint8_t V6G[16] = {0xff, 0x05, 0, 0, 0, 0, 0,    0,
@@ -521,7 +475,7 @@ START_TEST(invalid_messages) {
   n = igmp3(b, 4, G1, 2);
   b[14 + 20 + 11] = 40; /* 40 sources claimed */
   b[14 + 20 + 2] = b[14 + 20 + 3] = 0;
-  uint16_t c = csum(b + 34, n - 34, 0);
+  uint16_t c = vl2t_csum(b + 34, n - 34, 0);
   b[36] = (uint8_t)(c >> 8);
   b[37] = (uint8_t)c;
   ck_assert_int_eq(in(sw, b, n, 1, T0, NULL), VL2_MDB_FWD_DROP);

@@ -456,16 +456,6 @@ static size_t arp(uint8_t *b, uint16_t op, uint64_t dst, uint64_t src,
   return 60;
 }
 
-static uint16_t csum(const uint8_t *p, size_t n, uint32_t sum) {
-  for (size_t i = 0; i + 1 < n; i += 2)
-    sum += (uint32_t)p[i] << 8 | p[i + 1];
-  if (n & 1)
-    sum += (uint32_t)p[n - 1] << 8;
-  while (sum >> 16)
-    sum = (sum & 0xffff) + (sum >> 16);
-  return (uint16_t)~sum;
-}
-
 /* An IPv4 frame from |src| (10.0.0.11) to IPv4 |dst| (the MAC derived from
  * it when multicast, else |dmac|) with protocol |proto| and payload |pl|;
  * the payload's checksum at |csum_off| when not negative. */
@@ -494,14 +484,14 @@ static size_t ip4(uint8_t *b, uint64_t dmac, uint64_t src, const uint8_t *dst,
   ip[12] = 10;
   ip[15] = 11;
   memcpy(ip + 16, dst, 4);
-  uint16_t c = csum(ip, 20, 0);
+  uint16_t c = vl2t_csum(ip, 20, 0);
   ip[10] = (uint8_t)(c >> 8);
   ip[11] = (uint8_t)c;
   memcpy(ip + 20, pl, plen);
   if (csum_off >= 0) {
     uint8_t *p = ip + 20;
     p[csum_off] = p[csum_off + 1] = 0;
-    c = csum(p, plen, 0);
+    c = vl2t_csum(p, plen, 0);
     p[csum_off] = (uint8_t)(c >> 8);
     p[csum_off + 1] = (uint8_t)c;
   }
@@ -594,51 +584,9 @@ static size_t nd(uint8_t *b, uint8_t type, uint64_t dst, uint64_t src,
   for (int i = 8; i < 40; i += 2)
     sum += (uint32_t)ip[i] << 8 | ip[i + 1];
   sum += (uint32_t)plen + 58;
-  uint16_t c = csum(ic, plen, sum);
+  uint16_t c = vl2t_csum(ic, plen, sum);
   ic[2] = (uint8_t)(c >> 8);
   ic[3] = (uint8_t)c;
-  return 14 + 40 + plen;
-}
-
-/* An IPv6 frame from |src| to group |dst| carrying ICMPv6 |ic| behind a
- * Router Alert hop-by-hop header (|hbh|) or directly (MLD, RFC 3810). */
-static size_t ip6_icmp(uint8_t *b, uint64_t src, const uint8_t *dst,
-                       const uint8_t *ic, size_t iclen, int hbh) {
-  static const uint8_t from[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0,
-                                   0,    0,    0, 0, 0, 0, 0, 0x0a};
-  b[0] = 0x33;
-  b[1] = 0x33;
-  memcpy(b + 2, dst + 12, 4);
-  put_mac(b + 6, src);
-  b[12] = 0x86;
-  b[13] = 0xdd;
-  uint8_t *ip = b + 14;
-  memset(ip, 0, 48);
-  ip[0] = 0x60;
-  size_t plen = iclen + (hbh ? 8 : 0);
-  ip[4] = (uint8_t)(plen >> 8);
-  ip[5] = (uint8_t)plen;
-  ip[6] = hbh ? 0 : 58;
-  ip[7] = 1;
-  memcpy(ip + 8, from, 16);
-  memcpy(ip + 24, dst, 16);
-  uint8_t *p = ip + 40;
-  if (hbh) {
-    p[0] = 58;
-    p[2] = 5;
-    p[3] = 2;
-    p[6] = 1;
-    p += 8;
-  }
-  memcpy(p, ic, iclen);
-  p[2] = p[3] = 0;
-  uint32_t sum = 0;
-  for (int i = 0; i < 32; i += 2)
-    sum += (uint32_t)ip[8 + i] << 8 | ip[9 + i];
-  sum += (uint32_t)iclen + 58;
-  uint16_t c = csum(p, iclen, sum);
-  p[2] = (uint8_t)(c >> 8);
-  p[3] = (uint8_t)c;
   return 14 + 40 + plen;
 }
 
@@ -657,20 +605,20 @@ static size_t mld(uint8_t *b, uint64_t src, uint32_t k, const uint8_t *group) {
     ic[7] = 1;
     ic[8] = k == 0 ? 4 : 3;
     memcpy(ic + 12, group, 16);
-    return ip6_icmp(b, src, v2, ic, 28, 1);
+    return vl2t_ip6_icmp(b, src, v2, ic, 28, 1);
   }
   if (k <= 3) {
     ic[0] = k == 2 ? 131 : 132;
     memcpy(ic + 8, group, 16);
-    return ip6_icmp(b, src, k == 2 ? group : all, ic, 24, 1);
+    return vl2t_ip6_icmp(b, src, k == 2 ? group : all, ic, 24, 1);
   }
   if (k == 4) {
     ic[0] = 130;
     ic[4] = 0x27;
     ic[5] = 0x10;
-    return ip6_icmp(b, src, all, ic, 24, 1);
+    return vl2t_ip6_icmp(b, src, all, ic, 24, 1);
   }
-  size_t n = ip6_icmp(b, src, group, ic, 16, 0);
+  size_t n = vl2t_ip6_icmp(b, src, group, ic, 16, 0);
   b[14 + 6] = 17; /* UDP: data, no checksum checked */
   return n;
 }
@@ -1390,7 +1338,7 @@ START_TEST(mdb_snooping) {
   size_t ql = igmp(q, MC, 0x11, Z);
   q[14 + 15] = 1; /* source 10.0.0.1, not 0.0.0.0 */
   q[14 + 10] = q[14 + 11] = 0;
-  uint16_t c = csum(q + 14, 20, 0);
+  uint16_t c = vl2t_csum(q + 14, 20, 0);
   q[14 + 10] = (uint8_t)(c >> 8);
   q[14 + 11] = (uint8_t)c;
   vl2_frame qf = fr_port(q, ql, 9);
