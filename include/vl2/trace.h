@@ -91,7 +91,8 @@ typedef enum vl2_trace_kind {
    * bucket decided, `port` the ingress port or ::VL2_PORT_REMOTE for the
    * segment's budget, `value` the copies charged. */
   VL2_TRACE_STORM,
-  /** The verdict: `reason` when dropped, `value` the destinations. */
+  /** The verdict: `reason` when dropped, `aux` its `VL2_VFLAG_*` flags,
+   * `value` the destinations. */
   VL2_TRACE_VERDICT,
   VL2_TRACE_KIND_COUNT /**< Number of kinds defined so far. */
 } vl2_trace_kind;
